@@ -1,0 +1,1 @@
+"""Registry service: the system of record for households, persons, programmes and imports."""

@@ -1,0 +1,20 @@
+"""Registry settings from the environment (REGISTRY_* and the shared broker settings)."""
+from __future__ import annotations
+
+from services.common.settings import broker_url, env_int, env_str, secret, sqlite_url, var_dir
+
+
+def registry_database_url() -> str:
+    return env_str("REGISTRY_DATABASE_URL") or sqlite_url("registry")
+
+
+def load_config() -> dict:
+    return {
+        "SERVICE_NAME": "registry",
+        "DATABASE_URL": registry_database_url(),
+        "CELERY_BROKER_URL": broker_url(),
+        "SERVICE_TOKEN": secret("SERVICE_TOKEN", "demo-service-token"),
+        "UPLOAD_DIR": str(var_dir() / "uploads"),
+        "IMPORT_CHUNK_SIZE": env_int("REGISTRY_IMPORT_CHUNK_SIZE", 1000),
+        "PORT": env_int("REGISTRY_PORT", 8081),
+    }
