@@ -62,15 +62,17 @@ def pg():
     dbs.drop_all()
 
 
-_redis_db_counter = iter(range(1, 15))
+# Each test area has its own Redis DB numbers, so suites running side by side never share a broker.
+REDIS_DB_BY_AREA = {"registry": 1, "notifications": 3, "reports": 5, "admin": 7, "contracts": 9, "e2e": 11}
 
 
 @pytest.fixture
-def redis_url():
-    """A Redis DB number of its own, flushed before and after."""
+def redis_url(request):
+    """A Redis DB of the test's area, flushed before and after."""
     import redis
 
-    number = next(_redis_db_counter, 15)
+    area = Path(str(request.node.path)).relative_to(REPO / "tests").parts[0]
+    number = REDIS_DB_BY_AREA.get(area, 13)
     url = f"{REDIS_BASE}/{number}"
     client = redis.Redis.from_url(url)
     client.flushdb()
