@@ -69,8 +69,11 @@ def broker_url() -> str:
 def broker_transport_options(url: str) -> dict:
     if url.startswith("filesystem"):
         folder = var_dir() / "broker"
-        (folder / "processed").mkdir(parents=True, exist_ok=True)
+        for sub in ("processed", "control"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        # kombu otherwise puts the fanout/control folder in the working directory.
         return {
+            "control_folder": str(folder / "control"),
             "data_folder_in": str(folder),
             "data_folder_out": str(folder),
             "processed_folder": str(folder / "processed"),

@@ -1,9 +1,9 @@
 """Registry models, split by domain; import them from here."""
-from .base import Base
-from .people import Household, Person, DuplicateCandidate
-from .programmes import Organisation, Programme, ProgrammePartner, Enrolment
-from .imports import ImportJob, ImportRejection
 from .audit import AuditEntry
+from .base import Base
+from .imports import ImportJob, ImportRejection
+from .people import DuplicateCandidate, Household, Person
+from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
 
 __all__ = [
     "Base", "Household", "Person", "DuplicateCandidate", "Organisation", "Programme",

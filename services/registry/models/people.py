@@ -27,7 +27,7 @@ class Household(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     members: Mapped[list[Person]] = relationship(back_populates="household", order_by="Person.id")
-    enrolments: Mapped[list["Enrolment"]] = relationship(back_populates="household")  # noqa: F821
+    enrolments: Mapped[list[Enrolment]] = relationship(back_populates="household")  # noqa: F821
 
     @property
     def head(self) -> Person | None:

@@ -1,0 +1,1 @@
+"""Admin: the Flask-AppBuilder face of the registry, with campaign and report screens."""

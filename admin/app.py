@@ -1,0 +1,73 @@
+"""Admin app factory: Flask-AppBuilder over the registry database, plus a send-only Celery app."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, render_template, request
+
+from services.common.celery_app import make_celery
+from services.common.health import health_blueprint
+from services.common.logging import configure_logging
+
+from .config import load_config
+from .extensions import make_appbuilder, make_database
+
+HERE = Path(__file__).resolve().parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    configure_logging()
+    # No static folder of its own: FAB's bundled assets serve every screen (no CDN).
+    app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=None)
+    app.config.update(load_config())
+    app.config.update(config or {})
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(HERE / "translations"))
+    init_database(app)
+    init_celery(app)
+    init_appbuilder(app)
+    init_error_pages(app)
+    app.register_blueprint(health_blueprint("admin"))
+    return app
+
+
+ERROR_PAGES = {
+    403: ("Akses ditolak", "Peran Anda tidak diizinkan membuka halaman ini."),
+    404: ("Tidak ditemukan", "Halaman atau data yang Anda cari tidak ada, atau bukan bagian wewenang Anda."),
+}
+
+
+def init_error_pages(app: Flask) -> None:
+    def _error_page(error):
+        title, message = ERROR_PAGES[error.code]
+        if request.path.endswith(".json"):
+            return {"error": message}, error.code
+        page = render_template("admin/error.html", appbuilder=current_app.appbuilder, title=title, message=message)
+        return page, error.code
+
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, _error_page)
+
+    @app.errorhandler(413)
+    def _too_large(_error):
+        limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return f"Berkas terlalu besar: maksimum {limit_mb} MB per unggahan.", 413, {"Content-Type": "text/plain"}
+
+
+def init_database(app: Flask) -> None:
+    make_database().init_app(app, app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def init_celery(app: Flask) -> None:
+    # Send-only: the admin asks the services for work and registers no tasks of its own.
+    make_celery(app, queue="admin")
+
+
+def init_appbuilder(app: Flask) -> None:
+    from .roles import FAB_ROLES
+    from .views import init_views
+
+    app.config.setdefault("FAB_ROLES", FAB_ROLES)
+    appbuilder = make_appbuilder(update_perms=app.config["FAB_UPDATE_PERMS"])
+    with app.app_context():
+        appbuilder.init_app(app, app.extensions["database"].session)
+        init_views(appbuilder)

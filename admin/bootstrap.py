@@ -1,0 +1,63 @@
+"""Idempotent set-up of roles, permissions and the demo users (called by the CLI and the tests)."""
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder
+from flask_appbuilder.security.manager import BaseSecurityManager
+from sqlalchemy import select
+
+from services.registry.models import Organisation
+
+from .roles import ADMIN, AUDITOR, MITRA_CSR, MITRA_LSM, OPERATOR
+
+DEMO_PASSWORD = "Demo-Kamal-2026"  # demo only; create_demo_users refuses outside demo mode
+DEMO_USERS = (
+    # username, first name, last name, role, organisation name
+    ("admin", "Admin", "Bansos", ADMIN, None),
+    ("operator", "Operator", "Desa Kamal", OPERATOR, "Pemerintah Desa Kamal"),
+    ("mitra_lsm", "Mitra", "Yayasan Madura Sejahtera", MITRA_LSM, "Yayasan Madura Sejahtera"),
+    ("mitra_csr", "Mitra", "PT Garam Bangkalan Lestari", MITRA_CSR, "PT Garam Bangkalan Lestari"),
+    ("auditor", "Auditor", "Dinas Sosial", AUDITOR, None),
+)
+
+
+class DemoDataMissing(RuntimeError):
+    """The organisations of the demo users are not in the registry yet."""
+
+
+def init_security(appbuilder: AppBuilder) -> list[str]:
+    """Create the built-in roles and sync view/menu permissions; safe to run again."""
+    sm = appbuilder.sm
+    # Skip the sqla manager's create_all: the tables come from admin/migrations.
+    BaseSecurityManager.create_db(sm)
+    appbuilder.add_permissions(update_perms=True)
+    return sorted(role.name for role in sm.get_all_roles())
+
+
+def create_demo_users(appbuilder: AppBuilder, password: str = DEMO_PASSWORD) -> list[str]:
+    """Create (or reset) the five demo users with their roles and organisations."""
+    sm = appbuilder.sm
+    session = sm.session
+    done = []
+    for username, first, last, role_name, org_name in DEMO_USERS:
+        role = sm.find_role(role_name)
+        if role is None:
+            raise DemoDataMissing(f"Peran {role_name} belum ada: jalankan `bansos init-admin` dulu")
+        organisation = None
+        if org_name:
+            organisation = session.scalars(select(Organisation).where(Organisation.name == org_name)).first()
+            if organisation is None:
+                raise DemoDataMissing(f"Organisasi {org_name} belum ada: jalankan `bansos seed-demo` dulu")
+        user = sm.find_user(username=username)
+        if user is None:
+            user = sm.add_user(username, first, last, f"{username}@demo.kamal.desa.id", role, password=password)
+            if not user:
+                raise RuntimeError(f"Pengguna {username} gagal dibuat")
+        else:
+            sm.reset_password(user.id, password)
+            user = sm.find_user(username=username)
+        user.roles = [role]
+        user.active = True
+        user.organisation = organisation
+        session.commit()
+        done.append(username)
+    return done

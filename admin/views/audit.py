@@ -1,0 +1,74 @@
+"""Jejak audit: every add, change and delete made through the admin, and a read-only list of it."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import g
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy import inspect
+
+from services.registry.models import AuditEntry
+
+from .base import BansosModelView
+
+
+def _plain(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def changed_columns(item) -> dict:
+    """``{column: [old, new]}`` for the columns modified on ``item`` in this unit of work."""
+    changes = {}
+    for attr in inspect(item).mapper.column_attrs:
+        history = inspect(item).attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            changes[attr.key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def audit_entry(action: str, item, details: dict | None = None) -> AuditEntry:
+    user = getattr(g, "user", None)
+    return AuditEntry(actor=getattr(user, "username", None) or "admin", action=action,
+                      entity=item.__tablename__, entity_id=str(getattr(item, "id", "") or ""), details=details)
+
+
+class AuditedModelView(BansosModelView):
+    """Writes an AuditEntry for each change; updates and deletes in the same transaction as the change."""
+
+    def pre_update(self, item):
+        self.datamodel.session.add(audit_entry("update", item, changed_columns(item)))
+
+    def pre_delete(self, item):
+        self.datamodel.session.add(audit_entry("delete", item))
+
+    def post_add(self, item):
+        # The new row's id exists only after FAB's commit, so this entry has a short commit of its own.
+        session = self.datamodel.session
+        session.add(audit_entry("create", item, {key: _plain(getattr(item, key))
+                                                 for key in inspect(item).mapper.column_attrs.keys()}))
+        session.commit()
+
+
+class AuditView(BansosModelView):
+    datamodel = SQLAInterface(AuditEntry)
+    class_permission_name = "AuditView"
+    route_base = "/audit"
+    base_permissions = ["can_list", "can_show"]
+    list_title = "Jejak Audit"
+    show_title = "Entri Audit"
+    list_columns = ["at", "actor", "action", "entity", "entity_id"]
+    show_columns = ["at", "actor", "action", "entity", "entity_id", "details"]
+    search_columns = ["actor", "action", "entity", "entity_id"]
+    order_columns = ["at", "actor", "entity"]
+    base_order = ("id", "desc")
+    label_columns = {"at": "Waktu", "actor": "Pelaku", "action": "Tindakan", "entity": "Data", "entity_id": "No. data",
+                     "details": "Rincian"}

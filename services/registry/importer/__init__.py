@@ -1,0 +1,1 @@
+"""Roster import: parse a CSV/XLSX file, validate each row, apply all changes in one transaction."""

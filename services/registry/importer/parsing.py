@@ -1,0 +1,112 @@
+"""Read a roster file (CSV comma/semicolon, UTF-8 with or without BOM, or XLSX) into header-keyed rows."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+# The import contract's columns (DESIGN.md). The required ones are what a person record cannot lack.
+COLUMNS = (
+    "NO_KK", "NIK", "NAMA", "JENIS_KELAMIN", "TEMPAT_LAHIR", "TANGGAL_LAHIR", "HUBUNGAN_KELUARGA", "ALAMAT",
+    "RT", "RW", "DUSUN", "DESA", "KECAMATAN", "KABUPATEN", "NO_HP", "PEKERJAAN", "PENDIDIKAN", "LATITUDE",
+    "LONGITUDE",
+)
+REQUIRED = ("NO_KK", "NIK", "NAMA", "JENIS_KELAMIN", "TANGGAL_LAHIR")
+_SEPARATORS = re.compile(r"[\s_]+")
+
+
+class RosterFileError(ValueError):
+    """The file as a whole cannot be imported (unreadable, wrong format, missing columns)."""
+
+
+@dataclass
+class Roster:
+    """Original headers, their contract names (None = ignored column), and the data rows."""
+
+    headers: list[str]
+    canonical: list[str | None]
+    rows: list[list[str]]
+
+    def records(self) -> Iterator[tuple[int, dict[str, str], list[str]]]:
+        """(1-based row number, contract column -> text, original cells) for every data row."""
+        pairs = [(i, name) for i, name in enumerate(self.canonical) if name]
+        for number, cells in enumerate(self.rows, start=1):
+            record = {name: (cells[i] if i < len(cells) else "") for i, name in pairs}
+            yield number, record, cells
+
+
+def canonical_header(header: str) -> str:
+    """``" no kk "``, ``No_Kk`` and ``NO KK`` all become ``NO_KK``."""
+    return _SEPARATORS.sub("_", str(header or "").strip()).upper()
+
+
+def _cell_text(value) -> str:
+    # XLSX cells arrive typed: keep NIK/KK digits exact and dates in ISO form.
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RosterFileError("Berkas CSV harus berkode UTF-8") from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean "unreadable"
+        raise RosterFileError(f"Berkas XLSX tidak dapat dibaca: {exc}") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_roster(path: str | Path) -> Roster:
+    """Parse the file; raise RosterFileError if it cannot be imported at all."""
+    path = Path(path)
+    if not path.is_file():
+        raise RosterFileError(f"Berkas tidak ditemukan: {path.name}")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        table = _read_xlsx(path)
+    elif suffix in (".csv", ".txt"):
+        table = _read_csv(path)
+    else:
+        raise RosterFileError(f"Jenis berkas {suffix or '(tanpa akhiran)'} tidak didukung: gunakan CSV atau XLSX")
+    # Blank lines (and blank trailing XLSX rows) are not data rows.
+    table = [row for row in table if any(cell for cell in row)]
+    if not table:
+        raise RosterFileError("Berkas kosong: tidak ada baris judul kolom")
+    headers = table[0]
+    canonical = [canonical_header(h) if canonical_header(h) in COLUMNS else None for h in headers]
+    missing = [name for name in REQUIRED if name not in canonical]
+    if missing:
+        raise RosterFileError("Kolom wajib tidak ada: " + ", ".join(missing))
+    seen: set[str] = set()
+    for i, name in enumerate(canonical):
+        # A repeated column would make a row ambiguous: the first one wins, later ones are ignored.
+        if name in seen:
+            canonical[i] = None
+        elif name:
+            seen.add(name)
+    return Roster(headers=[str(h) for h in headers], canonical=canonical, rows=table[1:])

@@ -1,0 +1,37 @@
+"""The rejection report: one CSV line per rejected row, with the reason and the original cells."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+REPORT_COLUMNS = ("BARIS", "NIK", "NAMA", "ALASAN")
+
+
+@dataclass
+class Rejection:
+    number: int
+    nik: str
+    name: str
+    reason: str
+    cells: list[str]
+
+
+def report_path_for(stored_path: str | Path) -> Path:
+    """``roster.csv`` -> ``roster.ditolak.csv`` in the same folder."""
+    path = Path(stored_path)
+    return path.with_name(f"{path.stem}.ditolak.csv")
+
+
+def write_report(path: Path, headers: list[str], rejections: list[Rejection]) -> Path:
+    """Write the report (header only when nothing was rejected, so the download always works)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    # utf-8-sig so that Excel, which most village offices open CSVs with, shows the names correctly.
+    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*REPORT_COLUMNS, *headers])
+        for item in rejections:
+            writer.writerow([item.number, item.nik, item.name, item.reason, *item.cells])
+    tmp.replace(path)
+    return path

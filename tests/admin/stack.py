@@ -1,0 +1,72 @@
+"""Builds a migrated, seeded registry database with the admin's roles and demo users, for admin tests."""
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from services.common.db import make_engine
+
+DEMO_PASSWORD = "Demo-Kamal-2026"
+
+
+def prepare_database(url: str) -> None:
+    """Registry history, then the admin's (ab_user points at organisation), then the demo data."""
+    from admin import schema as admin_schema
+    from services.registry import schema as registry_schema
+    from services.registry.demo.seed import seed_demo
+
+    registry_schema.upgrade(url)
+    admin_schema.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            seed_demo(session)
+    finally:
+        engine.dispose()
+
+
+def make_admin_app(url: str, broker: str, **extra):
+    """An admin app on ``url`` with roles and demo users in place (CSRF off for the test client)."""
+    from admin.app import create_app
+    from admin.bootstrap import create_demo_users, init_security
+
+    config = {"SQLALCHEMY_DATABASE_URI": url, "CELERY_BROKER_URL": broker, "WTF_CSRF_ENABLED": False,
+              "TESTING": True, **extra}
+    app = create_app(config)
+    with app.app_context():
+        init_security(app.appbuilder)
+        create_demo_users(app.appbuilder)
+    return app
+
+
+def login(client, username: str, password: str = DEMO_PASSWORD):
+    client.get("/logout/")
+    return client.post("/login/", data={"username": username, "password": password})
+
+
+def _decode_kombu(message: dict) -> tuple[str, dict]:
+    body = message["body"]
+    if message.get("properties", {}).get("body_encoding") == "base64":
+        body = base64.b64decode(body)
+    args, kwargs, _embed = json.loads(body)
+    return message["headers"]["task"], kwargs
+
+
+def queued_tasks(broker: str, var: Path, queue: str) -> list[tuple[str, dict]]:
+    """Tasks waiting on ``queue`` of the filesystem or Redis broker, as (name, kwargs), oldest first."""
+    if broker.startswith("filesystem"):
+        folder = var / "broker"
+        files = sorted(folder.glob(f"*.{queue}.msg"), key=lambda p: int(p.name.split("_", 1)[0]))
+        return [_decode_kombu(json.loads(path.read_text())) for path in files]
+    import redis
+
+    client = redis.Redis.from_url(broker)
+    try:
+        # kombu LPUSHes: the oldest message is at the right end.
+        raw = list(reversed(client.lrange(queue, 0, -1)))
+    finally:
+        client.close()
+    return [_decode_kombu(json.loads(item)) for item in raw]

@@ -1,0 +1,90 @@
+"""Local HTTP stand-ins for the notifications and reports APIs, speaking their documented shapes.
+
+The admin talks to these services over HTTP; the stand-ins let the admin's client code (bearer token,
+404 handling, proxying, filtering) be tested on a real socket with known data.
+"""
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, abort, jsonify, request
+from werkzeug.serving import make_server
+
+TOKEN = "demo-service-token"
+
+
+def _service_app(routes) -> Flask:
+    app = Flask("standin")
+    app.config["seen"] = []
+
+    @app.before_request
+    def _auth():
+        app.config["seen"].append((request.path, request.args.to_dict(flat=False)))
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return jsonify({"error": "Token layanan tidak sah"}), 401
+        return None
+
+    routes(app)
+    return app
+
+
+def notifications_routes(campaigns: dict):
+    def add(app: Flask) -> None:
+        @app.get("/api/campaigns")
+        def campaigns_list():
+            return jsonify({"campaigns": [{k: v for k, v in c.items() if k != "messages"} for c in campaigns.values()]})
+
+        @app.get("/api/campaigns/<key>")
+        def campaign(key):
+            if key not in campaigns:
+                abort(404)
+            return jsonify(campaigns[key])
+
+    return add
+
+
+def reports_routes(runs: list, files: dict):
+    def add(app: Flask) -> None:
+        @app.get("/api/runs")
+        def runs_list():
+            wanted = {int(x) for x in request.args.getlist("programme_id")}
+            return jsonify({"runs": [r for r in runs if not wanted or r["programme_id"] in wanted]})
+
+        def artifact(artifact_id):
+            for run in runs:
+                for art in run["artifacts"]:
+                    if art["id"] == artifact_id:
+                        return {**art, "programme_id": run["programme_id"], "run_key": run["run_key"]}
+            abort(404)
+
+        @app.get("/api/artifacts/<int:artifact_id>")
+        def artifact_meta(artifact_id):
+            return jsonify(artifact(artifact_id))
+
+        @app.get("/api/artifacts/<int:artifact_id>/download")
+        def artifact_download(artifact_id):
+            art = artifact(artifact_id)
+            return files[artifact_id], 200, {"Content-Type": "application/octet-stream",
+                                             "Content-Disposition": f'attachment; filename="{art["filename"]}"'}
+
+    return add
+
+
+class StandIn:
+    """A Flask app served on 127.0.0.1:<free port> in a thread until ``close``."""
+
+    def __init__(self, routes) -> None:
+        self.app = _service_app(routes)
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def seen(self) -> list:
+        return self.app.config["seen"]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)

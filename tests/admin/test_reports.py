@@ -1,0 +1,108 @@
+"""Reports screen: runs filtered to the user's programmes, downloads proxied only when visible."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from sqlalchemy import select
+
+from services.registry.models import Programme
+
+from .stack import login, queued_tasks
+from .standins import StandIn, reports_routes
+
+
+def programme_id(db, code):
+    return db.scalars(select(Programme.id).where(Programme.code == code)).one()
+
+
+def run(run_id, programme, status, artifacts):
+    return {"id": run_id, "run_key": f"run-{run_id}", "report": "programme_recipients", "programme_id": programme,
+            "params": {"programme_id": programme}, "status": status, "requested_by": "operator",
+            "created_at": "2026-11-29T00:00:00+00:00", "finished_at": None, "error": None, "artifacts": artifacts}
+
+
+def artifact(artifact_id, fmt, content):
+    return {"id": artifact_id, "format": fmt, "filename": f"laporan-{artifact_id}.{fmt}",
+            "sha256": hashlib.sha256(content).hexdigest(), "size_bytes": len(content),
+            "created_at": "2026-11-29T00:00:01+00:00"}
+
+
+@pytest.fixture
+def reports(stack, db):
+    blt, sembako = programme_id(db, "BLT-DD-2026"), programme_id(db, "SEMBAKO-CSR-2026")
+    files = {1: b"%PDF-1.4 blt", 2: b"PK blt xlsx", 3: b"%PDF-1.4 sembako", 4: b"PK sembako xlsx"}
+    runs = [
+        run(2, sembako, "selesai", [artifact(3, "pdf", files[3]), artifact(4, "xlsx", files[4])]),
+        run(1, blt, "selesai", [artifact(1, "pdf", files[1]), artifact(2, "xlsx", files[2])]),
+    ]
+    server = StandIn(reports_routes(runs, files))
+    stack.app.config["REPORTS_API_URL"] = server.url
+    yield {"blt": blt, "sembako": sembako, "files": files, "runs": runs, "server": server}
+    server.close()
+
+
+def test_partner_lists_only_own_programme_runs(client, reports):
+    login(client, "mitra_lsm")
+    page = client.get("/reports/").data.decode()
+    pdf_links = re.findall(r'class="download-pdf[^"]*"\s+href="([^"]+)"', page)
+    xlsx_links = re.findall(r'class="download-xlsx[^"]*"\s+href="([^"]+)"', page)
+    assert pdf_links == ["/reports/artifacts/1/download"] and xlsx_links == ["/reports/artifacts/2/download"]
+    assert hashlib.sha256(reports["files"][1]).hexdigest() in page
+    assert hashlib.sha256(reports["files"][3]).hexdigest() not in page
+    assert ("/api/runs", {"programme_id": [str(reports["blt"])]}) in reports["server"].seen
+    assert 'id="request-report"' not in page  # partners read, they do not order reports
+
+
+def test_partner_download_proxy_refuses_other_partners_artifact(client, reports):
+    login(client, "mitra_lsm")
+    own = client.get("/reports/artifacts/1/download")
+    assert own.status_code == 200 and own.data == reports["files"][1]
+    assert "laporan-1.pdf" in own.headers["Content-Disposition"]
+    assert client.get("/reports/artifacts/3/download").status_code == 404
+    assert client.get("/reports/artifacts/99/download").status_code == 404
+    # The foreign file was never fetched from the reports service.
+    assert not any(path == "/api/artifacts/3/download" for path, _ in reports["server"].seen)
+    login(client, "mitra_csr")
+    assert client.get("/reports/artifacts/3/download").data == reports["files"][3]
+    assert client.get("/reports/artifacts/1/download").status_code == 404
+
+
+def test_auditor_reads_all_runs_and_downloads_but_cannot_request(client, reports, stack):
+    stack.flush_broker()
+    login(client, "auditor")
+    page = client.get("/reports/").data.decode()
+    assert "/reports/artifacts/1/download" in page and "/reports/artifacts/3/download" in page
+    assert client.get("/reports/artifacts/4/download").data == reports["files"][4]
+    assert client.post("/reports/request", data={"programme_id": reports["blt"]}).status_code == 403
+    assert queued_tasks(stack.broker, stack.var, "reports") == []
+
+
+def test_operator_requests_pdf_and_xlsx_report(client, reports, stack):
+    stack.flush_broker()
+    login(client, "operator")
+    page = client.get("/reports/").data.decode()
+    assert 'name="programme_id"' in page and 'id="request-report"' in page
+    response = client.post("/reports/request", data={"programme_id": reports["blt"]})
+    assert response.status_code == 302
+    waiting_page = client.get(response.headers["Location"]).data.decode()
+    tasks = queued_tasks(stack.broker, stack.var, "reports")
+    assert len(tasks) == 1 and tasks[0][0] == "reports.generate"
+    payload = tasks[0][1]["payload"]
+    assert payload["report"] == "programme_recipients" and payload["params"] == {"programme_id": reports["blt"]}
+    assert payload["formats"] == ["pdf", "xlsx"] and payload["requested_by"] == "operator"
+    assert payload["run_key"].startswith("admin-")
+    # Until the reports worker has recorded the run, the page keeps polling for it.
+    assert f"menunggu={payload['run_key']}" in response.headers["Location"] and "/reports/runs.json" in waiting_page
+    assert client.get(f"/reports/runs.json?menunggu={payload['run_key']}").get_json()["pending"] is True
+    assert client.get("/reports/runs.json").get_json()["pending"] is False
+    stack.flush_broker()
+
+
+def test_pending_run_makes_the_page_refresh(client, reports):
+    reports["runs"].insert(0, run(3, reports["blt"], "antre", []))
+    login(client, "operator")
+    page = client.get("/reports/").data.decode()
+    assert "/reports/runs.json" in page
+    assert client.get("/reports/runs.json").get_json()["pending"] is True

@@ -1,0 +1,62 @@
+"""`registry.import_roster` through a real Celery worker process: PostgreSQL + Redis, and SQLite + filesystem."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.common import contracts
+from services.common.db import make_engine
+from services.registry import schema
+from services.registry.app import create_app
+from services.registry.importer.jobs import create_import_job
+from services.registry.models import AuditEntry, ImportJob, Person
+from tests.helpers import wait_for
+
+
+def _import_through_worker(processes, url: str, broker_env: dict, roster_path, expected_valid: int) -> None:
+    schema.upgrade(url)
+    worker = processes.celery_worker("services.registry.worker", "registry",
+                                     {"REGISTRY_DATABASE_URL": url, **broker_env})
+    app = create_app({"DATABASE_URL": url, **({"CELERY_BROKER_URL": broker_env["CELERY_BROKER_URL"]}
+                                              if broker_env.get("CELERY_BROKER_URL") else {})})
+    engine = make_engine(url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            job = create_import_job(session, roster_path.name, str(roster_path), "operator")
+        celery = app.extensions["celery"]
+        # Sent twice: a redelivered or repeated task must not import anything a second time.
+        contracts.send(celery, "registry.import_roster", {"import_id": job.id})
+        contracts.send(celery, "registry.import_roster", {"import_id": job.id})
+
+        def finished():
+            with Session(engine) as session:
+                found = session.get(ImportJob, job.id)
+                assert worker.poll() is None, worker.log_path.read_text()
+                return found if found.status in ("selesai", "gagal") else None
+
+        done = wait_for(finished, timeout=60, message="import job finished by the worker")
+        assert (done.status, done.imported, done.rejected) == ("selesai", expected_valid, 3), done.error
+        wait_for(lambda: worker.log_path.read_text().count("succeeded") >= 2, timeout=30,
+                 message="both deliveries handled")
+        with Session(engine) as session:
+            assert session.execute(select(func.count()).select_from(Person)).scalar_one() == expected_valid
+            assert session.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == 1
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.slow
+def test_import_task_on_postgres_and_redis(processes, pg, redis_url, tmp_var, demo_roster):
+    path, rows = demo_roster(households=40, invalid=3)
+    env = {"CELERY_BROKER_URL": redis_url}
+    _import_through_worker(processes, pg.create("registry_worker"), env, path, len(rows) - 3)
+
+
+@pytest.mark.slow
+def test_import_task_on_sqlite_and_the_filesystem_broker(processes, tmp_var, demo_roster):
+    path, rows = demo_roster(households=40, invalid=3)
+    env = {"CELERY_BROKER_URL": "", "REDIS_URL": "", "BANSOS_VAR": str(tmp_var)}
+    _import_through_worker(processes, f"sqlite:///{tmp_var / 'registry.db'}", env, path, len(rows) - 3)
