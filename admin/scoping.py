@@ -57,3 +57,8 @@ class FilterVisibleProgrammes(FilterInFunction):
 def nik_for_viewer(nik: str | None) -> str:
     """Full NIK for village staff and auditors, masked for partners."""
     return mask_nik(nik) if is_partner() else (nik or "")
+
+
+def kk_for_viewer(no_kk: str | None) -> str:
+    """No. KK is as personal as the NIK: masked the same way for partners."""
+    return nik_for_viewer(no_kk)

@@ -5,7 +5,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from services.registry.models import Enrolment, Programme
 
-from ..scoping import FilterVisibleProgrammes, nik_for_viewer, visible_programme_ids
+from ..scoping import FilterVisibleProgrammes, kk_for_viewer, nik_for_viewer, visible_programme_ids
 from .audit import AuditedModelView
 
 
@@ -42,7 +42,7 @@ class RecipientView(AuditedModelView):
         "recipient.nik": "NIK", "household.dusun": "Dusun", "household.rt": "RT", "household.rw": "RW",
         "status": "Status", "enrolled_on": "Terdaftar sejak", "household": "Keluarga", "recipient": "Penerima",
     }
-    formatters_columns = {"recipient.nik": nik_for_viewer}
+    formatters_columns = {"recipient.nik": nik_for_viewer, "household.no_kk": kk_for_viewer}
 
 
 class ProgrammeView(AuditedModelView):

@@ -6,7 +6,8 @@ The queue of a task is the first part of its dotted name.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jsonschema
 

@@ -1,8 +1,8 @@
 """A small SQLAlchemy holder bound per app: engine, scoped session, teardown."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from services.common.privacy import mask_nik
-from services.registry.models import Enrolment, Person, Programme
+from services.registry.models import Enrolment, Household, Person, Programme
 
 from .stack import login
 
@@ -30,6 +30,10 @@ def enrolment_ids(db, code: str) -> list[int]:
 
 def all_niks(db) -> set[str]:
     return set(db.scalars(select(Person.nik)))
+
+
+def all_kks(db) -> set[str]:
+    return set(db.scalars(select(Household.no_kk)))
 
 
 def test_mitra_lsm_lists_only_blt_recipients(client, db):
@@ -80,6 +84,13 @@ def test_no_full_nik_in_any_partner_page(client, db, partner, own):
     recipient = db.scalars(select(Person).join(Enrolment, Enrolment.recipient_id == Person.id)
                            .join(Programme).where(Programme.code == own)).first()
     assert mask_nik(recipient.nik) in pages[1]
+
+
+@pytest.mark.parametrize(("partner", "own"), PARTNERS.items())
+def test_no_full_kk_in_any_partner_page(client, db, partner, own):
+    login(client, partner)
+    pages = pages_a_partner_can_open(client, db, own)
+    assert {kk for kk in all_kks(db) for page in pages if kk in page} == set()
 
 
 def test_operator_and_auditor_see_full_nik(client, db):
