@@ -28,22 +28,24 @@ def programme_choices() -> list[tuple[int, str]]:
 
 def send_campaign(programme: Programme, template: str, requested_by: str) -> tuple[str, int, int]:
     """Send one ``notifications.send_batch`` per batch of recipients; returns (key, recipients, batches)."""
-    from services.registry.audiences import programme_recipient_batches
+    from services.registry.audiences import count_programme_recipients, programme_recipient_batches
 
     batch_size = current_app.config["CAMPAIGN_BATCH_SIZE"]
-    # Every payload carries the campaign total, so the batches are gathered before the first send.
-    batches = list(programme_recipient_batches(db_session(), programme.id, batch_size=batch_size))
-    total = sum(len(batch) for batch in batches)
+    # Counted first so every payload carries the total while the batches stream with flat memory.
+    total = count_programme_recipients(db_session(), programme.id)
     key = uuid.uuid4().hex
     if total == 0:
         return key, 0, 0
     name = f"{programme.name} {datetime.now():%d-%m-%Y %H:%M}"
     source = {"programme_id": programme.id, "requested_by": requested_by}
-    for batch_no, batch in enumerate(batches):
+    sent = batches = 0
+    for batch_no, batch in enumerate(programme_recipient_batches(db_session(), programme.id, batch_size=batch_size)):
         payload = {"campaign_key": key, "name": name, "channel": "sms", "template": template, "total": total,
                    "batch_no": batch_no, "source": source, "recipients": batch}
         send(celery_app(), "notifications.send_batch", payload)
-    return key, total, len(batches)
+        sent += len(batch)
+        batches += 1
+    return key, sent, batches
 
 
 def campaign_status(key: str) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from .models import Enrolment, Person, Programme
@@ -23,6 +23,13 @@ def _head_of(session: Session, household_ids: list[int]) -> dict[int, Person]:
         if current is None or (is_head and (current.relationship_to_head or "").upper() != "KEPALA KELUARGA"):
             heads[person.household_id] = person
     return heads
+
+
+def count_programme_recipients(session: Session, programme_id: int) -> int:
+    """How many recipients ``programme_recipient_batches`` will yield."""
+    return session.scalar(
+        select(func.count(Enrolment.id)).where(Enrolment.programme_id == programme_id, Enrolment.status == "aktif")
+    ) or 0
 
 
 def programme_recipient_batches(session: Session, programme_id: int, batch_size: int = 500) -> Iterator[list[dict]]:
