@@ -1,0 +1,1 @@
+"""Notifications service: campaigns of SMS messages delivered by Celery workers."""

@@ -1,0 +1,134 @@
+"""Delivery channels: a file outbox (embedded default) and a real HTTP SMS gateway client."""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+
+class TemporaryChannelError(Exception):
+    """Worth retrying later (rate limit, gateway down, timeout)."""
+
+
+class PermanentChannelError(Exception):
+    """Retrying will not help (bad number, rejected message); the text is the reason."""
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    id: int
+    to: str
+    body: str
+    campaign_key: str
+    recipient_key: str
+
+
+class Channel:
+    """Sends one message and returns the provider's message id."""
+
+    name = "base"
+
+    def send(self, message: OutgoingMessage) -> str:
+        raise NotImplementedError
+
+
+class FileChannel(Channel):
+    """Appends one JSON line per message to ``<outbox>/sms.jsonl``."""
+
+    name = "file"
+
+    def __init__(self, outbox_dir: str, sender: str) -> None:
+        self.path = Path(outbox_dir) / "sms.jsonl"
+        self.sender = sender
+
+    def send(self, message: OutgoingMessage) -> str:
+        provider_id = f"file-{uuid.uuid4().hex}"
+        line = json.dumps({
+            "id": provider_id, "to": message.to, "body": message.body, "sender": self.sender,
+            "campaign": message.campaign_key, "recipient_key": message.recipient_key,
+            "at": datetime.now(UTC).isoformat(),
+        }, ensure_ascii=False) + "\n"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "a", encoding="utf-8") as fh:
+                # Several worker processes append at once: the lock keeps every line whole.
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                try:
+                    fh.write(line)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+        except OSError as exc:
+            raise TemporaryChannelError(f"Gagal menulis ke kotak keluar: {exc}") from exc
+        return provider_id
+
+
+class HttpSmsGateway(Channel):
+    """POSTs ``{"to","message","sender","reference"}`` to the gateway with a bearer token."""
+
+    name = "http"
+
+    def __init__(self, url: str, token: str | None, sender: str, timeout: float = 10) -> None:
+        self.url = url
+        self.sender = sender
+        self.timeout = timeout
+        self.session = requests.Session()
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def send(self, message: OutgoingMessage) -> str:
+        body = {"to": message.to, "message": message.body, "sender": self.sender,
+                # The reference lets the gateway drop a duplicate if we ever resend after a crash.
+                "reference": f"{message.campaign_key}:{message.recipient_key}"}
+        try:
+            response = self.session.post(self.url, json=body, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise TemporaryChannelError(f"Gateway SMS tidak dapat dihubungi: {type(exc).__name__}") from exc
+        status = response.status_code
+        if status in (200, 201):
+            try:
+                return str(response.json()["message_id"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise TemporaryChannelError("Jawaban gateway SMS tidak dapat dibaca") from exc
+        if status == 429 or status >= 500:
+            raise TemporaryChannelError(f"Gateway SMS sibuk atau gangguan (HTTP {status})")
+        raise PermanentChannelError(f"Gateway SMS menolak pesan (HTTP {status}): {_error_text(response)}")
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _error_text(response: requests.Response) -> str:
+    try:
+        data = response.json()
+        if isinstance(data, dict) and data.get("error"):
+            return str(data["error"])[:300]
+    except ValueError:
+        pass
+    return response.text[:300]
+
+
+def _sms_channel(config: dict) -> Channel:
+    if config.get("SMS_GATEWAY_URL"):
+        return HttpSmsGateway(config["SMS_GATEWAY_URL"], config.get("SMS_GATEWAY_TOKEN"),
+                              config.get("SMS_SENDER_ID", "DESAKAMAL"), config.get("SMS_GATEWAY_TIMEOUT", 10))
+    return FileChannel(config["OUTBOX_DIR"], config.get("SMS_SENDER_ID", "DESAKAMAL"))
+
+
+# Channel name (as in task payloads) -> factory from the app config.
+CHANNELS = {"sms": _sms_channel}
+
+
+def channel_for(name: str, config: dict) -> Channel:
+    try:
+        factory = CHANNELS[name]
+    except KeyError as exc:
+        raise PermanentChannelError(f"Saluran tidak dikenal: {name}") from exc
+    return factory(config)

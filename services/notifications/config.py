@@ -1,0 +1,26 @@
+"""Notifications settings from the environment (NOTIFICATIONS_*, SMS_* and the shared broker settings)."""
+from __future__ import annotations
+
+from services.common.settings import broker_url, env_int, env_str, secret, sqlite_url, var_dir
+
+
+def notifications_database_url() -> str:
+    return env_str("NOTIFICATIONS_DATABASE_URL") or sqlite_url("notifications")
+
+
+def load_config() -> dict:
+    return {
+        "SERVICE_NAME": "notifications",
+        "DATABASE_URL": notifications_database_url(),
+        "CELERY_BROKER_URL": broker_url(),
+        "SERVICE_TOKEN": secret("SERVICE_TOKEN", "demo-service-token"),
+        "SMS_GATEWAY_URL": env_str("SMS_GATEWAY_URL"),
+        "SMS_GATEWAY_TOKEN": env_str("SMS_GATEWAY_TOKEN"),
+        "SMS_GATEWAY_TIMEOUT": env_int("SMS_GATEWAY_TIMEOUT", 10),
+        "SMS_SENDER_ID": env_str("SMS_SENDER_ID", "DESAKAMAL"),
+        "OUTBOX_DIR": env_str("OUTBOX_DIR") or str(var_dir() / "outbox"),
+        "MAX_ATTEMPTS": env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5),
+        "SENDING_STALE_SECONDS": env_int("NOTIFICATIONS_SENDING_STALE_SECONDS", 600),
+        "RETRY_BASE_SECONDS": env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 2),
+        "PORT": env_int("NOTIFICATIONS_PORT", 8082),
+    }

@@ -1,0 +1,47 @@
+"""Message bodies from a campaign template (sandboxed Jinja2) and phone number checks."""
+from __future__ import annotations
+
+import re
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+_PHONE = re.compile(r"^\+?\d{8,15}$")
+NO_PHONE = "Nomor HP tidak ada"
+
+
+class TemplateRenderError(Exception):
+    """The template cannot produce this message; the text is the Indonesian reason."""
+
+
+def compile_template(source: str):
+    try:
+        return _ENV.from_string(source)
+    except TemplateSyntaxError as exc:
+        raise TemplateRenderError(f"Templat pesan tidak sah (baris {exc.lineno}): {exc.message}") from exc
+
+
+def render(template, variables: dict) -> str:
+    try:
+        return template.render(**variables)
+    except UndefinedError as exc:
+        raise TemplateRenderError(f"Variabel templat tidak tersedia: {exc.message}") from exc
+    except TemplateError as exc:
+        raise TemplateRenderError(f"Templat pesan gagal diisi: {exc}") from exc
+    except Exception as exc:  # a template may raise anything (e.g. division by zero): it fails one message
+        raise TemplateRenderError(f"Templat pesan gagal diisi: {type(exc).__name__}") from exc
+
+
+def normalise_phone(phone: str | None) -> str | None:
+    """``08..``/``628..``/``+628..`` -> ``+628..``; None when missing or not a phone number."""
+    if not phone:
+        return None
+    cleaned = re.sub(r"[\s\-().]", "", phone)
+    if not _PHONE.match(cleaned):
+        return None
+    if cleaned.startswith("0"):
+        cleaned = "+62" + cleaned[1:]
+    elif not cleaned.startswith("+"):
+        cleaned = "+" + cleaned
+    return cleaned

@@ -1,0 +1,48 @@
+"""Notifications Celery task ``notifications.send_batch``: store the batch, then deliver it."""
+from __future__ import annotations
+
+import logging
+
+from celery import current_task
+from flask import current_app
+
+from services.common.contracts import contract_task
+from services.common.db import current_database
+
+from .channels import channel_for
+from .delivery import deliver_batch, store_batch
+
+log = logging.getLogger(__name__)
+MAX_TASK_RETRIES = 10
+
+
+def current_channel(name: str):
+    """One channel object per app and name, so the HTTP session's connections are reused."""
+    cache = current_app.extensions.setdefault("notification_channels", {})
+    if name not in cache:
+        cache[name] = channel_for(name, current_app.config)
+    return cache[name]
+
+
+def register_tasks(celery) -> None:
+    """Register the notifications contract tasks on ``celery``."""
+
+    # acks_late (app-wide): a redelivered batch re-inserts nothing and only sends rows still queued.
+    # shared=False: each app (tests build many) keeps its own task instead of a process-wide one.
+    @contract_task(celery, "notifications.send_batch", max_retries=MAX_TASK_RETRIES, shared=False)
+    def send_batch(payload: dict) -> dict:
+        """Store the batch's messages and send each queued one once."""
+        db = current_database()
+        with db.transaction() as session:
+            campaign_id = store_batch(session, payload)
+        keys = [r["recipient_key"] for r in payload["recipients"]]
+        outcome = deliver_batch(db, campaign_id, payload["campaign_key"], keys, current_channel(payload["channel"]),
+                                max_attempts=current_app.config.get("MAX_ATTEMPTS", 5),
+                                stale_seconds=current_app.config.get("SENDING_STALE_SECONDS", 600))
+        log.info("kampanye %s batch %s: terkirim %s, gagal %s, diulang %s", payload["campaign_key"],
+                 payload["batch_no"], outcome.sent, outcome.failed, len(outcome.requeued))
+        if outcome.requeued:
+            retries = current_task.request.retries
+            # Exponential backoff; the per-message attempt limit ends the loop, max_retries is a safety net.
+            raise current_task.retry(countdown=min(60, current_app.config.get("RETRY_BASE_SECONDS", 2) * 2 ** retries))
+        return {"campaign_key": payload["campaign_key"], "sent": outcome.sent, "failed": outcome.failed}

@@ -1,0 +1,1 @@
+"""Reports service: programme recipient lists as PDF, XLSX and CSV."""

@@ -1,0 +1,44 @@
+"""Reports settings from the environment (REPORTS_*, REGISTRY_READ_URL and the shared broker)."""
+from __future__ import annotations
+
+from celery.schedules import crontab
+
+from services.common.settings import broker_url, env_int, env_str, secret, sqlite_url, var_dir
+from services.registry.config import registry_database_url
+
+
+def reports_database_url() -> str:
+    return env_str("REPORTS_DATABASE_URL") or sqlite_url("reports")
+
+
+def monthly_schedule(text: str):
+    """A crontab string ("0 6 1 * *") or a plain number of seconds (for tests and demos)."""
+    text = text.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    fields = text.split()
+    if len(fields) != 5:
+        raise ValueError(f"REPORTS_MONTHLY_SCHEDULE tidak sah: {text!r}")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    return crontab(minute=minute, hour=hour, day_of_month=day_of_month,
+                   month_of_year=month_of_year, day_of_week=day_of_week)
+
+
+def load_config() -> dict:
+    schedule = env_str("REPORTS_MONTHLY_SCHEDULE") or "0 6 1 * *"
+    return {
+        "SERVICE_NAME": "reports",
+        "DATABASE_URL": reports_database_url(),
+        "REGISTRY_READ_URL": env_str("REGISTRY_READ_URL") or registry_database_url(),
+        "REPORTS_STORE": env_str("REPORTS_STORE") or str(var_dir() / "reports"),
+        "CELERY_BROKER_URL": broker_url(),
+        "SERVICE_TOKEN": secret("SERVICE_TOKEN", "demo-service-token"),
+        "BEAT_SCHEDULE_FILE": str(var_dir() / "celerybeat-schedule"),
+        "CELERY_BEAT_SCHEDULE": {
+            "reports-monthly": {"task": "reports.monthly", "schedule": monthly_schedule(schedule),
+                                "kwargs": {"payload": {}}, "options": {"queue": "reports"}},
+        },
+        "PORT": env_int("REPORTS_PORT", 8083),
+    }

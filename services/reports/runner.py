@@ -1,0 +1,96 @@
+"""Plain functions behind the tasks and the CLI: run one report by run_key, or the monthly batch."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from services.registry.models import Programme
+
+from .models import Artifact, ReportRun, utcnow
+from .recipients_data import load_report
+from .registry_read import registry_sessions
+from .renderers import WRITERS
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def current_period() -> str:
+    return datetime.now(JAKARTA).strftime("%Y-%m")
+
+
+def write_atomically(writer, report, target: Path) -> tuple[str, int]:
+    """Write to a temp file in the same folder, then rename: readers never see half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    os.close(fd)
+    try:
+        writer(report, tmp)
+        digest = hashlib.sha256(Path(tmp).read_bytes()).hexdigest()
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return digest, target.stat().st_size
+
+
+def _safe_name(run_key: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in run_key)
+
+
+def generate_run(database, registry_url: str, store: str, payload: dict) -> ReportRun:
+    """Idempotent by run_key: a finished run is returned as is; anything else is (re)done from scratch."""
+    with database.transaction() as session:
+        run = session.scalar(select(ReportRun).where(ReportRun.run_key == payload["run_key"])
+                             .options(selectinload(ReportRun.artifacts)))
+        if run is not None and run.status == "selesai":
+            return run
+        if run is None:
+            run = ReportRun(run_key=payload["run_key"], report=payload["report"],
+                            programme_id=payload["params"]["programme_id"], params=payload["params"],
+                            requested_by=payload.get("requested_by"))
+            session.add(run)
+        run.status, run.started_at, run.error, run.finished_at = "berjalan", utcnow(), None, None
+        run.artifacts.clear()  # a run left "berjalan" by a crash: its files are replaced below
+        session.flush()
+        run_id = run.id
+    params = payload["params"]
+    try:
+        with registry_sessions(registry_url)() as registry:
+            report = load_report(registry, params["programme_id"], params.get("period") or current_period(),
+                                 datetime.now(JAKARTA))
+        folder = Path(store) / _safe_name(payload["run_key"])
+        files = []
+        for fmt in dict.fromkeys(payload["formats"]):
+            filename = f"penerima-{report.programme_code}-{report.period}.{fmt}".lower()
+            digest, size = write_atomically(WRITERS[fmt], report, folder / filename)
+            files.append(Artifact(format=fmt, filename=filename, path=str(folder / filename),
+                                  sha256=digest, size_bytes=size))
+    except Exception as exc:
+        with database.transaction() as session:
+            run = session.get(ReportRun, run_id)
+            run.status, run.error, run.finished_at = "gagal", str(exc)[:2000], utcnow()
+        raise
+    with database.transaction() as session:
+        run = session.get(ReportRun, run_id)
+        run.artifacts.extend(files)
+        run.status, run.finished_at = "selesai", utcnow()
+    with database.transaction() as session:
+        return session.scalar(select(ReportRun).where(ReportRun.id == run_id)
+                              .options(selectinload(ReportRun.artifacts)))
+
+
+def monthly_payloads(registry_url: str, period: str | None = None) -> list[dict]:
+    """One reports.generate payload per active programme for the period (default: this month, Jakarta)."""
+    period = period or current_period()
+    with registry_sessions(registry_url)() as registry:
+        ids = registry.scalars(select(Programme.id).where(Programme.status == "aktif").order_by(Programme.id)).all()
+    return [{"run_key": f"bulanan:{pid}:{period}", "report": "programme_recipients",
+             "params": {"programme_id": pid, "period": period}, "formats": ["pdf", "xlsx"],
+             "requested_by": "jadwal bulanan"} for pid in ids]

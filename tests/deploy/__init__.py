@@ -1,0 +1,1 @@
+"""Checks that the deployment files refer to code that exists."""

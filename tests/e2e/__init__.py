@@ -1,0 +1,1 @@
+"""End-to-end: the whole stack started by scripts/run, driven by a real Chromium."""
