@@ -109,6 +109,9 @@ def contract_task(celery_app, name: str, **task_options) -> Callable:
 
         run.__name__ = func.__name__
         run.__doc__ = func.__doc__
+        # shared=False: each service app keeps its own task object; a process-wide shared task
+        # would be re-registered (and warned about) every time a second app is built, e.g. in tests.
+        task_options.setdefault("shared", False)
         return celery_app.task(name=name, **task_options)(run)
 
     return decorator

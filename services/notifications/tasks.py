@@ -28,8 +28,7 @@ def register_tasks(celery) -> None:
     """Register the notifications contract tasks on ``celery``."""
 
     # acks_late (app-wide): a redelivered batch re-inserts nothing and only sends rows still queued.
-    # shared=False: each app (tests build many) keeps its own task instead of a process-wide one.
-    @contract_task(celery, "notifications.send_batch", max_retries=MAX_TASK_RETRIES, shared=False)
+    @contract_task(celery, "notifications.send_batch", max_retries=MAX_TASK_RETRIES)
     def send_batch(payload: dict) -> dict:
         """Store the batch's messages and send each queued one once."""
         db = current_database()
