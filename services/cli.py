@@ -1,7 +1,18 @@
-"""The ``bansos`` command line: one group gathering each service's commands."""
+"""The ``bansos`` command line: one group gathering each part's commands."""
 from __future__ import annotations
 
+import importlib
+
 import click
+
+# Each part contributes plain click commands in its ``COMMANDS`` list.
+COMMAND_MODULES = (
+    "services.registry.cli",
+    "services.notifications.cli",
+    "services.reports.cli",
+    "admin.cli",
+    "services.migrate_all",
+)
 
 
 @click.group(help="Bansos: pengelolaan bantuan sosial desa.")
@@ -9,22 +20,6 @@ def main() -> None:
     pass
 
 
-def _register() -> None:
-    # Each part contributes plain click commands; importing them here keeps one entry point.
-    from services.registry.cli import COMMANDS as registry_commands
-
-    for command in registry_commands:
-        main.add_command(command)
-    for module in ("services.notifications.cli", "services.reports.cli", "admin.cli", "services.migrate_all"):
-        try:
-            mod = __import__(module, fromlist=["COMMANDS"])
-        except ModuleNotFoundError as exc:
-            # Only a part that is not there (yet) is skipped; a broken import inside a part still fails.
-            if not exc.name or not (module == exc.name or module.startswith(exc.name + ".")):
-                raise
-            continue
-        for command in mod.COMMANDS:
-            main.add_command(command)
-
-
-_register()
+for _module in COMMAND_MODULES:
+    for _command in importlib.import_module(_module).COMMANDS:
+        main.add_command(_command)

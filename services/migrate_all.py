@@ -14,27 +14,11 @@ SCHEMA_MODULES = (
 )
 
 
-def _load(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        # Only a part that is not in the tree yet is skipped; a broken import inside a part still fails.
-        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
-            return None
-        raise
-
-
 def migrate_all() -> list[str]:
-    """Upgrade each present schema; return the modules that were upgraded."""
-    done = []
+    """Upgrade every schema in order; return the modules upgraded."""
     for module in SCHEMA_MODULES:
-        schema = _load(module)
-        if schema is None:
-            click.echo(f"Lewati {module}: belum ada.", err=True)
-            continue
-        schema.upgrade()
-        done.append(module)
-    return done
+        importlib.import_module(module).upgrade()
+    return list(SCHEMA_MODULES)
 
 
 @click.command("migrate", help="Perbarui skema semua basis data (registry, admin, notifikasi, laporan).")
