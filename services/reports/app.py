@@ -3,27 +3,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from services.common.celery_app import make_celery
-from services.common.db import Database
-from services.common.health import health_blueprint
-from services.common.logging import configure_logging
+from services.common.service_app import create_service_app
 
 from .config import load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
-    configure_logging()
-    app = Flask(__name__)
-    app.config.update(load_config())
-    app.config.update(config or {})
-    Database().init_app(app, app.config["DATABASE_URL"])
-    celery = make_celery(app, queue="reports")
-    celery.conf.beat_schedule_filename = app.config["BEAT_SCHEDULE_FILE"]
+    from .api import api
     from .tasks import register_tasks
 
-    register_tasks(celery)
-    from .api import api
-
-    app.register_blueprint(health_blueprint("reports"))
-    app.register_blueprint(api)
+    app = create_service_app(__name__, "reports", load_config(), config, register_tasks, api)
+    # Beat keeps its state under BANSOS_VAR, not in the working directory.
+    app.extensions["celery"].conf.beat_schedule_filename = app.config["BEAT_SCHEDULE_FILE"]
     return app

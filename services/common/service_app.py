@@ -1,0 +1,25 @@
+"""The app factory body every service shares: config, database, Celery with its tasks, /health and the API."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Flask
+
+from .celery_app import make_celery
+from .db import Database
+from .health import health_blueprint
+from .logging import configure_logging
+
+
+def create_service_app(import_name: str, service: str, settings: dict, overrides: dict | None,
+                       register_tasks: Callable, api: Blueprint) -> Flask:
+    """Build one service's Flask app; ``overrides`` (tests) win over ``settings`` (environment)."""
+    configure_logging()
+    app = Flask(import_name)
+    app.config.update(settings)
+    app.config.update(overrides or {})
+    Database().init_app(app, app.config["DATABASE_URL"])
+    register_tasks(make_celery(app, queue=service))
+    app.register_blueprint(health_blueprint(service))
+    app.register_blueprint(api)
+    return app
