@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -65,3 +66,8 @@ def current_database() -> Database:
     from flask import current_app
 
     return current_app.extensions["database"]
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, the default of every service's timestamp columns."""
+    return datetime.now(UTC)

@@ -9,8 +9,10 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from services.common.db import utcnow
+
 from .channels import Channel, OutgoingMessage, PermanentChannelError, TemporaryChannelError
-from .models import Campaign, Message, utcnow
+from .models import Campaign, Message
 from .rendering import NO_PHONE, TemplateRenderError, compile_template, normalise_phone, render
 
 log = logging.getLogger(__name__)

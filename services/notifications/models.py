@@ -1,16 +1,14 @@
 """Notifications data model: a campaign and one message row per (recipient, channel)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.common.db import utcnow
+
 STATUSES = ("queued", "sending", "sent", "failed", "skipped")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):

@@ -1,8 +1,8 @@
 """Declarative base of the registry; the admin maps these same classes."""
-from datetime import UTC, datetime
-
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from services.common.db import utcnow  # noqa: F401  (re-exported for the registry models)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -15,7 +15,3 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
