@@ -131,8 +131,10 @@ def processes(tmp_path):
     procs.stop_all()
 
 
-def wait_for(predicate, timeout: float = 60, interval: float = 0.25, message: str = "condition"):
-    """Poll ``predicate`` until it returns a truthy value; fail with ``message`` after ``timeout``."""
+def wait_for(predicate, timeout: float = 60, interval: float = 0.25, message="condition"):
+    """Poll ``predicate`` until it returns a truthy value; fail with ``message`` after ``timeout``.
+
+    ``message`` may be a callable, evaluated only on failure (e.g. to attach a worker's log)."""
     deadline = time.monotonic() + timeout
     last = None
     while time.monotonic() < deadline:
@@ -140,4 +142,5 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.25, message: st
         if last:
             return last
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {message} (last: {last!r})")
+    text = message() if callable(message) else message
+    raise AssertionError(f"timed out after {timeout}s waiting for {text} (last: {last!r})")

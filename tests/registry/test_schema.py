@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from services.registry import schema
@@ -18,6 +19,9 @@ def test_migrations_match_the_models(engine):
 def test_upgrade_twice_is_harmless_and_records_the_head(registry_url, engine):
     schema.upgrade(registry_url)
     tables = set(inspect(engine).get_table_names())
-    assert {"household", "person", "import_job", "import_rejection", "alembic_version"} <= tables
+    assert {"household", "person", "import_job", "import_rejection", "cycle", "entitlement",
+            "alembic_version"} <= tables
     with engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0001"
+        current = MigrationContext.configure(connection).get_current_revision()
+    assert current == ScriptDirectory.from_config(schema.config(registry_url)).get_current_head()
+    assert current is not None

@@ -1,6 +1,7 @@
 """Registry models, split by domain; import them from here."""
 from .audit import AuditEntry
 from .base import Base
+from .cycles import Cycle, Entitlement
 from .imports import ImportJob, ImportRejection
 from .people import DuplicateCandidate, Household, Person
 from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
@@ -8,4 +9,5 @@ from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
 __all__ = [
     "Base", "Household", "Person", "DuplicateCandidate", "Organisation", "Programme",
     "ProgrammePartner", "Enrolment", "ImportJob", "ImportRejection", "AuditEntry",
+    "Cycle", "Entitlement",
 ]
