@@ -1,8 +1,8 @@
-"""cycles and entitlements
+"""cycles entitlements welfare bank accounts
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-29 03:51:28.939338
+Create Date: 2026-11-29 03:54:39.049527
 
 """
 from typing import Sequence, Union
@@ -38,6 +38,40 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('cycle', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cycle_programme_id'), ['programme_id'], unique=False)
+
+    op.create_table('household_welfare',
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Numeric(precision=10, scale=3), nullable=True),
+    sa.Column('rank', sa.Integer(), nullable=True),
+    sa.Column('band', sa.String(length=20), nullable=True),
+    sa.Column('explanation', sa.JSON(), nullable=False),
+    sa.Column('response_id', sa.Integer(), nullable=True),
+    sa.Column('instrument_code', sa.String(length=40), nullable=True),
+    sa.Column('dtsen_desil', sa.Integer(), nullable=True),
+    sa.Column('scored_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_household_welfare_household_id_household'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('household_id', name=op.f('pk_household_welfare'))
+    )
+    with op.batch_alter_table('household_welfare', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_household_welfare_band'), ['band'], unique=False)
+
+    op.create_table('bank_account',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('bank_code', sa.String(length=20), nullable=False),
+    sa.Column('bank_name', sa.String(length=100), nullable=True),
+    sa.Column('account_number', sa.String(length=34), nullable=False),
+    sa.Column('holder_name', sa.String(length=150), nullable=False),
+    sa.Column('holder_name_matches', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_bank_account_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_account')),
+    sa.UniqueConstraint('person_id', 'bank_code', 'account_number', name='uq_bank_account_person')
+    )
+    with op.batch_alter_table('bank_account', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bank_account_account_number'), ['account_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bank_account_person_id'), ['person_id'], unique=False)
 
     op.create_table('entitlement',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -78,6 +112,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_entitlement_cycle_id'))
 
     op.drop_table('entitlement')
+    with op.batch_alter_table('bank_account', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bank_account_person_id'))
+        batch_op.drop_index(batch_op.f('ix_bank_account_account_number'))
+
+    op.drop_table('bank_account')
+    with op.batch_alter_table('household_welfare', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_household_welfare_band'))
+
+    op.drop_table('household_welfare')
     with op.batch_alter_table('cycle', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cycle_programme_id'))
 
