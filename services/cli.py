@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "services.reports.cli",
     "admin.cli",
     "services.migrate_all",
+    "services.backup",
 )
 
 
