@@ -11,6 +11,7 @@ from services.common.logging import configure_logging
 
 from .config import load_config
 from .extensions import make_appbuilder, make_database
+from .hardening import init_hardening
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_celery(app)
     init_appbuilder(app)
     init_error_pages(app)
+    init_hardening(app)
     app.register_blueprint(health_blueprint("admin"))
     return app
 

@@ -1,8 +1,12 @@
 """Admin settings from the environment: registry database, service URLs, secrets, FAB options."""
 from __future__ import annotations
 
-from services.common.settings import broker_url, env_bool, env_int, env_str, secret, var_dir
+from datetime import timedelta
+
+from services.common.settings import broker_url, demo_mode, env_bool, env_int, env_str, secret, var_dir
 from services.registry.config import registry_database_url
+
+from .hardening import password_policy
 
 # FAB's own strings have no Indonesian catalogue upstream; admin/translations carries ours.
 LANGUAGES = {
@@ -39,4 +43,24 @@ def load_config() -> dict:
         "WTF_CSRF_ENABLED": env_bool("ADMIN_CSRF_ENABLED", True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # Secure cookies need HTTPS (nginx in production); the embedded demo is plain http://127.0.0.1.
+        "SESSION_COOKIE_SECURE": env_bool("ADMIN_COOKIE_SECURE", not demo_mode()),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": env_bool("ADMIN_COOKIE_SECURE", not demo_mode()),
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=env_int("ADMIN_SESSION_MINUTES", 30)),
+        "AUTH_RATE_LIMITED": env_bool("ADMIN_LOGIN_RATE_LIMITED", True),
+        "AUTH_RATE_LIMIT": env_str("ADMIN_LOGIN_RATE_LIMIT") or "10 per minute",
+        "RATELIMIT_STORAGE_URI": _rate_limit_storage(),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "ADMIN_LOGIN_MAX_FAILURES": env_int("ADMIN_LOGIN_MAX_FAILURES", 5),
+        "ADMIN_LOCKOUT_MINUTES": env_int("ADMIN_LOCKOUT_MINUTES", 15),
+        "FAB_PASSWORD_COMPLEXITY_ENABLED": True,
+        "FAB_PASSWORD_COMPLEXITY_VALIDATOR": password_policy,
+        "ADMIN_MAP_TILES_URL": env_str("ADMIN_MAP_TILES_URL"),
     }
+
+
+def _rate_limit_storage() -> str:
+    """Shared by every gunicorn worker through Redis when there is one; per process otherwise."""
+    broker = broker_url()
+    return broker if broker.startswith("redis") else "memory://"

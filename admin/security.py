@@ -1,13 +1,21 @@
 """The admin's SecurityManager: FAB's users extended with the partner organisation they belong to."""
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
+from flask import current_app, flash
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import User
 from flask_appbuilder.security.views import UserDBModelView
-from sqlalchemy import ForeignKey, Integer
+from sqlalchemy import DateTime, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.registry.models import Organisation
+from services.registry.models import AuditEntry, Organisation
+
+from .hardening import locked, register_failure
+
+log = logging.getLogger(__name__)
 
 
 class BansosUser(User):
@@ -19,6 +27,8 @@ class BansosUser(User):
         Integer, ForeignKey(Organisation.__table__.c.id, name="fk_ab_user_organisation_id"), nullable=True
     )
     organisation: Mapped[Organisation | None] = relationship(Organisation)
+    # Set after too many failed logins; no login (even with the right password) until then. Naive UTC.
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class BansosUserView(UserDBModelView):
@@ -26,14 +36,37 @@ class BansosUserView(UserDBModelView):
 
     list_columns = ["first_name", "last_name", "username", "email", "active", "roles", "organisation"]
     add_columns = [*UserDBModelView.add_columns[:-2], "organisation", "password", "conf_password"]
-    edit_columns = [*UserDBModelView.edit_columns, "organisation"]
+    edit_columns = [*UserDBModelView.edit_columns, "organisation", "locked_until"]
     show_fieldsets = [
-        ("Pengguna", {"fields": ["username", "active", "roles", "organisation", "login_count"]}),
+        ("Pengguna", {"fields": ["username", "active", "roles", "organisation", "login_count",
+                                 "fail_login_count", "locked_until"]}),
         ("Data pribadi", {"fields": ["first_name", "last_name", "email"], "expanded": True}),
     ]
-    label_columns = {**UserDBModelView.label_columns, "organisation": "Organisasi"}
+    label_columns = {**UserDBModelView.label_columns, "organisation": "Organisasi",
+                     "locked_until": "Terkunci sampai (UTC)", "fail_login_count": "Gagal masuk berturut-turut"}
+    description_columns = {"locked_until": "Kosongkan untuk membuka kunci akun sekarang."}
 
 
 class BansosSecurityManager(SecurityManager):
     user_model = BansosUser
     userdbmodelview = BansosUserView
+
+    def auth_user_db(self, username, password):
+        """FAB's check, refused while the account is locked; enough failures in a row lock it."""
+        user = (self.find_user(username=username) or self.find_user(email=username)) if username else None
+        if locked(user):
+            log.warning("login ditolak: akun %s terkunci sampai %s", user.username, user.locked_until)
+            flash(f"Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. "
+                  f"Coba lagi setelah {current_app.config['ADMIN_LOCKOUT_MINUTES']} menit "
+                  "atau hubungi admin.", "danger")
+            return None
+        authenticated = super().auth_user_db(username, password)
+        if authenticated is None and register_failure(user):
+            log.warning("akun %s dikunci setelah %s kegagalan", user.username,
+                        current_app.config["ADMIN_LOGIN_MAX_FAILURES"])
+            self.session.add(AuditEntry(actor="sistem", action="kunci_akun", entity="ab_user",
+                                            entity_id=str(user.id),
+                                            details={"username": user.username,
+                                                     "locked_until": user.locked_until.isoformat()}))
+            self.update_user(user)
+        return authenticated

@@ -9,6 +9,7 @@ from .celery_app import make_celery
 from .db import Database
 from .health import health_blueprint
 from .logging import configure_logging
+from .web_security import install_security_headers
 
 
 def create_service_app(import_name: str, service: str, settings: dict, overrides: dict | None,
@@ -22,4 +23,5 @@ def create_service_app(import_name: str, service: str, settings: dict, overrides
     register_tasks(make_celery(app, queue=service))
     app.register_blueprint(health_blueprint(service))
     app.register_blueprint(api)
+    install_security_headers(app)
     return app

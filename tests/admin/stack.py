@@ -33,8 +33,10 @@ def make_admin_app(url: str, broker: str, **extra):
     from admin.app import create_app
     from admin.bootstrap import create_demo_users, init_security
 
+    # Login rate limiting off by default: the tests log in far more often than a person would
+    # (tests/admin/test_hardening.py switches it on to check it).
     config = {"SQLALCHEMY_DATABASE_URI": url, "CELERY_BROKER_URL": broker, "WTF_CSRF_ENABLED": False,
-              "TESTING": True, **extra}
+              "TESTING": True, "RATELIMIT_ENABLED": False, **extra}
     app = create_app(config)
     with app.app_context():
         init_security(app.appbuilder)

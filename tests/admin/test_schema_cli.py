@@ -45,8 +45,8 @@ def test_admin_history_adds_only_ab_tables_and_is_repeatable(fresh_url):
         foreign = inspect(engine).get_foreign_keys("ab_user")
     finally:
         engine.dispose()
-    assert registry_version and admin_version == "a0001" and registry_version != admin_version
-    assert "organisation_id" in columns
+    assert registry_version and admin_version == "a0002" and registry_version != admin_version
+    assert {"organisation_id", "locked_until"} <= columns
     assert any(fk["referred_table"] == "organisation" for fk in foreign)
 
 
