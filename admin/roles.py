@@ -30,7 +30,7 @@ FAB_ROLES = {
     OPERATOR: [
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView|ImportView|CampaignView|ReportView)$",
          "can_[a-z_]+$"],
-        ["AuditView$", "can_(list|show)$"],
+        ["AuditView$", "can_(list|show|verify)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
          "menu_access$"],
         *_SELF_SERVICE,
@@ -42,7 +42,8 @@ FAB_ROLES = {
         *_SELF_SERVICE,
     ],
     AUDITOR: [
-        ["(HouseholdView|PersonView|ProgrammeView|RecipientView|AuditView)$", "can_(list|show)$"],
+        ["(HouseholdView|PersonView|ProgrammeView|RecipientView)$", "can_(list|show)$"],
+        ["AuditView$", "can_(list|show|export|verify)$"],
         ["ReportView$", "can_(list|runs|download)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
         *_SELF_SERVICE,

@@ -1,7 +1,6 @@
 """Impor data: upload a roster, follow its progress, download the rejection report."""
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from pathlib import Path
@@ -12,6 +11,7 @@ from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
 from services.common.contracts import send
+from services.common.spreadsheet import SafeCsvWriter
 from services.registry.models import ImportJob, ImportRejection
 
 from ..extensions import celery_app, db_session
@@ -119,7 +119,7 @@ class ImportView(BaseView):
 
         def rows():
             buffer = io.StringIO()
-            writer = csv.writer(buffer)
+            writer = SafeCsvWriter(buffer)
             writer.writerow(["BARIS", "NIK", "ALASAN"])
             # Stream in chunks: a bad file can have as many rejections as rows.
             for row in session.execute(query.execution_options(yield_per=1000)):

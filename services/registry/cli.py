@@ -63,4 +63,22 @@ def demo_roster(out: Path, households: int, invalid: int, seed: int, delimiter: 
     click.echo(f"{len(rows)} baris ({invalid} sengaja salah) ditulis ke {out}")
 
 
-COMMANDS = [import_roster, seed_demo_command, demo_roster]
+@click.command("verify-audit", help="Periksa rantai hash jejak audit; sebutkan entri pertama yang rusak.")
+def verify_audit() -> None:
+    from .audit_chain import verify
+
+    engine = make_engine(registry_database_url())
+    try:
+        with Session(engine) as session:
+            check = verify(session)
+    finally:
+        engine.dispose()
+    if check.ok:
+        click.echo(f"Rantai audit utuh: {check.entries} entri.")
+        return
+    where = f"nomor {check.first_broken_seq}" if check.first_broken_seq else "kepala rantai"
+    click.echo(f"Rantai audit RUSAK di {where} (id {check.first_broken_id}): {check.reason}.", err=True)
+    sys.exit(1)
+
+
+COMMANDS = [import_roster, seed_demo_command, demo_roster, verify_audit]

@@ -1,8 +1,6 @@
 """Writes a RecipientsReport as PDF (reportlab platypus), XLSX (openpyxl write-only) and CSV."""
 from __future__ import annotations
 
-import csv
-
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -11,6 +9,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from services.common.spreadsheet import SafeCsvWriter, safe_row
 
 from .recipients_data import COLUMNS, RecipientsReport
 
@@ -76,7 +76,7 @@ def write_xlsx(report: RecipientsReport, path) -> None:
         header.append(cell)
     sheet.append(header)
     for row in report.rows:
-        sheet.append(list(row))
+        sheet.append(safe_row(row))
     info = workbook.create_sheet("Ringkasan")
     for label, value in header_lines(report):
         info.append([label, value])
@@ -89,7 +89,7 @@ def write_xlsx(report: RecipientsReport, path) -> None:
 
 def write_csv(report: RecipientsReport, path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow(COLUMNS)
         writer.writerows(report.rows)
 

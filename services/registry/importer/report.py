@@ -1,9 +1,10 @@
 """The rejection report: one CSV line per rejected row, with the reason and the original cells."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
+
+from services.common.spreadsheet import SafeCsvWriter
 
 REPORT_COLUMNS = ("BARIS", "NIK", "NAMA", "ALASAN")
 
@@ -29,7 +30,7 @@ def write_report(path: Path, headers: list[str], rejections: list[Rejection]) ->
     tmp = path.with_name(path.name + ".tmp")
     # utf-8-sig so that Excel, which most village offices open CSVs with, shows the names correctly.
     with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow([*REPORT_COLUMNS, *headers])
         for item in rejections:
             writer.writerow([item.number, item.nik, item.name, item.reason, *item.cells])

@@ -1,5 +1,5 @@
 """Registry models, split by domain; import them from here."""
-from .audit import AuditEntry
+from .audit import AuditChainHead, AuditEntry
 from .bank import BankAccount
 from .base import Base
 from .cycles import Cycle, Entitlement
@@ -11,5 +11,10 @@ from .welfare import HouseholdWelfare
 __all__ = [
     "Base", "Household", "Person", "DuplicateCandidate", "Organisation", "Programme",
     "ProgrammePartner", "Enrolment", "ImportJob", "ImportRejection", "AuditEntry",
-    "Cycle", "Entitlement", "HouseholdWelfare", "BankAccount",
+    "Cycle", "Entitlement", "HouseholdWelfare", "BankAccount", "AuditChainHead",
 ]
+
+# Every AuditEntry flushed in this process gets its place in the hash chain (services/registry/audit_chain.py).
+from ..audit_chain import install as _install_audit_chain  # noqa: E402
+
+_install_audit_chain()
