@@ -27,6 +27,9 @@ def load_config() -> dict:
         "SERVICE_API_TIMEOUT": env_int("ADMIN_SERVICE_API_TIMEOUT", 10),
         "PORT": env_int("ADMIN_PORT", 8080),
         "UPLOAD_DIR": str(var_dir() / "uploads"),
+        # FAB's own file/image download endpoints read these; unset they answer 500.
+        "UPLOAD_FOLDER": str(var_dir() / "uploads" / "fab"),
+        "IMG_UPLOAD_FOLDER": str(var_dir() / "uploads" / "fab-img"),
         "MAX_CONTENT_LENGTH": env_int("ADMIN_MAX_UPLOAD_MB", 50) * 1024 * 1024,
         "CAMPAIGN_BATCH_SIZE": 500,
         "APP_NAME": "Bansos Desa Kamal",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, session
+from flask import Flask, abort, current_app, request, session
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 
 from services.common.web_security import content_security_policy, install_security_headers, origin_of
@@ -36,6 +36,17 @@ def password_policy(password: str) -> None:
 def init_hardening(app: Flask) -> None:
     tiles = origin_of(app.config.get("ADMIN_MAP_TILES_URL"))
     install_security_headers(app, content_security_policy([tiles] if tiles else []))
+
+    @app.before_request
+    def _no_fab_security_api():
+        # FAB always registers its JWT login API; we do not use it, and it would be a second way in
+        # that the login form's rate limit does not cover.
+        if request.path.startswith("/api/v1/security/"):
+            abort(404)
+        # FAB's per-view file download answers 500 for any name it did not store itself.
+        if (request.endpoint or "").endswith(".download") and "_sep_" not in (request.view_args or {}).get(
+                "filename", "_sep_"):
+            abort(404)
 
     @app.before_request
     def _idle_timeout() -> None:
