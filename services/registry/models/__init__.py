@@ -1,5 +1,5 @@
 """Registry models, split by domain; import them from here."""
-from .audit import AuditChainHead, AuditEntry
+from .audit import AuditChainHead, AuditEntry, install_audit_chain
 from .bank import BankAccount
 from .base import Base
 from .cycles import Cycle, Entitlement
@@ -14,7 +14,5 @@ __all__ = [
     "Cycle", "Entitlement", "HouseholdWelfare", "BankAccount", "AuditChainHead",
 ]
 
-# Every AuditEntry flushed in this process gets its place in the hash chain (services/registry/audit_chain.py).
-from ..audit_chain import install as _install_audit_chain  # noqa: E402
-
-_install_audit_chain()
+# Every AuditEntry flushed in this process gets its place in the hash chain.
+install_audit_chain()

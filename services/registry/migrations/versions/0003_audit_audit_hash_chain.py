@@ -42,7 +42,7 @@ def _chain_existing_entries() -> None:
     """Entries written before the chain existed join it in id order; the head row is created."""
     from types import SimpleNamespace
 
-    from services.registry.audit_chain import entry_hash
+    from services.registry.models.audit import entry_hash
     from services.registry.models.audit import GENESIS_HASH
 
     bind = op.get_bind()
