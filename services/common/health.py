@@ -1,6 +1,8 @@
 """``GET /health``: database and broker status of one service."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, current_app, jsonify
 
 
@@ -18,15 +20,16 @@ def _ping_broker() -> None:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
-def health_blueprint(service: str) -> Blueprint:
+def health_blueprint(service: str, checks: dict[str, Callable[[], None]] | None = None) -> Blueprint:
+    """``checks``: more named checks (e.g. the reports store's free space); each raises on a problem."""
     bp = Blueprint(f"{service}_health", __name__)
 
     @bp.get("/health")
     def health():
-        database = _check(current_app.extensions["database"].ping)
-        broker = _check(_ping_broker)
-        ok = database == "ok" and broker == "ok"
-        body = {"service": service, "status": "ok" if ok else "degraded", "database": database, "broker": broker}
+        results = {"database": _check(current_app.extensions["database"].ping), "broker": _check(_ping_broker)}
+        results.update({name: _check(check) for name, check in (checks or {}).items()})
+        ok = all(value == "ok" for value in results.values())
+        body = {"service": service, "status": "ok" if ok else "degraded", **results}
         return jsonify(body), 200 if ok else 503
 
     return bp

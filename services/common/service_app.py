@@ -13,7 +13,8 @@ from .web_security import install_security_headers
 
 
 def create_service_app(import_name: str, service: str, settings: dict, overrides: dict | None,
-                       register_tasks: Callable, api: Blueprint) -> Flask:
+                       register_tasks: Callable, api: Blueprint,
+                       health_checks: dict[str, Callable[[], None]] | None = None) -> Flask:
     """Build one service's Flask app; ``overrides`` (tests) win over ``settings`` (environment)."""
     configure_logging()
     app = Flask(import_name)
@@ -21,7 +22,7 @@ def create_service_app(import_name: str, service: str, settings: dict, overrides
     app.config.update(overrides or {})
     Database().init_app(app, app.config["DATABASE_URL"])
     register_tasks(make_celery(app, queue=service))
-    app.register_blueprint(health_blueprint(service))
+    app.register_blueprint(health_blueprint(service, health_checks))
     app.register_blueprint(api)
     install_security_headers(app)
     return app

@@ -1,18 +1,21 @@
 """Reports app factory: JSON API and the Celery app its worker and beat run."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app
 
 from services.common.service_app import create_service_app
 
 from .config import load_config
+from .store import check_store
 
 
 def create_app(config: dict | None = None) -> Flask:
     from .api import api
     from .tasks import register_tasks
 
-    app = create_service_app(__name__, "reports", load_config(), config, register_tasks, api)
+    checks = {"store": lambda: check_store(current_app.config["REPORTS_STORE"],
+                                           current_app.config["REPORTS_STORE_MIN_FREE_MB"])}
+    app = create_service_app(__name__, "reports", load_config(), config, register_tasks, api, checks)
     # Beat keeps its state under BANSOS_VAR, not in the working directory.
     app.extensions["celery"].conf.beat_schedule_filename = app.config["BEAT_SCHEDULE_FILE"]
     return app

@@ -33,6 +33,7 @@ def load_config() -> dict:
         "DATABASE_URL": reports_database_url(),
         "REGISTRY_READ_URL": env_str("REGISTRY_READ_URL") or registry_database_url(),
         "REPORTS_STORE": env_str("REPORTS_STORE") or str(var_dir() / "reports"),
+        "REPORTS_STORE_MIN_FREE_MB": env_int("REPORTS_STORE_MIN_FREE_MB", 50),
         "CELERY_BROKER_URL": broker_url(),
         "SERVICE_TOKEN": secret("SERVICE_TOKEN", "demo-service-token"),
         "BEAT_SCHEDULE_FILE": str(var_dir() / "celerybeat-schedule"),

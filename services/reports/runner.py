@@ -17,6 +17,7 @@ from .models import Artifact, ReportRun, utcnow
 from .recipients_data import load_report
 from .registry_read import registry_sessions
 from .renderers import WRITERS
+from .store import StoreFull, full_disk_message, is_disk_full
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -73,9 +74,13 @@ def generate_run(database, registry_url: str, store: str, payload: dict) -> Repo
             files.append(Artifact(format=fmt, filename=filename, path=str(folder / filename),
                                   sha256=digest, size_bytes=size))
     except Exception as exc:
+        full = is_disk_full(exc)
         with database.transaction() as session:
             run = session.get(ReportRun, run_id)
-            run.status, run.error, run.finished_at = "gagal", str(exc)[:2000], utcnow()
+            run.status, run.finished_at = "gagal", utcnow()
+            run.error = (full_disk_message(store) if full else str(exc))[:2000]
+        if full:
+            raise StoreFull(full_disk_message(store)) from exc
         raise
     with database.transaction() as session:
         run = session.get(ReportRun, run_id)

@@ -5,12 +5,16 @@ from flask import current_app
 
 from services.common.contracts import contract_task, send
 from services.common.db import current_database
+from services.common.settings import env_int
 
 from .runner import generate_run, monthly_payloads
+from .store import StoreFull
 
 
 def register_tasks(celery) -> None:
-    @contract_task(celery, "reports.generate")
+    # A full store disk is temporary: retry later (the same run_key redoes the run from scratch).
+    @contract_task(celery, "reports.generate", autoretry_for=(StoreFull,), retry_backoff=False,
+                   default_retry_delay=env_int("REPORTS_DISK_RETRY_SECONDS", 300), max_retries=24)
     def generate(payload: dict) -> str:
         run = generate_run(current_database(), current_app.config["REGISTRY_READ_URL"],
                            current_app.config["REPORTS_STORE"], payload)
