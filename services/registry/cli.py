@@ -34,6 +34,27 @@ def import_roster(file: Path, actor: str) -> None:
     click.echo(f"rejection report: {job.rejection_report_path}")
 
 
+@click.command("import-bnba")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--programme", "programme_code", required=True, help="Kode program, mis. BLT-DD-2026.")
+@click.option("--actor", default="cli", show_default=True, help="Nama pelaku yang dicatat di jejak audit.")
+def import_bnba_command(file: Path, programme_code: str, actor: str) -> None:
+    """Impor daftar BNBA (kolom NIK, NAMA): daftarkan KK penerima ke program; baris ditolak dilaporkan."""
+    from .importer.bnba import import_bnba
+    from .importer.parsing import RosterFileError
+
+    engine = make_engine(registry_database_url())
+    try:
+        with Session(engine) as session:
+            result = import_bnba(session, file.resolve(), programme_code, actor)
+    except RosterFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+    click.echo(f"didaftarkan {result.enrolled}, sudah terdaftar {result.already}, ditolak {result.rejected}")
+    click.echo(f"laporan baris ditolak: {result.report_path}")
+
+
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Isi registri dengan data contoh Desa Kamal (palsu); aman dijalankan berulang kali."""
@@ -81,4 +102,4 @@ def verify_audit() -> None:
     sys.exit(1)
 
 
-COMMANDS = [import_roster, seed_demo_command, demo_roster, verify_audit]
+COMMANDS = [import_roster, import_bnba_command, seed_demo_command, demo_roster, verify_audit]

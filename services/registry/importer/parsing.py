@@ -16,6 +16,8 @@ COLUMNS = (
     "LONGITUDE",
 )
 REQUIRED = ("NO_KK", "NIK", "NAMA", "JENIS_KELAMIN", "TANGGAL_LAHIR")
+# A programme list (BNBA: by name, by address) may carry only these; the persons must already be registered.
+BNBA_REQUIRED = ("NIK", "NAMA")
 _SEPARATORS = re.compile(r"[\s_]+")
 
 
@@ -81,7 +83,7 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         workbook.close()
 
 
-def read_roster(path: str | Path) -> Roster:
+def read_roster(path: str | Path, required: tuple[str, ...] = REQUIRED) -> Roster:
     """Parse the file; raise RosterFileError if it cannot be imported at all."""
     path = Path(path)
     if not path.is_file():
@@ -99,7 +101,7 @@ def read_roster(path: str | Path) -> Roster:
         raise RosterFileError("Berkas kosong: tidak ada baris judul kolom")
     headers = table[0]
     canonical = [canonical_header(h) if canonical_header(h) in COLUMNS else None for h in headers]
-    missing = [name for name in REQUIRED if name not in canonical]
+    missing = [name for name in required if name not in canonical]
     if missing:
         raise RosterFileError("Kolom wajib tidak ada: " + ", ".join(missing))
     seen: set[str] = set()
