@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Blueprint, Flask
 
@@ -9,12 +10,14 @@ from .celery_app import make_celery
 from .db import Database
 from .health import health_blueprint
 from .logging import configure_logging
+from .openapi import openapi_blueprint
 from .web_security import install_security_headers
 
 
 def create_service_app(import_name: str, service: str, settings: dict, overrides: dict | None,
                        register_tasks: Callable, api: Blueprint,
-                       health_checks: dict[str, Callable[[], None]] | None = None) -> Flask:
+                       health_checks: dict[str, Callable[[], None]] | None = None,
+                       openapi_spec: Path | None = None) -> Flask:
     """Build one service's Flask app; ``overrides`` (tests) win over ``settings`` (environment)."""
     configure_logging()
     app = Flask(import_name)
@@ -24,5 +27,7 @@ def create_service_app(import_name: str, service: str, settings: dict, overrides
     register_tasks(make_celery(app, queue=service))
     app.register_blueprint(health_blueprint(service, health_checks))
     app.register_blueprint(api)
+    if openapi_spec is not None:
+        app.register_blueprint(openapi_blueprint(service, openapi_spec))
     install_security_headers(app)
     return app

@@ -1,6 +1,8 @@
 """Reports app factory: JSON API and the Celery app its worker and beat run."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app
 
 from services.common.service_app import create_service_app
@@ -15,7 +17,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     checks = {"store": lambda: check_store(current_app.config["REPORTS_STORE"],
                                            current_app.config["REPORTS_STORE_MIN_FREE_MB"])}
-    app = create_service_app(__name__, "reports", load_config(), config, register_tasks, api, checks)
+    app = create_service_app(__name__, "reports", load_config(), config, register_tasks, api, checks,
+                             openapi_spec=Path(__file__).with_name("openapi.yaml"))
     # Beat keeps its state under BANSOS_VAR, not in the working directory.
     app.extensions["celery"].conf.beat_schedule_filename = app.config["BEAT_SCHEDULE_FILE"]
     return app
