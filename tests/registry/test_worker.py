@@ -21,6 +21,14 @@ def _deliveries_handled(log_path) -> int:
     return len(re.findall(r"registry\.import_roster\[[^\]]+\] (?:succeeded|raised)", log_path.read_text()))
 
 
+def _identifiers(roster_path) -> set[str]:
+    import csv
+
+    with open(roster_path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {row[column] for row in rows for column in ("NIK", "NO_KK") if len(row.get(column) or "") == 16}
+
+
 def _import_through_worker(processes, url: str, broker_env: dict, roster_path, expected_valid: int) -> None:
     schema.upgrade(url)
     worker = processes.celery_worker("services.registry.worker", "registry",
@@ -46,7 +54,11 @@ def _import_through_worker(processes, url: str, broker_env: dict, roster_path, e
         assert (done.status, done.imported, done.rejected) == ("selesai", expected_valid, 3), done.error
         wait_for(lambda: _deliveries_handled(worker.log_path) >= 2, timeout=60,
                  message=lambda: f"both deliveries handled; worker log:\n{worker.log_path.read_text()[-4000:]}")
-        assert "raised" not in worker.log_path.read_text(), worker.log_path.read_text()[-4000:]
+        log_text = worker.log_path.read_text()
+        assert "raised" not in log_text, log_text[-4000:]
+        # Personal data stays out of logs: no NIK or KK of the roster appears in the worker's output.
+        leaked = [value for value in _identifiers(roster_path) if value in log_text]
+        assert leaked == [], f"NIK/KK di log worker: {leaked[:3]}"
         with Session(engine) as session:
             assert session.execute(select(func.count()).select_from(Person)).scalar_one() == expected_valid
             assert session.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == 1
