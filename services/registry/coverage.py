@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from services.common.settings import env_int, env_str
 
 from .models import Enrolment, Household, HouseholdWelfare, Programme, Region
-from .regions import household_key, region_key
+from .regions import household_key, norm_number, region_key
 
 LEVELS = ("desa", "dusun", "rw", "rt")
 COUNTS = ("households", "scored", "needy", "not_needy", "enrolled", "needy_not_enrolled", "enrolled_not_needy")
@@ -41,7 +41,10 @@ def need_rule_from_env() -> NeedRule:
 
 
 def needy_clause(rule: NeedRule):
-    return or_(HouseholdWelfare.band.in_(rule.needy_bands), HouseholdWelfare.dtsen_desil <= rule.max_desil)
+    # The IS NOT NULL guards keep the clause two-valued: NOT (NULL) would drop "not needy" households.
+    band, desil = HouseholdWelfare.band, HouseholdWelfare.dtsen_desil
+    return or_(and_(band.is_not(None), band.in_(rule.needy_bands)),
+               and_(desil.is_not(None), desil <= rule.max_desil))
 
 
 def scored_clause():
@@ -62,7 +65,7 @@ def _cut(key: tuple, level: str) -> tuple:
 def _label(names: tuple, level: str) -> str:
     desa, dusun, rw, rt = names
     parts = {"desa": desa or "(tanpa desa)", "dusun": dusun or "(tanpa dusun)",
-             "rw": f"RW {rw or '?'}", "rt": f"RT {rt or '?'}"}
+             "rw": f"RW {norm_number(rw) or '?'}", "rt": f"RT {norm_number(rt) or '?'}"}
     return " / ".join(parts[name] for name in LEVELS[1:LEVELS.index(level) + 1]) or parts["desa"]
 
 
@@ -90,19 +93,26 @@ def coverage_by_area(session: Session, level: str = "dusun", rule: NeedRule | No
     areas: dict[tuple, dict] = {}
     for desa, dusun, rw, rt, *counts in session.execute(query):
         key = _cut(household_key(desa, dusun, rw, rt), level)
-        row = areas.setdefault(key, {"names": _cut((desa, dusun, rw, rt), level), **dict.fromkeys(COUNTS, 0)})
+        row = areas.setdefault(key, {"names": {}, **dict.fromkeys(COUNTS, 0)})
+        # The spelling typed for most households names the area ("Utara" over a stray "UTARA").
+        names = _cut((desa, dusun, rw, rt), level)
+        row["names"][names] = row["names"].get(names, 0) + int(counts[0])
         for name, value in zip(COUNTS, counts, strict=True):
             row[name] += int(value or 0)
     regions = {region_key(r): r for r in session.scalars(select(Region).where(Region.kind == level))}
     for key in regions.keys() - areas.keys():
-        areas[key] = {"names": None, **dict.fromkeys(COUNTS, 0)}
+        areas[key] = {"names": {}, **dict.fromkeys(COUNTS, 0)}
     rows = [_row(key, data, regions.get(key), level) for key, data in areas.items()]
     return sorted(rows, key=lambda r: (-r["needy_not_enrolled"], r["area"]))
 
 
 def _row(key: tuple, data: dict, region: Region | None, level: str) -> dict:
-    names = data.pop("names")
-    area = _label(names, level) if names is not None else region.name  # a drawn area with no household
+    variants = data.pop("names")
+    names = max(variants, key=lambda n: (variants[n], tuple(x or "" for x in n))) if variants else None
+    if region is not None and level in ("desa", "dusun"):
+        area = region.name
+    else:
+        area = _label(names, level) if names is not None else region.name  # a drawn area with no household
     desa, dusun, rw, rt = names if names is not None else key
     return {"level": level, "area": area, "name": region.name if region else area,
             "code": region.code if region else None, "region_id": region.id if region else None,
