@@ -36,5 +36,9 @@ class Region(Base):
 
     parent: Mapped[Region | None] = relationship(remote_side=[id])
 
+    @property
+    def has_boundary(self) -> bool:
+        return self.boundary is not None
+
     def __repr__(self) -> str:
         return f"{self.kind.upper() if self.kind in ('rw', 'rt') else self.kind.title()} {self.name}"
