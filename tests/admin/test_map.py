@@ -21,7 +21,8 @@ COUNT_FIELDS = ("households", "scored", "needy", "not_needy", "enrolled", "needy
         ("auditor", "/resources/add", 403), ("auditor", "/skills/add", 403), ("auditor", "/regions/list/", 200),
         ("mitra_lsm", "/map/", 200), ("mitra_lsm", "/map/areas.json", 200), ("mitra_csr", "/map/", 200),
         ("mitra_lsm", "/map/households.json", 403), ("mitra_csr", "/map/resources.json", 403),
-        ("mitra_lsm", "/resources/list/", 403), ("mitra_lsm", "/skills/list/", 403), ("mitra_lsm", "/regions/list/", 403),
+        ("mitra_lsm", "/resources/list/", 403), ("mitra_lsm", "/skills/list/", 403),
+        ("mitra_lsm", "/regions/list/", 403),
         ("operator", "/skills/add", 200), ("operator", "/resources/add", 200), ("operator", "/regions/list/", 200),
     ],
 )
@@ -61,7 +62,8 @@ def test_leaflet_is_served_from_the_project(client):
 
 def test_operator_records_a_skill_by_nik_with_an_audit_entry(client, db):
     person = db.scalars(select(Person).where(Person.sex == "P").order_by(Person.id.desc())).first()
-    db.execute(PersonSkill.__table__.delete().where(PersonSkill.person_id == person.id, PersonSkill.skill == "menjahit"))
+    db.execute(PersonSkill.__table__.delete().where(PersonSkill.person_id == person.id,
+                                                    PersonSkill.skill == "menjahit"))
     db.commit()
     login(client, "operator")
     form = {"nik": person.nik, "skill": "menjahit", "level": "mahir", "source": "pelatihan", "notes": "LKP Kamal"}
