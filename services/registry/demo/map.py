@@ -23,16 +23,24 @@ DESA_CODE = "3526012001"  # fake village code under Kecamatan Kamal (352601)
 # A rough outline of the village (lon, lat), enclosing every demo household.
 OUTLINE = [(112.7045, -7.1530), (112.7120, -7.1465), (112.7260, -7.1470), (112.7345, -7.1525),
            (112.7355, -7.1640), (112.7270, -7.1725), (112.7140, -7.1730), (112.7050, -7.1650)]
+# (kind, name, description, size, unit, dusun, offset from the dusun centre in degrees (lat, lon))
 RESOURCES = (
-    ("tambak_garam", "Tambak garam rakyat Pesisir", "Tambak garam milik 12 keluarga", "4.5", "ha", "Pesisir"),
-    ("perikanan", "Dermaga perahu nelayan", "Tambatan 30 perahu kecil", "30", "unit", "Pesisir"),
-    ("lahan_pertanian", "Sawah tadah hujan Kamal Barat", "Padi dan jagung, satu kali tanam", "12", "ha", "Kamal Barat"),
-    ("usaha_kecil", "UMKM kerupuk ikan", "Usaha rumahan, 6 pekerja", "6", "orang", "Kamal Timur"),
-    ("kerajinan", "Kelompok batik tulis Madura", "15 pembatik perempuan", "15", "orang", "Tengah"),
-    ("fasilitas", "Balai Desa Kamal", "Tempat musyawarah desa", None, None, "Tengah"),
-    ("fasilitas", "Posyandu Melati", "Posyandu balita dan lansia", None, None, "Kamal Timur"),
-    ("peternakan", "Kandang kambing kelompok", "Ternak bergulir kelompok tani", "40", "ekor", "Kamal Barat"),
+    ("tambak_garam", "Tambak garam rakyat Pesisir", "Tambak garam milik 12 keluarga", "4.5", "ha", "Pesisir",
+     (-0.0035, -0.002)),
+    ("perikanan", "Dermaga perahu nelayan", "Tambatan 30 perahu kecil", "30", "unit", "Pesisir", (-0.004, 0.003)),
+    ("lahan_pertanian", "Sawah tadah hujan Kamal Barat", "Padi dan jagung, satu kali tanam", "12", "ha", "Kamal Barat",
+     (0.001, -0.004)),
+    ("usaha_kecil", "UMKM kerupuk ikan", "Usaha rumahan, 6 pekerja", "6", "orang", "Kamal Timur", (0.002, 0.001)),
+    ("kerajinan", "Kelompok batik tulis Madura", "15 pembatik perempuan", "15", "orang", "Tengah", (0.002, -0.002)),
+    ("fasilitas", "Balai Desa Kamal", "Tempat musyawarah desa", None, None, "Tengah", (-0.001, 0.001)),
+    ("fasilitas", "Posyandu Melati", "Posyandu balita dan lansia", None, None, "Kamal Timur", (-0.002, 0.003)),
+    ("peternakan", "Kandang kambing kelompok", "Ternak bergulir kelompok tani", "40", "ekor", "Kamal Barat",
+     (-0.003, 0.001)),
 )
+# Fishing and salt-pan households of Pesisir are poorer than the village centre (band weights of the
+# households not enrolled: miskin, rentan, tidak miskin), so the choropleth shows a real contrast.
+DUSUN_WEIGHTS = {"Pesisir": (60, 25, 15), "Kamal Barat": (30, 30, 40), "Kamal Timur": (20, 30, 50),
+                 "Tengah": (8, 22, 70)}
 
 
 def dusun_code(number: int) -> str:
@@ -60,11 +68,11 @@ def _welfare(session: Session, rng: random.Random) -> int:
     scored = set(session.scalars(select(HouseholdWelfare.household_id)))
     enrolled = set(session.scalars(select(Enrolment.household_id)))
     added = 0
-    for household_id in session.scalars(select(Household.id).order_by(Household.id)):
+    for household_id, dusun in session.execute(select(Household.id, Household.dusun).order_by(Household.id)):
         if household_id in scored:
             continue
         # Enrolled households are mostly poor, with a few inclusion errors for the map to show.
-        weights = (70, 20, 10) if household_id in enrolled else (25, 30, 45)
+        weights = (70, 20, 10) if household_id in enrolled else DUSUN_WEIGHTS.get(dusun, (25, 30, 45))
         band = rng.choices(("miskin", "rentan", "tidak_miskin"), weights)[0]
         desil = {"miskin": rng.randint(1, 3), "rentan": rng.randint(4, 6), "tidak_miskin": rng.randint(7, 10)}[band]
         session.add(HouseholdWelfare(household_id=household_id, band=band, dtsen_desil=desil,
@@ -75,10 +83,12 @@ def _welfare(session: Session, rng: random.Random) -> int:
 
 def _resources(session: Session) -> int:
     dusun = {r.name: r for r in session.scalars(select(Region).where(Region.kind == "dusun"))}
-    for kind, name, description, size, unit, area in RESOURCES:
+    for kind, name, description, size, unit, area, (dlat, dlon) in RESOURCES:
         if session.scalar(select(VillageResource.id).where(VillageResource.name == name)) is None:
+            lat, lon = DUSUN[area]
             session.add(VillageResource(kind=kind, name=name, description=description, unit=unit,
-                                        size=Decimal(size) if size else None, region=dusun.get(area)))
+                                        size=Decimal(size) if size else None, region=dusun.get(area),
+                                        latitude=round(lat + dlat, 6), longitude=round(lon + dlon, 6)))
     return len(RESOURCES)
 
 
