@@ -2,9 +2,9 @@
 marker per household for staff, filters redraw them, partners get the polygons only. Screenshots kept."""
 from __future__ import annotations
 
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from services.registry.models import Household, HouseholdWelfare
 
@@ -23,12 +23,17 @@ def count(driver, layer: str) -> int | None:
     return driver.execute_script(f"return bansosMap.{layer} ? bansosMap.{layer}.getLayers().length : null")
 
 
-def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for_partners(served_admin, browser):
+def drawn(driver, selector: str) -> int:
+    return driver.execute_script(f"return document.querySelectorAll('#need-map {selector}').length")
+
+
+def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for_partners(served_admin, browser):  # noqa: F811,E501
     app, base = served_admin
     MAP_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with Session(app.extensions["database"].engine) as session:
         located = session.scalar(select(func.count()).select_from(Household).where(Household.latitude.is_not(None)))
-        poor = session.scalar(select(func.count()).select_from(HouseholdWelfare).where(HouseholdWelfare.band == "miskin"))
+        poor = session.scalar(select(func.count()).select_from(HouseholdWelfare)
+                              .where(HouseholdWelfare.band == "miskin"))
 
     log_in(browser, base, "operator")
     browser.get(f"{base}/map/")
@@ -37,8 +42,8 @@ def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for
     assert count(browser, "areas") == 4 and count(browser, "households") == located == 300
     assert count(browser, "resources") >= 8
     # Rendered, not only loaded: SVG paths for 4 polygons + 300 circles, and the resources' marker images.
-    assert browser.execute_script("return document.querySelectorAll('#need-map path.leaflet-interactive').length") >= 304
-    assert browser.execute_script("return document.querySelectorAll('#need-map img.leaflet-marker-icon').length") >= 8
+    assert drawn(browser, "path.leaflet-interactive") >= 304
+    assert drawn(browser, "img.leaflet-marker-icon") >= 8
     assert "Celah cakupan" in browser.find_element("css selector", ".map-legend").text
     assert len(browser.find_elements("css selector", "#coverage-table tr.coverage-row")) == 4
     browser.save_screenshot(str(MAP_ARTIFACTS / "map-operator.png"))
@@ -54,7 +59,7 @@ def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for
     browser.get(f"{base}/map/")
     wait_ready(browser)
     assert count(browser, "areas") == 4 and count(browser, "households") is None and count(browser, "resources") is None
-    assert browser.execute_script("return document.querySelectorAll('#need-map path.leaflet-interactive').length") == 4
+    assert drawn(browser, "path.leaflet-interactive") == 4 and drawn(browser, "img.leaflet-marker-icon") == 0
     assert not browser.find_elements("id", "filter-band")
     browser.save_screenshot(str(MAP_ARTIFACTS / "map-mitra_lsm.png"))
     assert (MAP_ARTIFACTS / "map-operator.png").stat().st_size > 20_000
