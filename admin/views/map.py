@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from services.registry.coverage import LEVELS, need_rule_from_env
 from services.registry.geo import area_collection, household_collection, resource_collection
-from services.registry.models import Household
+from services.registry.models import Household, HouseholdWelfare
 from services.registry.models.welfare import WELFARE_CATEGORIES
 
 from ..extensions import db_session
@@ -46,9 +46,18 @@ class MapView(BaseView):
         rule = need_rule_from_env()
         return self.render_template(
             "admin/map.html", staff=staff, rows=rows, level=level, levels=MAP_LEVELS, dusun=dusun,
-            bands=[(code, BAND_LABELS[code]) for code in (*WELFARE_CATEGORIES, "belum_dinilai")],
+            bands=self._bands() if staff else [],
             rule=rule, tiles_url=current_app.config.get("MAP_TILES_URL", ""),
             tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION", ""))
+
+    @staticmethod
+    def _bands() -> list[tuple[str, str]]:
+        """The configured categories, then whatever desil-like bands the scoring wrote, then "not scored"."""
+        found = set(filter(None, db_session().scalars(select(HouseholdWelfare.band).distinct())))
+        others = found - set(WELFARE_CATEGORIES)
+        desil = sorted(others, key=lambda b: (not b.isdigit(), int(b) if b.isdigit() else 0, b))
+        codes = [*WELFARE_CATEGORIES, *desil, "belum_dinilai"]
+        return [(code, BAND_LABELS.get(code) or (f"Desil {code}" if code.isdigit() else code)) for code in codes]
 
     @expose("/areas.json")
     @has_access

@@ -113,7 +113,8 @@ class PersonSkillView(AuditedModelView):
     show_columns = ["person", "person.nik", "skill", "level", "source", "notes", "recorded_on"]
     add_columns = ["nik", "skill", "level", "source", "notes", "recorded_on"]
     edit_columns = ["skill", "level", "source", "notes", "recorded_on"]
-    search_columns = ["skill", "level", "source", "person"]
+    # No "person" filter: its dropdown would load every person of the registry.
+    search_columns = ["skill", "level", "source"]
     order_columns = ["skill", "level", "recorded_on"]
     base_order = ("id", "desc")
     label_columns = {"person": "Nama", "person.nik": "NIK", "person.sex": "Jenis kelamin",
@@ -129,14 +130,28 @@ class PersonSkillView(AuditedModelView):
                              **_skill_fields}
     edit_form_extra_fields = _skill_fields
 
-    def pre_add(self, item):
+    @staticmethod
+    def _refuse_second(item) -> None:
         session = db_session()
-        persons = session.scalars(select(Person).where(Person.nik == item.nik).order_by(Person.id)).all()
+        # No autoflush: the edited row is already dirty, and flushing it would hit the unique constraint
+        # with an English database error instead of this message.
+        with session.no_autoflush:
+            person = item.person
+            query = select(PersonSkill.id).where(PersonSkill.person_id == person.id, PersonSkill.skill == item.skill)
+            if item.id is not None:
+                query = query.where(PersonSkill.id != item.id)
+            exists = session.scalar(query)
+        if exists:
+            raise ValueError(f"Keterampilan {SKILLS.get(item.skill, item.skill)} untuk NIK {person.nik} sudah "
+                             "tercatat; ubah data yang ada.")
+
+    def pre_add(self, item):
+        persons = db_session().scalars(select(Person).where(Person.nik == item.nik).order_by(Person.id)).all()
         if not persons:
             raise ValueError(f"NIK {item.nik} tidak ada di registri.")
         item.person = persons[0]  # one person even if the NIK is a duplicate candidate in two households
-        exists = session.scalar(select(PersonSkill.id).where(PersonSkill.person_id == persons[0].id,
-                                                             PersonSkill.skill == item.skill))
-        if exists:
-            raise ValueError(f"Keterampilan {SKILLS.get(item.skill, item.skill)} untuk NIK {item.nik} sudah tercatat; "
-                             "ubah data yang ada.")
+        self._refuse_second(item)
+
+    def pre_update(self, item):
+        self._refuse_second(item)
+        super().pre_update(item)

@@ -63,7 +63,7 @@ def test_leaflet_is_served_from_the_project(client):
 def test_operator_records_a_skill_by_nik_with_an_audit_entry(client, db):
     person = db.scalars(select(Person).where(Person.sex == "P").order_by(Person.id.desc())).first()
     db.execute(PersonSkill.__table__.delete().where(PersonSkill.person_id == person.id,
-                                                    PersonSkill.skill == "menjahit"))
+                                                    PersonSkill.skill.in_(("menjahit", "memasak"))))
     db.commit()
     login(client, "operator")
     form = {"nik": person.nik, "skill": "menjahit", "level": "mahir", "source": "pelatihan", "notes": "LKP Kamal"}
@@ -77,6 +77,15 @@ def test_operator_records_a_skill_by_nik_with_an_audit_entry(client, db):
     assert entry.actor == "operator" and entry.action == "create"
     again = client.post("/skills/add", data=form, follow_redirects=True).data.decode()
     assert "sudah tercatat" in again
+    client.post("/skills/add", data={**form, "skill": "memasak"}, follow_redirects=True)
+    cooking = db.scalars(select(PersonSkill).where(PersonSkill.person_id == person.id,
+                                                   PersonSkill.skill == "memasak")).one()
+    edit = {"skill": "menjahit", "level": "dasar", "source": "survei"}
+    client.post(f"/skills/edit/{cooking.id}", data=edit)
+    listed = client.get("/skills/list/").data.decode()
+    assert "sudah tercatat" in listed  # the flashed refusal
+    db.expire_all()
+    assert db.get(PersonSkill, cooking.id).skill == "memasak"
     unknown = client.post("/skills/add", data={**form, "nik": "3526019999999999"}, follow_redirects=True).data.decode()
     assert "tidak ada di registri" in unknown
     assert db.scalar(select(PersonSkill.id).join(Person).where(Person.nik == "3526019999999999")) is None
