@@ -115,20 +115,21 @@ def client(village, registry_url, monkeypatch):
     app.extensions["database"].engine.dispose()
 
 
-@pytest.mark.parametrize("level", ["desa", "dusun", "rw", "rt"])
-def test_public_geojson_needs_no_login_and_never_leaks_points_identifiers_or_small_counts(client, village, level):
-    response = client.get(f"/public/geo/areas.geojson?level={level}")
-    assert response.status_code == 200 and response.mimetype == "application/geo+json"
-    body = response.get_json()
-    text = json.dumps(body)
-    assert "3526010101" not in text and "Rahasia" not in text and "Point" not in text
-    assert "no_kk" not in text and "latitude" not in text
-    for feature in body["features"]:
-        assert feature["geometry"] is None or feature["geometry"]["type"] == "Polygon"
-        for name in COUNT_FIELDS:
-            value = feature["properties"][name]
-            assert value is None or value >= 5
-            assert feature["properties"][f"{name}_text"] == ("<5" if value is None else str(value))
+def test_public_geojson_needs_no_login_and_never_leaks_points_identifiers_or_small_counts(client, village):
+    for level in ("desa", "dusun", "rw", "rt"):
+        response = client.get(f"/public/geo/areas.geojson?level={level}")
+        assert response.status_code == 200 and response.mimetype == "application/geo+json"
+        body = response.get_json()
+        text = json.dumps(body)
+        assert "3526010101" not in text and "Rahasia" not in text and "Point" not in text
+        assert "no_kk" not in text and "latitude" not in text
+        assert body["features"]
+        for feature in body["features"]:
+            assert feature["geometry"] is None or feature["geometry"]["type"] == "Polygon"
+            for name in COUNT_FIELDS:
+                value = feature["properties"][name]
+                assert value is None or value >= 5
+                assert feature["properties"][f"{name}_text"] == ("<5" if value is None else str(value))
 
 
 def test_public_dusun_layer_publishes_large_counts_and_hides_small_ones(client):

@@ -117,8 +117,8 @@ def test_every_invalid_feature_is_rejected_with_a_reason_and_the_valid_ones_stil
     assert set(session.scalars(select(Region.code))) == {"K", "D-OK"}
 
 
-def test_a_file_that_is_not_a_feature_collection_is_rejected_whole(session):
-    result = import_regions(session, {"type": "Feature"}, actor="penguji")
+def test_a_file_that_is_not_a_feature_collection_is_rejected_whole():
+    result = import_regions(None, {"type": "Feature"}, actor="penguji")  # refused before any database work
     assert result.inserted == 0 and result.rejected[0]["reason"] == "Berkas bukan FeatureCollection GeoJSON"
 
 
@@ -140,7 +140,15 @@ def test_demo_boundaries_are_valid_disjoint_and_hold_their_dusun_centre():
     assert all(cells[a].intersection(cells[b]).area < 1e-9 for a in names for b in names if a < b)
 
 
-def test_import_regions_command_with_a_property_mapping(registry_url, tmp_var, tmp_path, session):
+def test_import_regions_command_with_a_property_mapping(tmp_var, tmp_path):
+    # SQLite only: the command adds option parsing to import_regions, tested on both backends above.
+    from sqlalchemy.orm import Session
+
+    from services.common.db import make_engine
+    from services.registry import schema
+
+    registry_url = f"sqlite:///{tmp_var / 'registry.db'}"
+    schema.upgrade(registry_url)
     renamed = collection(
         feature(square(112.70, -7.17, 0.03), TINGKAT="desa", KODE="K", NAMA="Kamal"),
         feature(square(112.70, -7.16, 0.01), TINGKAT="dusun", KODE="K-1", NAMA="Tengah", INDUK="K"),
@@ -155,7 +163,10 @@ def test_import_regions_command_with_a_property_mapping(registry_url, tmp_var, t
     assert run.returncode == 0, run.stderr
     assert "inserted 2, updated 0, unchanged 0, rejected 1" in run.stdout
     assert "ditolak fitur #3 (K-2): Geometri tidak sah" in run.stderr
-    assert set(session.scalars(select(Region.code))) == {"K", "K-1"}
+    engine = make_engine(registry_url)
+    with Session(engine) as session:
+        assert set(session.scalars(select(Region.code))) == {"K", "K-1"}
+    engine.dispose()
     wrong = subprocess.run([*BANSOS, "import-regions", str(path), "--property", "kode=X"], env=env,
                            capture_output=True, text=True, timeout=120, cwd=REPO)
     assert wrong.returncode == 2 and "FIELD=PROPERTI" in wrong.stderr

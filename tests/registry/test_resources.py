@@ -83,7 +83,24 @@ def test_resources_sit_at_their_point_or_their_area_centre(session):
     assert features == {"Balai": [112.72, -7.16], "Dermaga": [region.centroid_lon, region.centroid_lat]}
 
 
-def test_seed_demo_loads_the_map_data_once(session):
+@pytest.fixture
+def sqlite_session(tmp_var):
+    # SQLite only: seed-demo is slow on PostgreSQL, and the admin tests seed it there already.
+    from sqlalchemy.orm import Session
+
+    from services.common.db import make_engine
+    from services.registry import schema
+
+    url = f"sqlite:///{tmp_var / 'registry.db'}"
+    schema.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def test_seed_demo_loads_the_map_data_once(sqlite_session):
+    session = sqlite_session
     for _ in range(2):
         counts = seed_demo(session)
     assert counts["regions"] == 5
