@@ -47,6 +47,8 @@ def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for
     assert "Celah cakupan" in browser.find_element("css selector", ".map-legend").text
     assert len(browser.find_elements("css selector", "#coverage-table tr.coverage-row")) == 4
     browser.save_screenshot(str(MAP_ARTIFACTS / "map-operator.png"))
+    browser.execute_script("document.getElementById('coverage-table').scrollIntoView()")
+    browser.save_screenshot(str(MAP_ARTIFACTS / "coverage-table-operator.png"))
 
     Select(browser.find_element("id", "filter-band")).select_by_value("miskin")
     WebDriverWait(browser, 15).until(lambda d: count(d, "households") == poor)
@@ -62,4 +64,9 @@ def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for
     assert drawn(browser, "path.leaflet-interactive") == 4 and drawn(browser, "img.leaflet-marker-icon") == 0
     assert not browser.find_elements("id", "filter-band")
     browser.save_screenshot(str(MAP_ARTIFACTS / "map-mitra_lsm.png"))
+    browser.get(f"{base}/map/?level=rt")
+    wait_ready(browser)
+    assert "<5" in browser.find_element("id", "coverage-table").text
+    browser.execute_script("document.getElementById('coverage-table').scrollIntoView()")
+    browser.save_screenshot(str(MAP_ARTIFACTS / "coverage-table-rt-mitra_lsm.png"))
     assert (MAP_ARTIFACTS / "map-operator.png").stat().st_size > 20_000
