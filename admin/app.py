@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request
 
 from services.common.celery_app import make_celery
 from services.common.health import health_blueprint
@@ -18,7 +18,8 @@ HERE = Path(__file__).resolve().parent
 
 def create_app(config: dict | None = None) -> Flask:
     configure_logging()
-    # No static folder of its own: FAB's bundled assets serve every screen (no CDN).
+    # No app static folder: FAB's bundled assets serve every screen, admin/static only what FAB lacks
+    # (Leaflet for the map), under /static/bansos; nothing is loaded from a CDN.
     app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=None)
     app.config.update(load_config())
     app.config.update(config or {})
@@ -29,6 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
     init_error_pages(app)
     init_hardening(app)
     app.register_blueprint(health_blueprint("admin"))
+    app.register_blueprint(Blueprint("bansos_static", __name__, static_folder=str(HERE / "static"),
+                                     static_url_path="/static/bansos"))
     return app
 
 

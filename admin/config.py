@@ -33,6 +33,10 @@ def load_config() -> dict:
         "MAX_CONTENT_LENGTH": env_int("ADMIN_MAX_UPLOAD_MB", 50) * 1024 * 1024,
         "CAMPAIGN_BATCH_SIZE": 500,
         "APP_NAME": "Bansos Desa Kamal",
+        # Base map tiles, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"; blank: boundaries on a plain
+        # background, which works offline.
+        "MAP_TILES_URL": env_str("ADMIN_MAP_TILES_URL") or "",
+        "MAP_TILES_ATTRIBUTION": env_str("ADMIN_MAP_TILES_ATTRIBUTION") or "",
         "BABEL_DEFAULT_LOCALE": "id",
         "LANGUAGES": LANGUAGES,
         "FAB_SECURITY_MANAGER_CLASS": "admin.security.BansosSecurityManager",

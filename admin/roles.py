@@ -31,14 +31,20 @@ FAB_ROLES = {
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView|ImportView|CampaignView|ReportView)$",
          "can_[a-z_]+$"],
         ["AuditView$", "can_(list|show|verify)$"],
+        ["(VillageResourceView|PersonSkillView)$", "can_[a-z_]+$"],
+        ["RegionView$", "can_(list|show)$"],
+        ["MapView$", "can_(map|points)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
          "menu_access$"],
+        ["(Peta Kebutuhan|Wilayah|Sumber Daya|Keterampilan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     MITRA_LSM: [
         ["(ProgrammeView|RecipientView)$", "can_(list|show)$"],
         ["ReportView$", "can_(list|runs|download)$"],
-        ["(Registri|Layanan|Program|Penerima|Laporan)$", "menu_access$"],
+        # The map's aggregate layer only (small counts suppressed); no household points.
+        ["MapView$", "can_map$"],
+        ["(Registri|Layanan|Program|Penerima|Laporan|Peta Kebutuhan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     AUDITOR: [
@@ -46,6 +52,9 @@ FAB_ROLES = {
         ["AuditView$", "can_(list|show|export|verify)$"],
         ["ReportView$", "can_(list|runs|download)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
+        ["(RegionView|VillageResourceView|PersonSkillView)$", "can_(list|show)$"],
+        ["MapView$", "can_(map|points)$"],
+        ["(Peta Kebutuhan|Wilayah|Sumber Daya|Keterampilan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
 }

@@ -11,9 +11,11 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .audit import AuditView
     from .campaigns import CampaignView
     from .imports import ImportView
+    from .map import MapView
     from .people import HouseholdView, PersonView
     from .programmes import ProgrammeView, RecipientView
     from .reports import ReportView
+    from .resources import PersonSkillView, RegionView, VillageResourceView
 
     appbuilder.add_view(HouseholdView, "Keluarga", label="Keluarga", icon="fa-home", category=MENU_REGISTRY,
                         category_label="Registri")
@@ -25,4 +27,10 @@ def init_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(CampaignView, "Kampanye SMS", label="Kampanye SMS", icon="fa-envelope",
                         category=MENU_SERVICES)
     appbuilder.add_view(ReportView, "Laporan", label="Laporan", icon="fa-file-pdf-o", category=MENU_SERVICES)
+    appbuilder.add_view(MapView, "Peta Kebutuhan", label="Peta kebutuhan", icon="fa-map", category=MENU_REGISTRY)
+    appbuilder.add_view(RegionView, "Wilayah", label="Wilayah", icon="fa-map-o", category=MENU_REGISTRY)
+    appbuilder.add_view(VillageResourceView, "Sumber Daya", label="Sumber daya & potensi", icon="fa-leaf",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(PersonSkillView, "Keterampilan", label="Keterampilan warga", icon="fa-wrench",
+                        category=MENU_REGISTRY)
     appbuilder.add_view(AuditView, "Jejak Audit", label="Jejak audit", icon="fa-history", category=MENU_REGISTRY)

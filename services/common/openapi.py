@@ -29,11 +29,11 @@ def openapi_blueprint(service: str, spec_path: Path) -> Blueprint:
     return bp
 
 
-def flask_routes(app: Flask, prefix: str = "/api/") -> set[tuple[str, str]]:
-    """(METHOD, OpenAPI-style path) of every route of ``app`` under ``prefix``, the document itself excepted."""
+def flask_routes(app: Flask, prefixes: tuple[str, ...] = ("/api/", "/public/")) -> set[tuple[str, str]]:
+    """(METHOD, OpenAPI-style path) of every API route of ``app`` (service and public), the document excepted."""
     found = set()
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith(prefix) or rule.rule.endswith("/openapi.json"):
+        if not rule.rule.startswith(prefixes) or rule.rule.endswith("/openapi.json"):
             continue
         path = _CONVERTER.sub(r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:

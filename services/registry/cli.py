@@ -1,4 +1,4 @@
-"""Registry commands of ``bansos``: import-roster, seed-demo, demo-roster."""
+"""Registry commands of ``bansos``: import-roster, seed-demo, demo-roster, import-regions."""
 from __future__ import annotations
 
 import sys
@@ -102,4 +102,38 @@ def verify_audit() -> None:
     sys.exit(1)
 
 
-COMMANDS = [import_roster, import_bnba_command, seed_demo_command, demo_roster, verify_audit]
+@click.command("import-regions")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--property", "mapping", multiple=True, metavar="FIELD=PROPERTI",
+              help="Nama properti GeoJSON untuk kind, code, name atau parent (bawaan: kind, code, name, "
+                   "parent_code), mis. --property code=KODE --property parent=INDUK.")
+@click.option("--kind", type=click.Choice(["desa", "dusun", "rw", "rt"]), default=None,
+              help="Semua fitur berjenis ini (bila berkas tidak punya properti jenis).")
+@click.option("--actor", default="cli", show_default=True, help="Nama pelaku yang dicatat di jejak audit.")
+def import_regions_command(file: Path, mapping: tuple[str, ...], kind: str | None, actor: str) -> None:
+    """Impor wilayah (desa, dusun, RW, RT) beserta batasnya dari berkas GeoJSON."""
+    from .regions import DEFAULT_PROPERTIES, import_regions_file
+
+    properties = {}
+    for item in mapping:
+        field, _, prop = item.partition("=")
+        if field not in DEFAULT_PROPERTIES or not prop:
+            raise click.BadParameter(f"'{item}': tulis FIELD=PROPERTI dengan FIELD salah satu dari "
+                                     f"{', '.join(DEFAULT_PROPERTIES)}", param_hint="--property")
+        properties[field] = prop
+    engine = make_engine(registry_database_url())
+    try:
+        with Session(engine) as session:
+            result = import_regions_file(session, file, actor, properties, kind)
+    finally:
+        engine.dispose()
+    click.echo(f"inserted {result.inserted}, updated {result.updated}, unchanged {result.unchanged}, "
+               f"rejected {len(result.rejected)}")
+    for rejected in result.rejected:
+        click.echo(f"ditolak fitur #{rejected['feature']} ({rejected['code'] or '-'}): {rejected['reason']}", err=True)
+    if result.rejected and not (result.inserted or result.updated or result.unchanged):
+        sys.exit(2)
+
+
+COMMANDS = [import_roster, import_bnba_command, seed_demo_command, demo_roster, verify_audit,
+            import_regions_command]

@@ -96,6 +96,8 @@ def test_fuzzed_requests_get_documented_answers(service_app):
 
 def test_requests_without_the_token_are_refused(service_app):
     for operation in _operations(service_app):
+        if operation.definition.raw.get("security") == []:
+            continue  # public by design (aggregates only)
         @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
         @given(operation.as_strategy())
         def refused(case):

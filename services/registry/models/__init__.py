@@ -6,13 +6,13 @@ from .cycles import Cycle, Entitlement
 from .imports import ImportJob, ImportRejection
 from .people import DuplicateCandidate, Household, Person
 from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
+from .regions import Region
+from .resources import PersonSkill, VillageResource
 from .welfare import HouseholdWelfare
 
-__all__ = [
-    "Base", "Household", "Person", "DuplicateCandidate", "Organisation", "Programme",
-    "ProgrammePartner", "Enrolment", "ImportJob", "ImportRejection", "AuditEntry",
-    "Cycle", "Entitlement", "HouseholdWelfare", "BankAccount", "AuditChainHead",
-]
+# Every model class imported above (ruff: F401 is off for this file in pyproject.toml).
+__all__ = sorted(name for name, value in list(globals().items())
+                 if isinstance(value, type) and issubclass(value, Base) and value is not Base) + ["Base"]
 
 # Every AuditEntry flushed in this process gets its place in the hash chain.
 install_audit_chain()
