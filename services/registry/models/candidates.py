@@ -11,7 +11,7 @@ from .base import Base, utcnow
 from .cycles import Cycle
 from .people import Household
 
-CANDIDATE_SOURCES = ("aturan", "operator", "usul")
+CANDIDATE_SOURCES = ("aturan", "operator", "usul", "musyawarah")
 CANDIDATE_STATUSES = ("aktif", "dihapus")
 FEEDBACK_KINDS = ("usul", "sanggah")
 FEEDBACK_STATUSES = ("terbuka", "dijawab")
