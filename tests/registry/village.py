@@ -7,7 +7,15 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from services.registry.models import (
-    Cycle, CyclePlan, EligibilityRule, Enrolment, FundingSource, Household, HouseholdWelfare, Person, Programme,
+    Cycle,
+    CyclePlan,
+    EligibilityRule,
+    Enrolment,
+    FundingSource,
+    Household,
+    HouseholdWelfare,
+    Person,
+    Programme,
     ProgrammeExclusion,
 )
 from services.registry.selection import candidates as cand

@@ -77,7 +77,8 @@ def _apply(session: Session, change: ChangeRequest) -> dict:
     return {"before": {"amount": old}, "after": {"amount": new}}
 
 
-def decide(session: Session, change: ChangeRequest, approve: bool, actor: str, note: str | None = None) -> ChangeRequest:
+def decide(session: Session, change: ChangeRequest, approve: bool, actor: str,
+           note: str | None = None) -> ChangeRequest:
     if change.status != "diajukan":
         raise SelectionError("Permintaan ini sudah diputuskan")
     if actor == change.requested_by:

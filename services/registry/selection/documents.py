@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from reportlab.lib import colors
@@ -62,6 +63,11 @@ def bnba_xlsx(session: Session, meeting: Musyawarah) -> bytes:
     return out.getvalue()
 
 
+def _x(text) -> str:
+    """Paragraph takes markup: escape what people typed (a "<" in a reason must not break the PDF)."""
+    return escape(str(text or ""))
+
+
 def _table(data, widths):
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("FONTSIZE", (0, 0), (-1, -1), 8),
@@ -74,9 +80,10 @@ def berita_acara_pdf(session: Session, meeting: Musyawarah, internal: bool = Tru
     cycle = meeting.cycle
     q = quorum(meeting)
     story = [Paragraph(f"BERITA ACARA {KIND_TITLES[meeting.kind].upper()}", styles["Title"]),
-             Paragraph(f"Penetapan Penerima {cycle.programme.name} &mdash; {cycle.name}", styles["Heading2"]),
-             Paragraph(f"Pada tanggal {meeting.held_on.strftime('%d-%m-%Y')} bertempat di {meeting.place} telah "
-                       f"dilaksanakan {KIND_TITLES[meeting.kind]} yang dipimpin oleh {meeting.chair}.", styles["Normal"]),
+             Paragraph(f"Penetapan Penerima {_x(cycle.programme.name)} &mdash; {_x(cycle.name)}", styles["Heading2"]),
+             Paragraph(f"Pada tanggal {meeting.held_on.strftime('%d-%m-%Y')} bertempat di {_x(meeting.place)} "
+                       f"telah dilaksanakan {KIND_TITLES[meeting.kind]} yang dipimpin oleh {_x(meeting.chair)}.",
+                       styles["Normal"]),
              Paragraph(f"Hadir {q['present']} dari {q['invited']} undangan (kuorum {q['required']}): "
                        f"{'KUORUM TERPENUHI' if q['ok'] else 'KUORUM TIDAK TERPENUHI'}.", styles["Normal"]),
              Spacer(1, 0.4 * cm), Paragraph("Daftar Hadir", styles["Heading3"])]
@@ -91,8 +98,8 @@ def berita_acara_pdf(session: Session, meeting: Musyawarah, internal: bool = Tru
         data = [header]
         for row in rows[start:start + ROWS_PER_TABLE]:
             nik = row[1] if internal else mask_nik(row[1])
-            data.append([row[0], nik, Paragraph(str(row[3]), styles["BodyText"]), f"{row[5]}/{row[6]}", row[7],
-                         row[11], Paragraph(str(row[12]), styles["BodyText"])])
+            data.append([row[0], nik, Paragraph(_x(row[3]), styles["BodyText"]), f"{row[5]}/{row[6]}", row[7],
+                         row[11], Paragraph(_x(row[12]), styles["BodyText"])])
         story.append(_table(data, [1 * cm, 3.3 * cm, 4 * cm, 1.6 * cm, 2.4 * cm, 2.4 * cm, 3.3 * cm]))
     receiving = sum(1 for row in rows if row[11] in ("DISETUJUI", "DITAMBAHKAN"))
     total = sum(row[10] for row in rows if isinstance(row[10], int))
@@ -102,8 +109,8 @@ def berita_acara_pdf(session: Session, meeting: Musyawarah, internal: bool = Tru
               Paragraph("Salinan internal (NIK lengkap)" if internal else "Salinan publik (NIK disamarkan)",
                         styles["Italic"]),
               Spacer(1, 1.2 * cm),
-              _table([["Pimpinan Musyawarah", "Kepala Desa", "Ketua BPD"], [f"\n\n\n{meeting.chair}", "\n\n\n", "\n\n\n"]],
-                     [5.5 * cm, 5.5 * cm, 5.5 * cm])]
+              _table([["Pimpinan Musyawarah", "Kepala Desa", "Ketua BPD"],
+                      [f"\n\n\n{meeting.chair}", "\n\n\n", "\n\n\n"]], [5.5 * cm, 5.5 * cm, 5.5 * cm])]
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title=f"Berita Acara {cycle.name}", leftMargin=1.5 * cm,
                       rightMargin=1.5 * cm).build(story)
