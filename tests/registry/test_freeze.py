@@ -78,7 +78,7 @@ def test_change_requests_add_remove_and_change_amount_with_their_own_approval(se
     newcomer = household(session, 50, band=1)
     with pytest.raises(SelectionError, match="Alasan"):
         changes.request(session, cycle, "hapus", "", "operator", entitlement=first)
-    remove = changes.request(session, cycle, "hapus", "meninggal dunia, tanpa ahli waris", "operator", entitlement=first)
+    remove = changes.request(session, cycle, "hapus", "meninggal dunia", "operator", entitlement=first)
     raise_amount = changes.request(session, cycle, "ubah_nilai", "salah ketik nilai", "operator", entitlement=second,
                                    new_amount=Decimal(350000))
     add = changes.request(session, cycle, "tambah", "terlewat saat pendataan", "operator", household=newcomer)

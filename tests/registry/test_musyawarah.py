@@ -84,3 +84,12 @@ def test_approval_needs_a_quorate_deciding_meeting(session, meeting_setup, monke
     monkeypatch.setenv("MUSYAWARAH_QUORUM", "1/1")
     with pytest.raises(SelectionError, match="tidak kuorum: hadir 3 dari 4, minimal 4"):
         approval.approve(session, c, "kepala_desa")
+
+
+def test_approve_remaining_decides_only_the_undecided_active_candidates(session, meeting_setup):
+    c, meeting, homes, _ = meeting_setup
+    mus.decide(session, meeting, homes[1], "ditolak", "mampu", "bpd")
+    assert mus.approve_remaining(session, meeting, "bpd") == 2
+    assert mus.approve_remaining(session, meeting, "bpd") == 0
+    session.commit()
+    assert mus.final_household_ids(session, meeting) == sorted([homes[0].id, homes[2].id])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from services.common.settings import env_str
@@ -99,3 +99,18 @@ def final_household_ids(session: Session, meeting: Musyawarah) -> list[int]:
                                 .where(MusyawarahDecision.musyawarah_id == meeting.id,
                                        MusyawarahDecision.decision.in_(RECEIVING))
                                 .order_by(MusyawarahDecision.household_id)))
+
+
+def approve_remaining(session: Session, meeting: Musyawarah, actor: str) -> int:
+    """Mark every active candidate the meeting has not decided on yet as ``disetujui``, in one
+    INSERT ... SELECT (a list of thousands is agreed as a whole; the exceptions are decided one by one)."""
+    require_open(meeting.cycle)
+    undecided = (select(literal(meeting.id), Candidate.household_id, literal("disetujui"))
+                 .where(Candidate.cycle_id == meeting.cycle_id, Candidate.status == "aktif",
+                        ~Candidate.household_id.in_(select(MusyawarahDecision.household_id)
+                                                    .where(MusyawarahDecision.musyawarah_id == meeting.id))))
+    # Counted first: the driver's rowcount for INSERT ... SELECT is -1 on some (psycopg) setups.
+    count = session.execute(select(func.count()).select_from(undecided.subquery())).scalar_one()
+    session.execute(insert(MusyawarahDecision).from_select(["musyawarah_id", "household_id", "decision"], undecided))
+    record(session, actor, "musyawarah_approve_remaining", "musyawarah", meeting.id, count=count)
+    return count
