@@ -24,7 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from services.common.db import Database, make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
 from services.registry.models import (  # noqa: E402
-    Cycle, CyclePlan, EligibilityRule, FundingSource, Household, HouseholdWelfare, Person, Programme,
+    Cycle,
+    CyclePlan,
+    EligibilityRule,
+    FundingSource,
+    Household,
+    HouseholdWelfare,
+    Person,
+    Programme,
 )
 from services.registry.selection import approval, rules  # noqa: E402
 from services.registry.selection import candidates as cand  # noqa: E402
