@@ -1,4 +1,4 @@
-"""Registry commands of ``bansos``: import-roster, seed-demo, demo-roster."""
+"""Registry commands of ``bansos``: import-roster, seed-demo, demo-roster, resume-entitlements."""
 from __future__ import annotations
 
 import sys
@@ -63,4 +63,25 @@ def demo_roster(out: Path, households: int, invalid: int, seed: int, delimiter: 
     click.echo(f"{len(rows)} baris ({invalid} sengaja salah) ditulis ke {out}")
 
 
-COMMANDS = [import_roster, seed_demo_command, demo_roster]
+@click.command("resume-entitlements")
+def resume_entitlements() -> None:
+    """Kirim ulang pembuatan hak bantuan untuk siklus disetujui yang belum selesai (aman diulang)."""
+    from services.common.contracts import send
+
+    from .app import create_app
+    from .selection.approval import pending_generation
+
+    app = create_app()
+    engine = make_engine(registry_database_url())
+    try:
+        with Session(engine) as session:
+            pending = pending_generation(session)
+    finally:
+        engine.dispose()
+    for cycle_id in pending:
+        # Idempotent: a chunk only creates entitlements that are still missing.
+        send(app.extensions["celery"], "registry.generate_entitlements", {"cycle_id": cycle_id})
+    click.echo(f"{len(pending)} siklus dikirim ulang" + (": " + ", ".join(map(str, pending)) if pending else ""))
+
+
+COMMANDS = [import_roster, seed_demo_command, demo_roster, resume_entitlements]

@@ -12,6 +12,7 @@ from services.registry import schema
 from services.registry.app import create_app
 from services.registry.models import CyclePlan, Entitlement
 from services.registry.selection import approval
+from services.registry.selection.entitlements import generate_chunk
 from tests.helpers import wait_for
 from tests.registry.village import decided_cycle
 
@@ -68,3 +69,35 @@ def test_generate_entitlements_on_postgres_and_redis(processes, pg, redis_url, t
 def test_generate_entitlements_on_sqlite_and_the_filesystem_broker(processes, tmp_var):
     env = {"CELERY_BROKER_URL": "", "REDIS_URL": "", "BANSOS_VAR": str(tmp_var)}
     _generate_through_worker(processes, f"sqlite:///{tmp_var / 'registry.db'}", env)
+
+
+def test_resume_entitlements_resends_only_unfinished_approved_cycles(tmp_var):
+    """The watchdog command: queue one task per approved cycle whose generation is not finished."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    url = f"sqlite:///{tmp_var / 'registry.db'}"
+    schema.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        finished, *_ = decided_cycle(session, households=2, code="DONE", first=50)
+        approval.approve(session, finished, "kepala_desa")
+        generate_chunk(session, finished.id)
+        cycle, *_ = decided_cycle(session, households=2)
+        approval.approve(session, cycle, "kepala_desa")
+        session.commit()
+    engine.dispose()
+    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "BANSOS_VAR": str(tmp_var), "CELERY_BROKER_URL": "",
+           "REDIS_URL": ""}
+    # services.cli.main from the repository root is this checkout's `bansos` command.
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", "from services.cli import main; main()", "resume-entitlements"],
+                          env=env, cwd=repo,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"1 siklus dikirim ulang: {cycle.id}" in done.stdout
+    messages = list((tmp_var / "broker").glob("*.registry.msg"))
+    assert len(messages) == 1 and "registry.generate_entitlements" in json.dumps(json.loads(messages[0].read_text()))

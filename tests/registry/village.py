@@ -83,10 +83,10 @@ ATTENDEES = [("H. Moh. Rasyid", "Kepala Desa", True), ("Siti Aminah", "Ketua BPD
              ("Abdul Karim", "Tokoh agama", True), ("Ahmad Fauzi", "Kecamatan", False)]
 
 
-def decided_cycle(session: Session, households: int = 3, budget=900000, amount=300000):
+def decided_cycle(session: Session, households: int = 3, budget=900000, amount=300000, code="BLTDD", first=1):
     """A cycle whose candidates were approved at a quorate musdesus, ready for the kepala desa."""
-    prog, source = programme(session, budget=budget, amount=amount)
-    homes = [household(session, n, band=1, rank=n) for n in range(1, households + 1)]
+    prog, source = programme(session, code=code, budget=budget, amount=amount)
+    homes = [household(session, n, band=1, rank=n) for n in range(first, first + households)]
     c = cycle(session, prog, source, {"field": "band", "op": "le", "value": 2})
     cand.generate(session, c, "operator")
     meeting = mus.record_meeting(session, c, "musdesus", TODAY, "Balai Desa Kamal", "Siti Aminah", ATTENDEES, "bpd")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 
-from ..models import Cycle, CyclePlan
+from ..models import Cycle, CyclePlan, FundingSource
 from .audit import record
 from .budget import require_available, rupiah
 from .candidates import SelectionError, plan_of, require_open
@@ -21,8 +21,14 @@ from .musyawarah import deciding_meeting, final_household_ids, quorum
 
 def approve(session: Session, cycle: Cycle, actor: str) -> dict:
     """Freeze ``cycle`` or raise SelectionError/BudgetError naming what is wrong."""
+    # Lock the cycle and its funding source (PostgreSQL; SQLite serialises writers anyway): two
+    # approvals at once must neither freeze a cycle twice nor both spend the same remaining money.
+    cycle = session.execute(select(Cycle).where(Cycle.id == cycle.id).with_for_update()
+                            .execution_options(populate_existing=True)).scalar_one()
     require_open(cycle)
     plan = plan_of(session, cycle)
+    if plan.funding_source_id is not None:
+        session.execute(select(FundingSource.id).where(FundingSource.id == plan.funding_source_id).with_for_update())
     meeting = deciding_meeting(session, cycle.id)
     if meeting is None:
         raise SelectionError("Belum ada musyawarah desa (musdes/musdesus) yang menetapkan penerima")

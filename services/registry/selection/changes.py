@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 
-from ..models import ChangeRequest, Cycle, Entitlement, Household
+from ..models import ChangeRequest, Cycle, Entitlement, FundingSource, Household
 from .audit import plain, record
 from .budget import require_available
 from .candidates import SelectionError, plan_of, snapshots
@@ -40,6 +41,8 @@ def request(session: Session, cycle: Cycle, kind: str, reason: str, actor: str, 
 
 def _apply(session: Session, change: ChangeRequest) -> dict:
     cycle, plan = change.cycle, plan_of(session, change.cycle)
+    if plan.funding_source_id is not None:  # same lock as approval: one spender of a source at a time
+        session.execute(select(FundingSource.id).where(FundingSource.id == plan.funding_source_id).with_for_update())
     if change.kind == "tambah":
         household = change.household
         clash = conflicts(session, cycle.programme_id, [household.id])
