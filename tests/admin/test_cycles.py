@@ -152,3 +152,26 @@ def test_rule_preview_and_bad_json_are_reported(client, db, blt):
     page = client.post("/rules/new", data={"programme_id": programme.id, "name": "x", "action": "save",
                                            "condition": unknown}).get_data(as_text=True)
     assert "Kolom &#39;gaji&#39; tidak dikenal" in page or "Kolom 'gaji' tidak dikenal" in page
+
+
+def test_funding_source_screens_validate_audit_and_scope(client, db, blt):
+    programme, *_ = blt
+    sembako = db.scalars(select(Programme).where(Programme.code == "SEMBAKO-CSR-2026")).one()
+    login(client, "operator")
+    bad = client.post("/funding-sources/add", follow_redirects=True,
+                      data={"programme": programme.id, "name": "Salah jenis", "kind": "hibah", "budget": "1000"})
+    assert "Jenis sumber dana harus salah satu dari" in bad.get_data(as_text=True)
+    assert db.scalars(select(FundingSource).where(FundingSource.name == "Salah jenis")).first() is None
+    client.post("/funding-sources/add", data={"programme": sembako.id, "name": "CSR Garam 2027", "kind": "csr",
+                                              "budget": "2500000"})
+    added = db.scalars(select(FundingSource).where(FundingSource.name == "CSR Garam 2027")).one()
+    audit = db.scalars(select(AuditEntry).where(AuditEntry.entity == "funding_source",
+                                                AuditEntry.entity_id == str(added.id))).one()
+    assert audit.actor == "operator" and audit.details["budget"] in ("2500000", "2500000.00")
+    login(client, "mitra_lsm")  # BLT-DD only: the CSR's source is not theirs
+    page = client.get("/funding/").get_data(as_text=True)
+    assert "CSR Garam 2027" not in page and "Dana Desa uji" in page
+    assert client.post("/funding-sources/add", data={"programme": programme.id, "name": "x", "kind": "lsm",
+                                                     "budget": "1"}).status_code == 403
+    login(client, "mitra_csr")
+    assert "Rp2.500.000" in client.get("/funding/").get_data(as_text=True)
