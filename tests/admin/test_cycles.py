@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -38,7 +39,7 @@ def blt(stack, db):
         if db.get(HouseholdWelfare, household.id) is None:
             db.add(HouseholdWelfare(household_id=household.id, band="1" if rank <= 5 else "6", rank=rank,
                                     score=Decimal(rank)))
-    count = db.query(Cycle).count()
+    count = uuid.uuid4().hex[:6]  # the stack is shared by the module's tests: names must not repeat
     source = FundingSource(programme_id=programme.id, name=f"Dana Desa uji {count}", kind="dana_desa",
                            budget=Decimal(3_000_000), fiscal_year=2027)
     rule = EligibilityRule(programme_id=programme.id, name=f"Miskin {count}", condition=RULE)
