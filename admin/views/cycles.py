@@ -28,6 +28,7 @@ from services.registry.models import (
 from services.registry.selection import approval, budget, changes
 from services.registry.selection import candidates as cand
 from services.registry.selection.audit import record
+from services.registry.selection.exclusions import conflicts
 
 from ..extensions import celery_app, db_session
 from ..forms import ActionForm
@@ -135,8 +136,10 @@ class CycleView(BaseView):
     def show(self, cycle_id: int):
         session = db_session()
         cycle = visible_cycle(cycle_id)
-        plan = cand.plan_of(session, cycle)
-        session.commit()
+        # Read-only page: a cycle made elsewhere without a plan gets an unsaved one for display.
+        plan = session.get(CyclePlan, cycle.id) or CyclePlan(
+            cycle_id=cycle.id, benefit_amount=cycle.programme.benefit_amount, approved_total=0, approved_count=0,
+            generated_count=0, generation_status="belum")
         page = max(int(request.args.get("page", 1) or 1), 1)
         candidates = session.scalars(select(Candidate).where(Candidate.cycle_id == cycle.id)
                                      .order_by(Candidate.status, Candidate.need_rank.is_(None), Candidate.need_rank,
@@ -148,6 +151,8 @@ class CycleView(BaseView):
         return self.render_template(
             "admin/cycle_show.html", cycle=cycle, plan=plan, candidates=candidates, total=total, page=page,
             pages=max((total + PAGE - 1) // PAGE, 1), entitlements=entitlements,
+            # Exclusions again for the rows shown: a family may have joined PKH since the list was made.
+            clashes=conflicts(session, cycle.programme_id, [c.household_id for c in candidates if c.status == "aktif"]),
             funding=budget.source_status(session, plan.funding_source) if plan.funding_source else None,
             feedback=session.scalars(select(CandidateFeedback).where(CandidateFeedback.cycle_id == cycle.id)
                                      .order_by(CandidateFeedback.due_on)).all(),

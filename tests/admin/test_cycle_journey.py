@@ -4,6 +4,7 @@ approval by the kepala desa -> entitlements frozen (a later name edit does not r
 from __future__ import annotations
 
 import io
+import signal
 import urllib.request
 from decimal import Decimal
 from pathlib import Path
@@ -147,3 +148,4 @@ def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var
     assert old_name in table and "Nama Diubah Setelah Disetujui" not in table
     assert not browser.find_elements(By.ID, "generate-candidates")  # a frozen cycle offers no list edits
     browser.save_screenshot(str(SHOTS / "5-frozen-after-edit-operator.png"))
+    processes.stop(worker, sig=signal.SIGKILL)  # every task acked: nothing to lose, no 15 s warm stop

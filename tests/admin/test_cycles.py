@@ -19,10 +19,12 @@ from services.registry.models import (
     Cycle,
     CyclePlan,
     EligibilityRule,
+    Enrolment,
     FundingSource,
     Household,
     HouseholdWelfare,
     Programme,
+    ProgrammeExclusion,
 )
 
 from .stack import login, queued_tasks
@@ -131,6 +133,7 @@ def test_partner_reads_own_cycles_with_masked_nik_and_auditor_reads_only(client,
     login(client, "mitra_lsm")  # the LSM runs BLT-DD
     page = client.get(f"/cycles/{cycle.id}").get_data(as_text=True)
     assert mask_nik(nik) in page and nik not in page
+    assert "larangan ganda" not in page
     assert client.post(f"/cycles/{cycle.id}/generate").status_code == 403
     login(client, "mitra_csr")  # the CSR partner has nothing to do with BLT-DD
     assert client.get(f"/cycles/{cycle.id}").status_code == 404
@@ -176,3 +179,26 @@ def test_funding_source_screens_validate_audit_and_scope(client, db, blt):
                                                      "budget": "1"}).status_code == 403
     login(client, "mitra_csr")
     assert "Rp2.500.000" in client.get("/funding/").get_data(as_text=True)
+
+
+def test_candidate_page_flags_a_family_that_joined_an_excluding_programme(client, db, blt):
+    programme, source, rule, households, name = blt
+    sembako = db.scalars(select(Programme).where(Programme.code == "SEMBAKO-CSR-2026")).one()
+    cycle = Cycle(programme_id=programme.id, name=name)
+    db.add(cycle)
+    db.flush()
+    db.add(CyclePlan(cycle_id=cycle.id, rule_id=rule.id, funding_source_id=source.id, benefit_amount=Decimal(1)))
+    db.commit()
+    login(client, "operator")
+    client.post(f"/cycles/{cycle.id}/generate")
+    exclusion = ProgrammeExclusion(programme_id=programme.id, excluded_programme_id=sembako.id, reason="uji")
+    enrolment = Enrolment(programme_id=sembako.id, household_id=households[0].id, status="aktif")
+    db.add_all([exclusion, enrolment])
+    db.commit()
+    try:
+        page = client.get(f"/cycles/{cycle.id}").get_data(as_text=True)
+        assert page.count("larangan ganda: sudah menerima Paket Sembako CSR 2026") == 1
+    finally:  # the stack is shared: leave no exclusion behind for the other tests
+        db.delete(enrolment)
+        db.delete(exclusion)
+        db.commit()

@@ -37,13 +37,15 @@ def generate_chunk(session: Session, cycle_id: int, chunk_size: int = DEFAULT_CH
     plan = session.get(CyclePlan, cycle_id)
     meeting = deciding_meeting(session, cycle_id)
     rows = _missing(session, cycle, meeting.id, chunk_size)
+    # Goods are collected as goods; cash starts as pickup (the distribution work may move it to bank).
+    channel = "barang" if cycle.programme.kind == "barang" else "tunai"
     for household_id, candidate in rows:
         snapshot = dict(candidate.snapshot or {})
         snapshot.update(plain({"amount": plan.benefit_amount, "package": plan.package,
                                "musyawarah_id": meeting.id, "approved_by": cycle.approved_by}))
         session.add(Entitlement(cycle_id=cycle.id, programme_id=cycle.programme_id, household_id=household_id,
                                 recipient_id=snapshot.get("recipient_id"), amount=plan.benefit_amount,
-                                package=plan.package, snapshot=snapshot))
+                                package=plan.package, channel=channel, snapshot=snapshot))
     session.flush()
     plan.generated_count = session.execute(select(func.count(Entitlement.id))
                                            .where(Entitlement.cycle_id == cycle.id)).scalar_one()
