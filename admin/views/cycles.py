@@ -68,7 +68,7 @@ class CycleView(BaseView):
     method_permission_name = {
         "index": "list", "show": "show", "new": "prepare", "generate": "prepare", "add_candidate": "prepare",
         "remove_candidate": "prepare", "feedback": "prepare", "answer": "prepare", "request_change": "prepare",
-        "resend": "prepare", "approve": "approve", "decide_change": "approve",
+        "resend": "prepare", "edit_plan": "prepare", "approve": "approve", "decide_change": "approve",
     }
 
     @expose("/")
@@ -162,8 +162,40 @@ class CycleView(BaseView):
                                             .order_by(ChangeRequest.id.desc())).all(),
             today=date.today(), rupiah=budget.rupiah, nik=nik_for_viewer, kk=kk_for_viewer,
             csrf=ActionForm().hidden_tag(),
+            rules=session.scalars(select(EligibilityRule)
+                                  .where(EligibilityRule.programme_id == cycle.programme_id)).all(),
+            sources=session.scalars(select(FundingSource)
+                                    .where(FundingSource.programme_id == cycle.programme_id)).all(),
             can=allowed(self.appbuilder, "CycleView", "prepare", "approve")
             | allowed(self.appbuilder, "MusyawarahView", "record", "show"))
+
+    @expose("/<int:cycle_id>/plan", methods=["POST"])
+    @has_access
+    def edit_plan(self, cycle_id: int):
+        """Change rule, funding source, amount, package or quota until the cycle is approved."""
+        checked_post()
+        cycle = visible_cycle(cycle_id)
+        session = db_session()
+
+        def update():
+            cand.require_open(cycle)
+            plan = cand.plan_of(session, cycle)
+            rule = session.get(EligibilityRule, parse_int(form_value("rule_id"), "Aturan") or 0)
+            source = session.get(FundingSource, parse_int(form_value("funding_source_id"), "Sumber dana") or 0)
+            if any(item is not None and item.programme_id != cycle.programme_id for item in (rule, source)):
+                raise FormError("Aturan dan sumber dana harus milik program siklus ini")
+            keys = ("rule_id", "funding_source_id", "benefit_amount", "package", "quota")
+            before = {key: getattr(plan, key) for key in keys}
+            plan.rule, plan.funding_source = rule, source
+            plan.benefit_amount = parse_decimal(form_value("benefit_amount"), "Nilai bantuan")
+            plan.package = form_value("package") or None
+            plan.quota = parse_int(form_value("quota"), "Kuota")
+            session.flush()
+            record(session, actor(), "update", "cycle_plan", cycle.id, before=before,
+                   after={key: getattr(plan, key) for key in keys})
+
+        run_step(update, "Rencana siklus diperbarui.")
+        return self._back(cycle_id)
 
     def _back(self, cycle_id: int, anchor: str = ""):
         return redirect(url_for("CycleView.show", cycle_id=cycle_id) + anchor)

@@ -59,11 +59,20 @@ def test_journey_by_role(client, stack, db, blt):
     stack.flush_broker()
     login(client, "operator")
     page = client.post("/cycles/new", data={"programme_id": programme.id, "name": name, "rule_id": rule.id,
-                                            "funding_source_id": source.id, "benefit_amount": "300.000",
-                                            "quota": "10"}, follow_redirects=True)
+                                            "funding_source_id": source.id, "benefit_amount": "300.000"},
+                       follow_redirects=True)
     assert "Siklus dibuat" in _flash(page)
     cycle = db.scalars(select(Cycle).where(Cycle.name == name)).one()
     assert db.get(CyclePlan, cycle.id).benefit_amount == Decimal(300000)
+    page = client.post(f"/cycles/{cycle.id}/plan", follow_redirects=True, data={
+        "rule_id": rule.id, "funding_source_id": source.id, "benefit_amount": "Rp 250.000", "quota": "banyak"})
+    assert "Kuota harus bilangan bulat" in _flash(page)
+    client.post(f"/cycles/{cycle.id}/plan", data={"rule_id": rule.id, "funding_source_id": source.id,
+                                                  "benefit_amount": "300.000", "quota": "10"})
+    db.expire_all()
+    assert db.get(CyclePlan, cycle.id).quota == 10
+    assert db.scalars(select(AuditEntry).where(AuditEntry.entity == "cycle_plan",
+                                               AuditEntry.entity_id == str(cycle.id))).one().actor == "operator"
     page = client.post(f"/cycles/{cycle.id}/generate", follow_redirects=True)
     assert "5 keluarga ditambahkan" in _flash(page)
     page = client.post(f"/cycles/{cycle.id}/candidates/add", data={"no_kk": households[6].no_kk, "reason": ""},
