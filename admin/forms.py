@@ -31,3 +31,8 @@ class CampaignForm(ProgrammeChoiceForm):
         validators=[DataRequired("Isi pesan wajib diisi"), Length(max=2000)],
         description="Gunakan {{ nama }} untuk nama penerima dan {{ program }} untuk nama program.",
     )
+
+
+class ActionForm(FlaskForm):
+    """CSRF only: the cycle screens read their few fields from request.form and validate them in the
+    selection module, which words every refusal in Indonesian."""

@@ -10,15 +10,33 @@ OPERATOR = "Operator Desa"
 MITRA_LSM = "Mitra LSM"
 MITRA_CSR = "Mitra CSR"
 AUDITOR = "Auditor"
+KEPALA_DESA = "Kepala Desa"
+BPD = "BPD"
 
 # Partners see only the programmes their organisation funds or runs; everyone else sees all.
 PARTNER_ROLES = frozenset({MITRA_LSM, MITRA_CSR})
 # Roles that see full NIKs and every programme.
-UNSCOPED_ROLES = frozenset({ADMIN, OPERATOR, AUDITOR})
+# The kepala desa and the BPD decide the list by name and NIK, so they see it in full.
+UNSCOPED_ROLES = frozenset({ADMIN, OPERATOR, AUDITOR, KEPALA_DESA, BPD})
 
 # Menu names (not labels) used when views are registered; menu_access is granted on these.
 MENU_REGISTRY = "Registri"
 MENU_SERVICES = "Layanan"
+MENU_CYCLES = "Siklus"
+
+# Cycle screens (admin/views/cycles.py, musyawarah.py, rules.py, funding.py). Permissions by step:
+# prepare = candidates, usul/sanggah, change-request proposals (operator); record = musyawarah (BPD);
+# approve = freeze a cycle and decide change requests (kepala desa); list/show/download = read.
+_CYCLE_MENUS = "Siklus Bantuan|Aturan Kelayakan|Sumber Dana|Kelola Sumber Dana|Larangan Ganda|Permintaan Perubahan"
+_READ_CYCLES = [
+    ["(CycleView|MusyawarahView|RuleView)$", "can_(list|show|download)$"],
+    ["(FundingSourceView|ExclusionView|ChangeRequestView)$", "can_(list|show)$"],
+]
+_READ_REGISTRY = [
+    ["(HouseholdView|PersonView|ProgrammeView|RecipientView|AuditView)$", "can_(list|show)$"],
+    ["(Registri|Layanan|Siklus|Keluarga|Penduduk|Program|Penerima|Jejak Audit|" + _CYCLE_MENUS + ")$",
+     "menu_access$"],
+]
 
 _SELF_SERVICE = [
     ["UserDBModelView$", "can_userinfo$"],
@@ -37,6 +55,23 @@ FAB_ROLES = {
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
          "menu_access$"],
         ["(Peta Kebutuhan|Wilayah|Sumber Daya|Keterampilan)$", "menu_access$"],
+        ["(CycleView|RuleView)$", "can_(list|show|download|prepare|add|edit)$"],
+        ["MusyawarahView$", "can_(list|show|download)$"],
+        ["(FundingSourceView|ExclusionView)$", "can_[a-z_]+$"],
+        ["ChangeRequestView$", "can_(list|show)$"],
+        ["(Siklus|" + _CYCLE_MENUS + ")$", "menu_access$"],
+        *_SELF_SERVICE,
+    ],
+    KEPALA_DESA: [
+        *_READ_CYCLES,
+        ["CycleView$", "can_approve$"],
+        *_READ_REGISTRY,
+        *_SELF_SERVICE,
+    ],
+    BPD: [
+        *_READ_CYCLES,
+        ["MusyawarahView$", "can_record$"],
+        *_READ_REGISTRY,
         *_SELF_SERVICE,
     ],
     MITRA_LSM: [
@@ -45,6 +80,11 @@ FAB_ROLES = {
         # The map's aggregate layer only (small counts suppressed); no household points.
         ["MapView$", "can_map$"],
         ["(Registri|Layanan|Program|Penerima|Laporan|Peta Kebutuhan)$", "menu_access$"],
+        ["(Registri|Layanan|Program|Penerima|Laporan)$", "menu_access$"],
+        # Their own programmes' cycles (masked NIKs) and funding; no musyawarah documents (full NIK).
+        ["CycleView$", "can_(list|show)$"],
+        ["FundingSourceView$", "can_(list|show)$"],
+        ["(Siklus|Siklus Bantuan|Sumber Dana)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     AUDITOR: [
@@ -55,6 +95,8 @@ FAB_ROLES = {
         ["(RegionView|VillageResourceView|PersonSkillView)$", "can_(list|show)$"],
         ["MapView$", "can_(map|points)$"],
         ["(Peta Kebutuhan|Wilayah|Sumber Daya|Keterampilan)$", "menu_access$"],
+        *_READ_CYCLES,
+        ["(Siklus|" + _CYCLE_MENUS + ")$", "menu_access$"],
         *_SELF_SERVICE,
     ],
 }

@@ -3,19 +3,23 @@ from __future__ import annotations
 
 from flask_appbuilder import AppBuilder
 
-from ..roles import MENU_REGISTRY, MENU_SERVICES
+from ..roles import MENU_CYCLES, MENU_REGISTRY, MENU_SERVICES
 
 
 def init_views(appbuilder: AppBuilder) -> None:
     """Register every view and menu entry on this app's AppBuilder."""
     from .audit import AuditView
     from .campaigns import CampaignView
+    from .cycles import CycleView
+    from .funding import ChangeRequestView, ExclusionView, FundingSourceView, FundingStatusView
     from .imports import ImportView
     from .map import MapView
+    from .musyawarah import MusyawarahView
     from .people import HouseholdView, PersonView
     from .programmes import ProgrammeView, RecipientView
     from .reports import ReportView
     from .resources import PersonSkillView, RegionView, VillageResourceView
+    from .rules import RuleView
 
     appbuilder.add_view(HouseholdView, "Keluarga", label="Keluarga", icon="fa-home", category=MENU_REGISTRY,
                         category_label="Registri")
@@ -34,3 +38,16 @@ def init_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(PersonSkillView, "Keterampilan", label="Keterampilan warga", icon="fa-wrench",
                         category=MENU_REGISTRY)
     appbuilder.add_view(AuditView, "Jejak Audit", label="Jejak audit", icon="fa-history", category=MENU_REGISTRY)
+    appbuilder.add_view(CycleView, "Siklus Bantuan", label="Siklus bantuan", icon="fa-refresh", category=MENU_CYCLES,
+                        category_label="Siklus")
+    appbuilder.add_view(RuleView, "Aturan Kelayakan", label="Aturan kelayakan", icon="fa-filter", category=MENU_CYCLES)
+    appbuilder.add_view(FundingStatusView, "Sumber Dana", label="Anggaran per sumber dana", icon="fa-money",
+                        category=MENU_CYCLES)
+    appbuilder.add_view(FundingSourceView, "Kelola Sumber Dana", label="Kelola sumber dana", icon="fa-bank",
+                        category=MENU_CYCLES)
+    appbuilder.add_view(ExclusionView, "Larangan Ganda", label="Larangan penerimaan ganda", icon="fa-ban",
+                        category=MENU_CYCLES)
+    appbuilder.add_view(ChangeRequestView, "Permintaan Perubahan", label="Permintaan perubahan", icon="fa-pencil",
+                        category=MENU_CYCLES)
+    # Reached from a cycle's page, not from the menu.
+    appbuilder.add_view_no_menu(MusyawarahView)

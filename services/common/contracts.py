@@ -21,6 +21,13 @@ TASKS: dict[str, dict[str, Any]] = {
         "properties": {"import_id": _ID},
         "additionalProperties": False,
     },
+    # Creates the next chunk of an approved cycle's entitlements and re-sends itself until none remain.
+    "registry.generate_entitlements": {
+        "type": "object",
+        "required": ["cycle_id"],
+        "properties": {"cycle_id": _ID},
+        "additionalProperties": False,
+    },
     "notifications.send_batch": {
         "type": "object",
         "required": ["campaign_key", "name", "channel", "template", "total", "batch_no", "recipients"],

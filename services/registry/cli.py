@@ -1,4 +1,4 @@
-"""Registry commands of ``bansos``: import-roster, seed-demo, demo-roster, import-regions."""
+"""Registry commands of ``bansos``: imports, demo data, audit check, regions, entitlement resume."""
 from __future__ import annotations
 
 import sys
@@ -135,5 +135,26 @@ def import_regions_command(file: Path, mapping: tuple[str, ...], kind: str | Non
         sys.exit(2)
 
 
+@click.command("resume-entitlements")
+def resume_entitlements() -> None:
+    """Kirim ulang pembuatan hak bantuan untuk siklus disetujui yang belum selesai (aman diulang)."""
+    from services.common.contracts import send
+
+    from .app import create_app
+    from .selection.approval import pending_generation
+
+    app = create_app()
+    engine = make_engine(registry_database_url())
+    try:
+        with Session(engine) as session:
+            pending = pending_generation(session)
+    finally:
+        engine.dispose()
+    for cycle_id in pending:
+        # Idempotent: a chunk only creates entitlements that are still missing.
+        send(app.extensions["celery"], "registry.generate_entitlements", {"cycle_id": cycle_id})
+    click.echo(f"{len(pending)} siklus dikirim ulang" + (": " + ", ".join(map(str, pending)) if pending else ""))
+
+
 COMMANDS = [import_roster, import_bnba_command, seed_demo_command, demo_roster, verify_audit,
-            import_regions_command]
+            import_regions_command, resume_entitlements]

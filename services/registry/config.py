@@ -16,5 +16,6 @@ def load_config() -> dict:
         "SERVICE_TOKEN": secret("SERVICE_TOKEN", "demo-service-token"),
         "UPLOAD_DIR": str(var_dir() / "uploads"),
         "IMPORT_CHUNK_SIZE": env_int("REGISTRY_IMPORT_CHUNK_SIZE", 1000),
+        "ENTITLEMENT_CHUNK_SIZE": env_int("REGISTRY_ENTITLEMENT_CHUNK_SIZE", 1000),
         "PORT": env_int("REGISTRY_PORT", 8081),
     }

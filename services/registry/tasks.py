@@ -5,10 +5,12 @@ import logging
 
 from flask import current_app
 
+from services.common import contracts
 from services.common.contracts import contract_task
 from services.common.db import current_database
 
 from .importer.jobs import run_import_job
+from .selection.entitlements import run_chunk
 
 log = logging.getLogger(__name__)
 
@@ -25,3 +27,14 @@ def register_tasks(celery) -> None:
         log.info("impor %s: %s (diimpor %s, diperbarui %s, tetap %s, ditolak %s)", job.id, job.status,
                  job.imported, job.updated, job.unchanged, job.rejected)
         return {"import_id": job.id, "status": job.status}
+
+    # One chunk per delivery (no task holds a whole cycle); a repeated delivery finds those rows made.
+    @contract_task(celery, "registry.generate_entitlements", soft_time_limit=600)
+    def generate_entitlements(payload: dict) -> dict:
+        result = run_chunk(current_database(), payload["cycle_id"],
+                           current_app.config.get("ENTITLEMENT_CHUNK_SIZE", 1000))
+        log.info("hak bantuan siklus %s: +%s (total %s, selesai=%s)", payload["cycle_id"], result["created"],
+                 result.get("generated"), result["done"])
+        if not result["done"]:
+            contracts.send(celery, "registry.generate_entitlements", {"cycle_id": payload["cycle_id"]})
+        return result

@@ -8,7 +8,7 @@ from services.registry.models import AuditEntry, Household
 
 from .stack import login
 
-ALL_USERS = ["admin", "operator", "mitra_lsm", "mitra_csr", "auditor"]
+ALL_USERS = ["admin", "operator", "mitra_lsm", "mitra_csr", "auditor", "kepala_desa", "bpd"]
 
 
 @pytest.mark.parametrize("username", ALL_USERS)

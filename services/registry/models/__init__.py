@@ -2,8 +2,11 @@
 from .audit import AuditChainHead, AuditEntry, install_audit_chain
 from .bank import BankAccount
 from .base import Base
+from .candidates import Candidate, CandidateFeedback
 from .cycles import Cycle, Entitlement
+from .funding import CyclePlan, EligibilityRule, FundingSource, ProgrammeExclusion
 from .imports import ImportJob, ImportRejection
+from .musyawarah import ChangeRequest, Musyawarah, MusyawarahAttendee, MusyawarahDecision
 from .people import DuplicateCandidate, Household, Person
 from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
 from .regions import Region

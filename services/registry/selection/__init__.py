@@ -1,0 +1,1 @@
+"""Choosing recipients: rules, budgets, candidates, the musyawarah, approval that freezes, corrections."""
