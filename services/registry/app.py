@@ -12,5 +12,10 @@ def create_app(config: dict | None = None) -> Flask:
     from .api import api
     from .tasks import register_tasks
 
+    from .openrosa import openrosa
+    from .survey_api import survey_api
+
     app = create_service_app(__name__, "registry", load_config(), config, register_tasks, api)
+    app.register_blueprint(survey_api)
+    app.register_blueprint(openrosa)
     return app

@@ -9,6 +9,7 @@ from services.common.contracts import contract_task
 from services.common.db import current_database
 
 from .importer.jobs import run_import_job
+from .surveys.scoring import rescore
 
 log = logging.getLogger(__name__)
 
@@ -25,3 +26,14 @@ def register_tasks(celery) -> None:
         log.info("impor %s: %s (diimpor %s, diperbarui %s, tetap %s, ditolak %s)", job.id, job.status,
                  job.imported, job.updated, job.unchanged, job.rejected)
         return {"import_id": job.id, "status": job.status}
+
+    # Whole-registry re-ranking is one SQL statement (seconds at 300k households), so no chunking;
+    # re-running it (redelivery) writes the same rows again.
+    @contract_task(celery, "registry.rescore", soft_time_limit=600)
+    def rescore_task(payload: dict) -> dict:
+        """Re-score and rank every household under the welfare instrument (or ``instrument_code``)."""
+        with current_database().transaction() as session:
+            summary = rescore(session, payload.get("instrument_code"),
+                              actor=payload.get("requested_by") or "sistem")
+        log.info("penilaian ulang %s: %s keluarga", payload["rescore_key"], summary["households"])
+        return summary

@@ -81,5 +81,8 @@ def seed_demo(session: Session) -> dict[str, int]:
                         enrolled_on=date(2026, 1, 5))
             enrolled += 1
     session.commit()
+    from ..surveys.demo import seed_demo_surveys
+
+    surveys = seed_demo_surveys(session)
     return {"organisations": len(organisations), "households": len(households), "enrolments": enrolled,
-            "persons": session.query(Person).count()}
+            "persons": session.query(Person).count(), **surveys}

@@ -6,10 +6,12 @@ from .cycles import Cycle, Entitlement
 from .imports import ImportJob, ImportRejection
 from .people import DuplicateCandidate, Household, Person
 from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
+from .surveys import Enumerator, Instrument, Question, SurveyCampaign, SurveyResponse
 from .welfare import HouseholdWelfare
 
 __all__ = [
     "Base", "Household", "Person", "DuplicateCandidate", "Organisation", "Programme",
     "ProgrammePartner", "Enrolment", "ImportJob", "ImportRejection", "AuditEntry",
     "Cycle", "Entitlement", "HouseholdWelfare", "BankAccount",
+    "Instrument", "Question", "SurveyCampaign", "Enumerator", "SurveyResponse",
 ]
