@@ -10,10 +10,9 @@ from .config import load_config
 
 def create_app(config: dict | None = None) -> Flask:
     from .api import api
-    from .tasks import register_tasks
-
     from .openrosa import openrosa
     from .survey_api import survey_api
+    from .tasks import register_tasks
 
     app = create_service_app(__name__, "registry", load_config(), config, register_tasks, api)
     app.register_blueprint(survey_api)

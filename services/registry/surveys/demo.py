@@ -5,7 +5,7 @@ get a follow-up visit so the admin shows change over time."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +20,7 @@ SEED = 3526
 DEMO_ENUMERATOR = ("pencacah1", "Pendamping Kamal 1")
 DEMO_PASSWORD = "Demo-Kamal-2026"
 SURVEYED = 120  # households with a BPS14 response; the first 60 are enrolled in BLT-DD in the demo
-WIB = timezone.utc  # stored in UTC; the admin shows local time
+WIB = UTC  # stored in UTC; the admin shows local time
 
 
 def _bps_answers(rng: random.Random, poor_bias: float) -> dict:
@@ -37,7 +37,8 @@ def _needs_answers(rng: random.Random) -> dict:
             "pendapatan_bulanan": rng.choice((600000, 1200000, 1800000, 2500000, 3500000)),
             "sumber_pendapatan": rng.choice(("tetap", "usaha", "harian", "harian", "tidak_ada")),
             "penyakit_kronis": rng.random() < .2, "disabilitas": rng.random() < .08,
-            "lansia_sendiri": rng.random() < .07, "jaminan_kesehatan": rng.choice(("bpjs_pbi", "bpjs_mandiri", "tidak_ada")),
+            "lansia_sendiri": rng.random() < .07,
+            "jaminan_kesehatan": rng.choice(("bpjs_pbi", "bpjs_mandiri", "tidak_ada")),
             "kondisi_rumah": rng.choice(("layak", "layak", "kurang_layak", "tidak_layak")), "catatan": ""}
 
 
@@ -45,7 +46,8 @@ def seed_demo_surveys(session: Session) -> dict[str, int]:
     """Load instruments, add the demo enumerator/campaign/responses that are missing, re-score; commit."""
     load_shipped_instruments(session, actor="seed-demo")
     bps, needs = active_instrument(session, "BPS14"), active_instrument(session, "KEBUTUHAN-DESA")
-    enumerator = session.execute(select(Enumerator).where(Enumerator.username == DEMO_ENUMERATOR[0])).scalar_one_or_none()
+    enumerator = session.execute(
+        select(Enumerator).where(Enumerator.username == DEMO_ENUMERATOR[0])).scalar_one_or_none()
     if enumerator is None:
         enumerator = Enumerator(username=DEMO_ENUMERATOR[0], full_name=DEMO_ENUMERATOR[1],
                                 password_hash=generate_password_hash(DEMO_PASSWORD))
