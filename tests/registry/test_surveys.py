@@ -35,7 +35,8 @@ def test_a_new_version_retires_the_old_one_but_keeps_it(session):
     load_shipped_instruments(session)
     spec = {"code": "BPS14", "version": 2, "name": "BPS 14 (ambang 8)", "purpose": "kesejahteraan",
             "scoring": {"threshold": 8, "rentan_threshold": 5}, "questions": [
-                {"code": "k01_luas_lantai", "text": "Luas lantai < 8 m2/orang?", "answer_type": "ya_tidak", "weight": 1}]}
+                {"code": "k01_luas_lantai", "text": "Luas lantai < 8 m2/orang?", "answer_type": "ya_tidak",
+                 "weight": 1}]}
     new, created = load_instrument(session, spec)
     session.commit()
     versions = {i.version: i.active for i in session.scalars(select(Instrument).where(Instrument.code == "BPS14"))}
