@@ -109,8 +109,9 @@ def score_answers(instrument: Instrument, answers: dict) -> tuple[Decimal, dict]
         points = _counts(question, answers.get(question.code))
         if points:
             total += points
-            counted.append({"code": question.code, "text": question.text, "weight": float(points),
-                            "answer": answers.get(question.code)})
+            # Codes and weights only: the explanation is copied into every HouseholdWelfare row on
+            # each rescore, and question texts live (versioned) on the instrument.
+            counted.append({"code": question.code, "weight": float(points)})
     config = instrument.scoring or {}
     explanation = {
         "instrument": instrument.code, "version": instrument.version, "score": float(total),
