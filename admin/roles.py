@@ -31,8 +31,11 @@ FAB_ROLES = {
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView|ImportView|CampaignView|ReportView)$",
          "can_[a-z_]+$"],
         ["AuditView$", "can_(list|show)$"],
+        ["SurveyView$", "can_(list|show|add|rescore)$"],
+        ["(InstrumentView|SurveyResponseView|WelfareView)$", "can_(list|show)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
          "menu_access$"],
+        ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     MITRA_LSM: [
@@ -43,6 +46,8 @@ FAB_ROLES = {
     ],
     AUDITOR: [
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView|AuditView)$", "can_(list|show)$"],
+        ["(SurveyView|InstrumentView|SurveyResponseView|WelfareView)$", "can_(list|show)$"],
+        ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei)$", "menu_access$"],
         ["ReportView$", "can_(list|runs|download)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
         *_SELF_SERVICE,

@@ -14,6 +14,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .people import HouseholdView, PersonView
     from .programmes import ProgrammeView, RecipientView
     from .reports import ReportView
+    from .surveys import InstrumentView, SurveyResponseView, SurveyView, WelfareView
 
     appbuilder.add_view(HouseholdView, "Keluarga", label="Keluarga", icon="fa-home", category=MENU_REGISTRY,
                         category_label="Registri")
@@ -25,4 +26,12 @@ def init_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(CampaignView, "Kampanye SMS", label="Kampanye SMS", icon="fa-envelope",
                         category=MENU_SERVICES)
     appbuilder.add_view(ReportView, "Laporan", label="Laporan", icon="fa-file-pdf-o", category=MENU_SERVICES)
+    appbuilder.add_view(SurveyView, "Entri Survei", label="Entri survei", icon="fa-pencil-square-o",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(WelfareView, "Kesejahteraan", label="Kesejahteraan", icon="fa-line-chart",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(SurveyResponseView, "Respons Survei", label="Respons survei", icon="fa-list",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(InstrumentView, "Instrumen Survei", label="Instrumen survei", icon="fa-list-alt",
+                        category=MENU_REGISTRY)
     appbuilder.add_view(AuditView, "Jejak Audit", label="Jejak audit", icon="fa-history", category=MENU_REGISTRY)
