@@ -21,11 +21,13 @@ def _unsurveyed(db) -> Household:
 @pytest.mark.parametrize(
     ("username", "path", "expected"),
     [
-        ("operator", "/surveys/", 200), ("operator", "/welfare/list/", 200), ("operator", "/survey-responses/list/", 200),
+        ("operator", "/surveys/", 200), ("operator", "/welfare/list/", 200),
+        ("operator", "/survey-responses/list/", 200),
         ("operator", "/survey-instruments/list/", 200), ("operator", "/surveys/entry/1", 200),
         ("auditor", "/surveys/", 200), ("auditor", "/welfare/list/", 200), ("auditor", "/surveys/household/1", 200),
         ("auditor", "/surveys/entry/1", 403),
-        ("mitra_lsm", "/surveys/", 403), ("mitra_csr", "/welfare/list/", 403), ("mitra_lsm", "/surveys/household/1", 403),
+        ("mitra_lsm", "/surveys/", 403), ("mitra_csr", "/welfare/list/", 403),
+        ("mitra_lsm", "/surveys/household/1", 403),
         ("mitra_lsm", "/survey-responses/list/", 403),
     ],
 )
