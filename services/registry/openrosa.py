@@ -16,7 +16,7 @@ from services.common.db import current_database
 
 from .models import Enumerator, Instrument, SurveyCampaign
 from .surveys.instruments import instrument_by_form_id
-from .surveys.responses import ResponseInvalid, existing_submission, household_by_kk, record_response
+from .surveys.responses import ResponseInvalid, campaign_problems, existing_submission, household_by_kk, record_response
 from .surveys.scoring import rescore_household_desa
 from .surveys.xform import SubmissionError, md5_hash, parse_submission, xform_xml
 
@@ -85,12 +85,15 @@ def submission_head():
     return response
 
 
-def _campaign_for(session, enumerator: Enumerator, instrument: Instrument) -> SurveyCampaign | None:
-    return session.execute(
+def _campaign_for(session, enumerator: Enumerator, instrument: Instrument, household) -> SurveyCampaign | None:
+    """The enumerator's active campaign of this instrument that covers the household, if any (never a reason
+    to refuse a field submission)."""
+    campaigns = session.execute(
         select(SurveyCampaign).where(SurveyCampaign.instrument_id == instrument.id, SurveyCampaign.status == "aktif",
                                      SurveyCampaign.enumerators.any(Enumerator.id == enumerator.id))
         .order_by(SurveyCampaign.id.desc())
-    ).scalars().first()
+    ).scalars()
+    return next((c for c in campaigns if not campaign_problems(c, instrument, household)), None)
 
 
 @openrosa.post("/submission")
@@ -119,7 +122,7 @@ def submission():
         response, _ = record_response(
             session, instrument=instrument, household=household, answers=fields, source="openrosa",
             actor=f"pencacah:{enumerator.username}", enumerator=enumerator,
-            campaign=_campaign_for(session, enumerator, instrument), submission_key=key)
+            campaign=_campaign_for(session, enumerator, instrument, household), submission_key=key)
         session.commit()
     except IntegrityError:  # the phone re-sent while the first copy was being stored
         session.rollback()

@@ -143,21 +143,21 @@ def test_odk_collect_conversation_against_a_running_registry_server(processes, p
         def up():
             assert server.poll() is None, server.log_path.read_text()
             try:
-                return [requests.head(f"{base}/submission", timeout=2)]  # a 401 Response is falsy
-            except requests.ConnectionError:
+                return [requests.head(f"{base}/submission", timeout=5)]  # a 401 Response is falsy
+            except (requests.ConnectionError, requests.Timeout):  # still booting on a busy machine
                 return None
 
         (challenge,) = wait_for(up, timeout=60, message="registry server up")
         assert challenge.status_code == 401 and "Basic" in challenge.headers["WWW-Authenticate"]
         auth = ("pencacah1", PASSWORD)
         openrosa = {"X-OpenRosa-Version": "1.0"}
-        forms = form_list(requests.get(f"{base}/formList", auth=auth, headers=openrosa, timeout=10).content)
+        forms = form_list(requests.get(f"{base}/formList", auth=auth, headers=openrosa, timeout=30).content)
         download = next(f["downloadUrl"] for f in forms if f["formID"] == "bps14_v1")
-        xform = requests.get(download, auth=auth, headers=openrosa, timeout=10).content
+        xform = requests.get(download, auth=auth, headers=openrosa, timeout=30).content
         xml = fill_submission(xform, {"no_kk": kk(3), **bps_answers(12)}, "uuid:real-1")
         files = {"xml_submission_file": ("submission.xml", xml, "text/xml")}
-        first = requests.post(f"{base}/submission", auth=auth, headers=openrosa, files=files, timeout=10)
-        second = requests.post(f"{base}/submission", auth=auth, headers=openrosa, files=files, timeout=10)
+        first = requests.post(f"{base}/submission", auth=auth, headers=openrosa, files=files, timeout=30)
+        second = requests.post(f"{base}/submission", auth=auth, headers=openrosa, files=files, timeout=30)
         assert (first.status_code, second.status_code) == (201, 202), first.text
         assert first.headers["X-OpenRosa-Version"] == "1.0"
         with Session(engine) as session:

@@ -19,6 +19,18 @@ class ResponseInvalid(ValueError):
         self.errors = errors
 
 
+def campaign_problems(campaign: SurveyCampaign, instrument: Instrument, household: Household) -> dict[str, str]:
+    """Reasons a response does not belong to ``campaign``: another instrument, or outside its region."""
+    problems = {}
+    if campaign.instrument_id != instrument.id:
+        problems["campaign"] = "kampanye survei ini memakai instrumen lain"
+    for field, label in (("desa", "desa"), ("dusun", "dusun"), ("rw", "RW"), ("rt", "RT")):
+        wanted = getattr(campaign, field)
+        if wanted and (getattr(household, field) or "").strip().lower() != wanted.strip().lower():
+            problems["campaign"] = f"keluarga di luar wilayah kampanye ({label} {wanted})"
+    return problems
+
+
 def existing_submission(session: Session, key: str | None) -> SurveyResponse | None:
     if not key:
         return None
@@ -41,8 +53,8 @@ def record_response(session: Session, *, instrument: Instrument, household: Hous
     errors: dict[str, str] = {}
     if not instrument.active:
         errors["instrument"] = f"instrumen {instrument.code} versi {instrument.version} tidak aktif lagi"
-    if campaign is not None and campaign.instrument_id != instrument.id:
-        errors["campaign"] = "kampanye survei ini memakai instrumen lain"
+    if campaign is not None:
+        errors.update(campaign_problems(campaign, instrument, household))
     clean, answer_errors = validate_answers(instrument, answers)
     errors.update(answer_errors)
     if errors:
