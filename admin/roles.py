@@ -32,10 +32,11 @@ FAB_ROLES = {
          "can_[a-z_]+$"],
         ["AuditView$", "can_(list|show)$"],
         ["SurveyView$", "can_(list|show|add|rescore)$"],
+        ["SurveyCampaignView$", "can_(list|show|add|edit)$"],
         ["(InstrumentView|SurveyResponseView|WelfareView)$", "can_(list|show)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
          "menu_access$"],
-        ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei)$", "menu_access$"],
+        ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei|Kampanye Survei)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     MITRA_LSM: [
@@ -46,8 +47,8 @@ FAB_ROLES = {
     ],
     AUDITOR: [
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView|AuditView)$", "can_(list|show)$"],
-        ["(SurveyView|InstrumentView|SurveyResponseView|WelfareView)$", "can_(list|show)$"],
-        ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei)$", "menu_access$"],
+        ["(SurveyView|InstrumentView|SurveyResponseView|WelfareView|SurveyCampaignView)$", "can_(list|show)$"],
+        ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei|Kampanye Survei)$", "menu_access$"],
         ["ReportView$", "can_(list|runs|download)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
         *_SELF_SERVICE,

@@ -14,7 +14,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .people import HouseholdView, PersonView
     from .programmes import ProgrammeView, RecipientView
     from .reports import ReportView
-    from .surveys import InstrumentView, SurveyResponseView, SurveyView, WelfareView
+    from .surveys import InstrumentView, SurveyCampaignView, SurveyResponseView, SurveyView, WelfareView
 
     appbuilder.add_view(HouseholdView, "Keluarga", label="Keluarga", icon="fa-home", category=MENU_REGISTRY,
                         category_label="Registri")
@@ -31,6 +31,8 @@ def init_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(WelfareView, "Kesejahteraan", label="Kesejahteraan", icon="fa-line-chart",
                         category=MENU_REGISTRY)
     appbuilder.add_view(SurveyResponseView, "Respons Survei", label="Respons survei", icon="fa-list",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(SurveyCampaignView, "Kampanye Survei", label="Kampanye survei", icon="fa-calendar",
                         category=MENU_REGISTRY)
     appbuilder.add_view(InstrumentView, "Instrumen Survei", label="Instrumen survei", icon="fa-list-alt",
                         category=MENU_REGISTRY)

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from services.common.contracts import send
-from services.registry.models import Household, HouseholdWelfare, Instrument, SurveyResponse
+from services.registry.models import Household, HouseholdWelfare, Instrument, SurveyCampaign, SurveyResponse
 from services.registry.surveys.instruments import active_instrument
 from services.registry.surveys.responses import ResponseInvalid, record_response
 from services.registry.surveys.scoring import rescore_household_desa
 
 from ..extensions import celery_app, db_session
+from .audit import AuditedModelView
 from .base import BansosModelView
 
 BAND_LABELS = {"miskin": "Miskin", "rentan": "Rentan", "tidak_miskin": "Tidak miskin"}
@@ -97,6 +98,26 @@ class WelfareView(_ReadOnlyView):
                      "explanation": "Penjelasan", "dtsen_desil": "Desil DTSEN", "instrument_code": "Instrumen",
                      "scored_at": "Dinilai pada"}
     formatters_columns = {"band": band_label, "explanation": lambda e: explanation_text(e)}
+
+
+class SurveyCampaignView(AuditedModelView):
+    """Which households (region), which enumerators, which period; enumerators are created with the CLI."""
+
+    datamodel = SQLAInterface(SurveyCampaign)
+    class_permission_name = "SurveyCampaignView"
+    route_base = "/survey-campaigns"
+    list_title = show_title = "Kampanye Survei"
+    add_title = "Tambah Kampanye Survei"
+    edit_title = "Ubah Kampanye Survei"
+    list_columns = ["name", "instrument", "desa", "dusun", "starts_on", "ends_on", "status"]
+    show_columns = ["name", "instrument", "desa", "dusun", "rw", "rt", "starts_on", "ends_on", "status",
+                    "enumerators"]
+    add_columns = edit_columns = show_columns
+    search_columns = ["name", "desa", "dusun", "status"]
+    base_order = ("id", "desc")
+    label_columns = {"name": "Nama", "instrument": "Instrumen", "desa": "Desa", "dusun": "Dusun (kosong: semua)",
+                     "rw": "RW", "rt": "RT", "starts_on": "Mulai", "ends_on": "Selesai", "status": "Status",
+                     "enumerators": "Pencacah"}
 
 
 class SurveyView(BaseView):

@@ -29,6 +29,8 @@ def _unsurveyed(db) -> Household:
         ("mitra_lsm", "/surveys/", 403), ("mitra_csr", "/welfare/list/", 403),
         ("mitra_lsm", "/surveys/household/1", 403),
         ("mitra_lsm", "/survey-responses/list/", 403),
+        ("operator", "/survey-campaigns/add", 200), ("auditor", "/survey-campaigns/list/", 200),
+        ("auditor", "/survey-campaigns/add", 403), ("mitra_lsm", "/survey-campaigns/list/", 403),
     ],
 )
 def test_survey_screen_permissions(client, username, path, expected):
@@ -77,3 +79,18 @@ def test_rescore_button_sends_the_contract_task(client, stack):
     stack.flush_broker()
     login(client, "auditor")
     assert client.post("/surveys/rescore").status_code == 403
+
+
+def test_operator_creates_a_campaign_and_it_is_audited(client, db):
+    from services.registry.models import Instrument, SurveyCampaign
+
+    bps = db.scalars(select(Instrument).where(Instrument.code == "BPS14", Instrument.active)).one()
+    login(client, "operator")
+    response = client.post("/survey-campaigns/add", data={
+        "name": "Pendataan Pesisir", "instrument": str(bps.id), "desa": "Kamal", "dusun": "Pesisir",
+        "starts_on": "2026-12-01", "ends_on": "2026-12-31", "status": "aktif"})
+    assert response.status_code == 302
+    campaign = db.scalars(select(SurveyCampaign).where(SurveyCampaign.name == "Pendataan Pesisir")).one()
+    assert (campaign.instrument_id, campaign.dusun) == (bps.id, "Pesisir")
+    assert db.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.entity == "survey_campaign", AuditEntry.entity_id == str(campaign.id))) == 1
