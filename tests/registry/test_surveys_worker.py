@@ -1,6 +1,8 @@
 """`registry.rescore` through a real Celery worker process (SQLite + the filesystem broker)."""
 from __future__ import annotations
 
+import signal
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,5 +46,6 @@ def test_rescore_task_ranks_the_registry_in_a_worker(processes, tmp_var):
         wait_for(lambda: worker.log_path.read_text().count("registry.rescore[") >= 4, timeout=60,
                  message=lambda: worker.log_path.read_text()[-3000:])
         assert "raised" not in worker.log_path.read_text()
+        processes.stop(worker, sig=signal.SIGKILL)  # the work is done and checked: no 15 s warm shutdown
     finally:
         engine.dispose()

@@ -43,6 +43,9 @@ ON CONFLICT (household_id) DO UPDATE SET
 # ``WHERE true`` before ON CONFLICT: SQLite otherwise parses ON as a join constraint of the SELECT.
 
 
+RESCORE_LOCK = 35260003  # advisory lock key of the rescore (any constant unique in this database)
+
+
 class RescoreError(ValueError):
     pass
 
@@ -74,6 +77,9 @@ def rescore(session: Session, code: str | None = None, *, desa: str | None = Non
     if not all_desa:
         desa_filter = "AND h.desa IS NULL" if desa is None else "AND h.desa = :desa"
         params["desa"] = desa
+    if session.get_bind().dialect.name == "postgresql":
+        # One rescore at a time: two overlapping upserts of the same welfare rows could deadlock.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RESCORE_LOCK})
     result = session.execute(text(_RESCORE.format(desa_filter=desa_filter)), params)
     summary = {"instrument": instrument.code, "version": instrument.version, "households": result.rowcount,
                "desa": desa if not all_desa else None}
