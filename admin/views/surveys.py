@@ -72,7 +72,7 @@ class SurveyResponseView(_ReadOnlyView):
     list_columns = ["household", "instrument", "collected_at", "source", "score", "enumerator", "created_by"]
     show_columns = ["household", "instrument", "campaign", "enumerator", "collected_at", "source", "score",
                     "answers", "explanation", "created_by", "created_at"]
-    search_columns = ["household", "instrument", "source"]
+    search_columns = ["instrument", "source"]  # not household: its filter dropdown would load every KK
     order_columns = ["collected_at", "score"]
     base_order = ("collected_at", "desc")
     label_columns = {"household": "No. KK", "instrument": "Instrumen", "campaign": "Kampanye",
