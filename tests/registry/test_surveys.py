@@ -1,7 +1,7 @@
 """Survey instruments, answer validation, scoring and ranking (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -143,3 +143,29 @@ def test_same_submission_key_is_stored_once(session):
     again, created_again = _record(session, bps, household, bps_answers(9), key="uuid:abc")
     assert (created, created_again, again.id) == (True, False, first.id)
     assert float(again.score) == 5
+
+
+def test_a_campaign_accepts_only_households_of_its_region_period_and_instrument(session):
+    from services.registry.models import SurveyCampaign
+
+    households, bps, needs = setup_registry(session, 1)
+    outside = add_households(session, 1, desa="Telang", start=60)[0]
+    campaign = SurveyCampaign(name="Pendataan Kamal", instrument=bps, desa="Kamal", starts_on=date(2026, 2, 1),
+                              ends_on=date(2026, 3, 31))
+    session.add(campaign)
+    session.commit()
+    march = datetime(2026, 3, 5, tzinfo=UTC)
+    record_response(session, instrument=bps, household=households[0], answers=bps_answers(2), source="admin",
+                    actor="t", campaign=campaign, collected_at=march)
+    with pytest.raises(ResponseInvalid) as err:
+        record_response(session, instrument=bps, household=households[0], answers=bps_answers(2), source="admin",
+                        actor="t", campaign=campaign, collected_at=datetime(2026, 5, 1, tzinfo=UTC))
+    assert err.value.errors == {"campaign": "tanggal pendataan 01-05-2026 di luar masa kampanye"}
+    with pytest.raises(ResponseInvalid) as err:
+        record_response(session, instrument=bps, household=outside, answers=bps_answers(2), source="admin",
+                        actor="t", campaign=campaign, collected_at=march)
+    assert err.value.errors == {"campaign": "keluarga di luar wilayah kampanye (desa Kamal)"}
+    with pytest.raises(ResponseInvalid) as err:
+        record_response(session, instrument=needs, household=households[0], answers={}, source="admin", actor="t",
+                        campaign=campaign, collected_at=march)
+    assert err.value.errors["campaign"] == "kampanye survei ini memakai instrumen lain"

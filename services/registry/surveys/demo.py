@@ -72,7 +72,8 @@ def seed_demo_surveys(session: Session) -> dict[str, int]:
         for visit, (when, visit_bias) in enumerate(visits, start=1):
             answers = _bps_answers(rng, visit_bias)
             _, made = record_response(session, instrument=bps, household=household, answers=answers, source="demo",
-                                      actor="seed-demo", campaign=campaign, enumerator=enumerator,
+                                      actor="seed-demo", campaign=campaign if visit == 1 else None,
+                                      enumerator=enumerator,
                                       collected_at=when, submission_key=f"demo:{household.no_kk}:BPS14:{visit}")
             created += made
         if index % 3 == 0:

@@ -6,6 +6,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.common.db import utcnow
+
 from ..models import AuditEntry, Enumerator, Household, Instrument, SurveyCampaign, SurveyResponse
 from ..models.surveys import SOURCES
 from .answers import score_answers, validate_answers
@@ -19,9 +21,13 @@ class ResponseInvalid(ValueError):
         self.errors = errors
 
 
-def campaign_problems(campaign: SurveyCampaign, instrument: Instrument, household: Household) -> dict[str, str]:
-    """Reasons a response does not belong to ``campaign``: another instrument, or outside its region."""
+def campaign_problems(campaign: SurveyCampaign, instrument: Instrument, household: Household,
+                      collected_at: datetime | None = None) -> dict[str, str]:
+    """Reasons a response does not belong to ``campaign``: another instrument, outside its region or period."""
     problems = {}
+    day = (collected_at or utcnow()).date()
+    if (campaign.starts_on and day < campaign.starts_on) or (campaign.ends_on and day > campaign.ends_on):
+        problems["campaign"] = f"tanggal pendataan {day:%d-%m-%Y} di luar masa kampanye"
     if campaign.instrument_id != instrument.id:
         problems["campaign"] = "kampanye survei ini memakai instrumen lain"
     for field, label in (("desa", "desa"), ("dusun", "dusun"), ("rw", "RW"), ("rt", "RT")):
@@ -54,7 +60,7 @@ def record_response(session: Session, *, instrument: Instrument, household: Hous
     if not instrument.active:
         errors["instrument"] = f"instrumen {instrument.code} versi {instrument.version} tidak aktif lagi"
     if campaign is not None:
-        errors.update(campaign_problems(campaign, instrument, household))
+        errors.update(campaign_problems(campaign, instrument, household, collected_at))
     clean, answer_errors = validate_answers(instrument, answers)
     errors.update(answer_errors)
     if errors:
