@@ -60,6 +60,10 @@ FAB_ROLES = {
         ["(FundingSourceView|ExclusionView)$", "can_[a-z_]+$"],
         ["ChangeRequestView$", "can_(list|show)$"],
         ["(Siklus|" + _CYCLE_MENUS + ")$", "menu_access$"],
+        ["SurveyView$", "can_(list|show|add|rescore)$"],
+        ["SurveyCampaignView$", "can_(list|show|add|edit)$"],
+        ["(InstrumentView|SurveyResponseView|WelfareView)$", "can_(list|show)$"],
+        ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei|Kampanye Survei)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     KEPALA_DESA: [
@@ -90,6 +94,8 @@ FAB_ROLES = {
     AUDITOR: [
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView)$", "can_(list|show)$"],
         ["AuditView$", "can_(list|show|export|verify)$"],
+        ["(SurveyView|InstrumentView|SurveyResponseView|WelfareView|SurveyCampaignView)$", "can_(list|show)$"],
+        ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei|Kampanye Survei)$", "menu_access$"],
         ["ReportView$", "can_(list|runs|download)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
         ["(RegionView|VillageResourceView|PersonSkillView)$", "can_(list|show)$"],

@@ -8,6 +8,7 @@ import click
 # Each part contributes plain click commands in its ``COMMANDS`` list.
 COMMAND_MODULES = (
     "services.registry.cli",
+    "services.registry.survey_cli",
     "services.notifications.cli",
     "services.reports.cli",
     "admin.cli",

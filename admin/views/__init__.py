@@ -20,6 +20,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .reports import ReportView
     from .resources import PersonSkillView, RegionView, VillageResourceView
     from .rules import RuleView
+    from .surveys import InstrumentView, SurveyCampaignView, SurveyResponseView, SurveyView, WelfareView
 
     appbuilder.add_view(HouseholdView, "Keluarga", label="Keluarga", icon="fa-home", category=MENU_REGISTRY,
                         category_label="Registri")
@@ -36,6 +37,16 @@ def init_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(VillageResourceView, "Sumber Daya", label="Sumber daya & potensi", icon="fa-leaf",
                         category=MENU_REGISTRY)
     appbuilder.add_view(PersonSkillView, "Keterampilan", label="Keterampilan warga", icon="fa-wrench",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(SurveyView, "Entri Survei", label="Entri survei", icon="fa-pencil-square-o",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(WelfareView, "Kesejahteraan", label="Kesejahteraan", icon="fa-line-chart",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(SurveyResponseView, "Respons Survei", label="Respons survei", icon="fa-list",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(SurveyCampaignView, "Kampanye Survei", label="Kampanye survei", icon="fa-calendar",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(InstrumentView, "Instrumen Survei", label="Instrumen survei", icon="fa-list-alt",
                         category=MENU_REGISTRY)
     appbuilder.add_view(AuditView, "Jejak Audit", label="Jejak audit", icon="fa-history", category=MENU_REGISTRY)
     appbuilder.add_view(CycleView, "Siklus Bantuan", label="Siklus bantuan", icon="fa-refresh", category=MENU_CYCLES,

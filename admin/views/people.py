@@ -8,6 +8,7 @@ from services.registry.models import Household, Person
 
 from .audit import AuditedModelView
 from .programmes import RecipientView
+from .surveys import WelfareView
 
 _SIXTEEN_DIGITS = Regexp(r"^\d{16}$", message="Harus 16 angka")
 
@@ -61,7 +62,7 @@ class HouseholdView(AuditedModelView):
     search_columns = ["no_kk", "dusun", "address"]
     order_columns = ["no_kk", "dusun", "rt", "rw"]
     base_order = ("no_kk", "asc")
-    related_views = [PersonView, RecipientView]
+    related_views = [PersonView, RecipientView, WelfareView]  # welfare: score, rank, band on the household
     show_template = "appbuilder/general/model/show_cascade.html"
     label_columns = {
         "no_kk": "No. KK", "head": "Kepala keluarga", "address": "Alamat", "rt": "RT", "rw": "RW",

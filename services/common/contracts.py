@@ -28,6 +28,18 @@ TASKS: dict[str, dict[str, Any]] = {
         "properties": {"cycle_id": _ID},
         "additionalProperties": False,
     },
+    # Re-rank every household from its latest survey response (one set-based statement; idempotent:
+    # running it twice gives the same welfare rows).
+    "registry.rescore": {
+        "type": "object",
+        "required": ["rescore_key"],
+        "properties": {
+            "rescore_key": _KEY,
+            "instrument_code": {"type": "string", "minLength": 1, "maxLength": 40},
+            "requested_by": {"type": "string", "maxLength": 200},
+        },
+        "additionalProperties": False,
+    },
     "notifications.send_batch": {
         "type": "object",
         "required": ["campaign_key", "name", "channel", "template", "total", "batch_no", "recipients"],

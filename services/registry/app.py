@@ -13,10 +13,12 @@ from .config import load_config
 def create_app(config: dict | None = None) -> Flask:
     from .api import api
     from .geo_api import map_api, public_geo
+    from .openrosa import openrosa
+    from .survey_api import survey_api
     from .tasks import register_tasks
 
     app = create_service_app(__name__, "registry", load_config(), config, register_tasks, api,
                              openapi_spec=Path(__file__).with_name("openapi.yaml"))
-    app.register_blueprint(map_api)
-    app.register_blueprint(public_geo)  # the only registry routes without a service token
+    for blueprint in (map_api, public_geo, survey_api, openrosa):
+        app.register_blueprint(blueprint)
     return app

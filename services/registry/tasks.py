@@ -11,6 +11,7 @@ from services.common.db import current_database
 
 from .importer.jobs import run_import_job
 from .selection.entitlements import run_chunk
+from .surveys.scoring import rescore
 
 log = logging.getLogger(__name__)
 
@@ -38,3 +39,14 @@ def register_tasks(celery) -> None:
         if not result["done"]:
             contracts.send(celery, "registry.generate_entitlements", {"cycle_id": payload["cycle_id"]})
         return result
+
+    # Whole-registry re-ranking is one SQL statement (seconds at 300k households), so no chunking;
+    # re-running it (redelivery) writes the same rows again.
+    @contract_task(celery, "registry.rescore", soft_time_limit=600)
+    def rescore_task(payload: dict) -> dict:
+        """Re-score and rank every household under the welfare instrument (or ``instrument_code``)."""
+        with current_database().transaction() as session:
+            summary = rescore(session, payload.get("instrument_code"),
+                              actor=payload.get("requested_by") or "sistem")
+        log.info("penilaian ulang %s: %s keluarga", payload["rescore_key"], summary["households"])
+        return summary

@@ -52,6 +52,8 @@ def test_routes_send_every_task_to_its_service_queue(service_celery_apps):
         ("registry.import_roster", {"import_id": "7"}, "integer"),
         ("registry.generate_entitlements", {"cycle_id": 0}, "minimum"),
         ("registry.generate_entitlements", {"cycle_id": 3, "extra": 1}, "extra"),
+        ("registry.rescore", {}, "rescore_key"),
+        ("registry.rescore", {"rescore_key": "k", "instrument_code": ""}, "non-empty"),
         ("notifications.send_batch", {"campaign_key": "k", "name": "n", "channel": "fax", "template": "t",
                                       "total": 1, "batch_no": 0, "recipients": []}, "fax"),
         ("reports.generate", {"run_key": "r", "report": "programme_recipients", "params": {}, "formats": ["pdf"]},

@@ -81,8 +81,11 @@ def seed_demo(session: Session) -> dict[str, int]:
                         enrolled_on=date(2026, 1, 5))
             enrolled += 1
     session.commit()
+    from ..surveys.demo import seed_demo_surveys
     from .map import seed_map_demo
 
+    # Surveys first: the map's demo welfare rows only fill households the survey scoring left without one.
+    surveys = seed_demo_surveys(session)
     regions = seed_map_demo(session)["regions"]
     return {"organisations": len(organisations), "households": len(households), "enrolments": enrolled,
-            "persons": session.query(Person).count(), "regions": regions}
+            "persons": session.query(Person).count(), "regions": regions, **surveys}

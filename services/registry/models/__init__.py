@@ -11,6 +11,7 @@ from .people import DuplicateCandidate, Household, Person
 from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
 from .regions import Region
 from .resources import PersonSkill, VillageResource
+from .surveys import Enumerator, Instrument, Question, SurveyCampaign, SurveyResponse
 from .welfare import HouseholdWelfare
 
 # Every model class imported above (ruff: F401 is off for this file in pyproject.toml).

@@ -1,0 +1,1 @@
+"""Needs surveys: instrument loading, answer validation, scoring, imports (Kobo/ODK, DTSEN) and OpenRosa."""
