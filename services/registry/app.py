@@ -10,7 +10,9 @@ from .config import load_config
 
 def create_app(config: dict | None = None) -> Flask:
     from .api import api
+    from .distribution.public import public
     from .tasks import register_tasks
 
     app = create_service_app(__name__, "registry", load_config(), config, register_tasks, api)
+    app.register_blueprint(public)  # transparency pages: no token, no personal data
     return app

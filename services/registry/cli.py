@@ -63,4 +63,6 @@ def demo_roster(out: Path, households: int, invalid: int, seed: int, delimiter: 
     click.echo(f"{len(rows)} baris ({invalid} sengaja salah) ditulis ke {out}")
 
 
-COMMANDS = [import_roster, seed_demo_command, demo_roster]
+from .distribution.cli import COMMANDS as DISTRIBUTION_COMMANDS  # noqa: E402
+
+COMMANDS = [import_roster, seed_demo_command, demo_roster, *DISTRIBUTION_COMMANDS]
