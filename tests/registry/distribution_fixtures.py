@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.registry.models import BankAccount, Cycle, Entitlement, Household, Person, Programme
@@ -16,7 +17,8 @@ def make_cycle(session: Session, households: int = 3, channel: str = "tunai", st
     programme = Programme(code=code, name=f"{code} Desa Kamal", kind="tunai", benefit_amount=Decimal(amount))
     cycle = Cycle(programme=programme, name=f"{code} Januari 2027", status=status)
     session.add(cycle)
-    for n in range(households):
+    first = session.execute(select(func.count()).select_from(Household)).scalar_one()
+    for n in range(first, first + households):
         household = Household(no_kk=f"352601010120{n:04d}", address=f"Jl. Raya Kamal {n}", rt="001", rw="002",
                               dusun="Kamal", desa="Kamal")
         head = Person(household=household, nik=f"35260112038{n:05d}", name=f"Moh. Sholeh Bin Ahmad {n}", sex="L",
