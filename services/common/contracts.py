@@ -21,6 +21,20 @@ TASKS: dict[str, dict[str, Any]] = {
         "properties": {"import_id": _ID},
         "additionalProperties": False,
     },
+    # Write a payment batch's CSV and pain.001 files (chunked; a finished batch is left alone).
+    "registry.export_payment_batch": {
+        "type": "object",
+        "required": ["batch_id"],
+        "properties": {"batch_id": _ID, "requested_by": {"type": "string", "maxLength": 100}},
+        "additionalProperties": False,
+    },
+    # Apply an uploaded bank result file (CSV or camt.053) to its payments, resuming where it stopped.
+    "registry.import_bank_statement": {
+        "type": "object",
+        "required": ["statement_id"],
+        "properties": {"statement_id": _ID, "requested_by": {"type": "string", "maxLength": 100}},
+        "additionalProperties": False,
+    },
     "notifications.send_batch": {
         "type": "object",
         "required": ["campaign_key", "name", "channel", "template", "total", "batch_no", "recipients"],

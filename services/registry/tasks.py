@@ -8,6 +8,7 @@ from flask import current_app
 from services.common.contracts import contract_task
 from services.common.db import current_database
 
+from .distribution.tasks import register_distribution_tasks
 from .importer.jobs import run_import_job
 
 log = logging.getLogger(__name__)
@@ -25,3 +26,5 @@ def register_tasks(celery) -> None:
         log.info("impor %s: %s (diimpor %s, diperbarui %s, tetap %s, ditolak %s)", job.id, job.status,
                  job.imported, job.updated, job.unchanged, job.rejected)
         return {"import_id": job.id, "status": job.status}
+
+    register_distribution_tasks(celery)

@@ -84,7 +84,8 @@ def lookup(session: Session, token_text: str, today: date | None = None) -> Pick
     stock = None
     if entitlement.channel == "barang" and entitlement.package:
         stock = session.execute(select(GoodsStock).where(
-            GoodsStock.cycle_id == entitlement.cycle_id, GoodsStock.package == entitlement.package)).scalar_one_or_none()
+            GoodsStock.cycle_id == entitlement.cycle_id, GoodsStock.package == entitlement.package)
+        ).scalar_one_or_none()
     return PickupView(entitlement, recipient, proxies, pickup, stock)
 
 

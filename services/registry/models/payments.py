@@ -7,8 +7,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
 from .bank import BankAccount
+from .base import Base, utcnow
 from .cycles import Cycle, Entitlement
 
 # baru -> mengekspor -> siap (files written) ; gagal when the export itself failed.
