@@ -40,3 +40,8 @@ def make_cycle(session: Session, households: int = 3, channel: str = "tunai", st
                       "no_kk": household.no_kk, "rt": "001", "rw": "002"}))
     session.commit()
     return cycle
+
+
+def ents(cycle: Cycle) -> list[Entitlement]:
+    """A cycle's entitlements in creation order (the relationship itself has no order)."""
+    return sorted(cycle.entitlements, key=lambda e: e.id)

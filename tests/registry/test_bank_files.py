@@ -12,7 +12,7 @@ from services.registry.distribution import accounts, batches, iso20022
 from services.registry.distribution.common import DistributionError
 from services.registry.models import AuditEntry, PaymentItem
 
-from .distribution_fixtures import make_cycle
+from .distribution_fixtures import ents, make_cycle
 
 
 @pytest.mark.parametrize(("holder", "person", "matches"), [
@@ -27,7 +27,7 @@ def test_holder_name_token_ratio(holder, person, matches):
 
 def test_mismatched_holder_is_flagged_not_refused(session):
     cycle = make_cycle(session, households=1, channel="bank")
-    head = cycle.entitlements[0].recipient
+    head = ents(cycle)[0].recipient
     ok = accounts.save_account(session, head.id, "002", "0021-0100-12345", "MOH SHOLEH BIN AHMAD 0", "operator")
     other = accounts.save_account(session, head.id, "BRINIDJA", "9988776655", "Abdul Rohman", "operator")
     assert ok.holder_name_matches and ok.account_number == "0021010012345"
@@ -55,7 +55,7 @@ def test_batch_from_approved_cycle_exports_valid_pain001_and_csv(session, engine
     assert len(doc.findall(".//p:CdtTrfTxInf", ns)) == 5
     with open(done.csv_path, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["end_to_end_id"] for r in rows] == [f"BSK-{batch.id}-{e.id}" for e in cycle.entitlements]
+    assert [r["end_to_end_id"] for r in rows] == [f"BSK-{batch.id}-{e.id}" for e in ents(cycle)]
     assert rows[0]["amount"] == "300000.00" and rows[0]["currency"] == "IDR"
     # Exporting again is a no-op; building another batch finds nobody left to pay.
     again = batches.export_batch(engine, batch.id)

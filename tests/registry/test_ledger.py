@@ -13,11 +13,11 @@ from services.registry import ledger
 from services.registry.app import create_app
 from services.registry.models import LedgerEntry
 
-from .distribution_fixtures import make_cycle
+from .distribution_fixtures import ents, make_cycle
 
 
 def _append_many(session, cycle, n):
-    for i, entitlement in enumerate(cycle.entitlements[:n]):
+    for i, entitlement in enumerate(ents(cycle)[:n]):
         ledger.append(session, cycle_id=cycle.id, entitlement_id=entitlement.id, event="paid",
                       amount=Decimal("300000"), actor="operator", payload={"i": i, "ref": f"E2E-{i}"})
     session.commit()

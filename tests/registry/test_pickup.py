@@ -14,7 +14,7 @@ from services.registry.distribution import cards, pickup
 from services.registry.distribution.common import DistributionError
 from services.registry.models import AuditEntry, Entitlement, GoodsStock, LedgerEntry, Pickup
 
-from .distribution_fixtures import make_cycle
+from .distribution_fixtures import ents, make_cycle
 
 
 def _token(entitlement):
@@ -23,7 +23,7 @@ def _token(entitlement):
 
 def test_forged_or_altered_cards_are_refused(session):
     cycle = make_cycle(session, households=2)
-    first, second = cycle.entitlements
+    first, second = ents(cycle)
     good = _token(first)
     assert cards.read_token(good.lower() + "  ").entitlement_id == first.id  # typed in lower case, stray spaces
     altered = good.replace(f"-{first.id}-", f"-{second.id}-", 1)
@@ -36,7 +36,7 @@ def test_forged_or_altered_cards_are_refused(session):
 def test_card_signed_with_another_key_is_refused(session, monkeypatch):
     cycle = make_cycle(session, households=1)
     monkeypatch.setenv("REGISTRY_CARD_SECRET", "kunci-desa-lain")
-    foreign = _token(cycle.entitlements[0])
+    foreign = _token(ents(cycle)[0])
     monkeypatch.setenv("REGISTRY_CARD_SECRET", "kunci-desa-kamal")
     with pytest.raises(DistributionError, match="palsu"):
         cards.read_token(foreign)
@@ -44,14 +44,14 @@ def test_card_signed_with_another_key_is_refused(session, monkeypatch):
 
 def test_lookup_shows_recipient_and_adult_proxies_only(session):
     cycle = make_cycle(session, households=1)
-    view = pickup.lookup(session, _token(cycle.entitlements[0]))
+    view = pickup.lookup(session, _token(ents(cycle)[0]))
     assert view.recipient["name"].startswith("Moh. Sholeh")
     assert [p.name for p in view.proxies] == ["Siti Aminah 0"]  # the child of 10 may not collect
 
 
 def test_pickup_by_proxy_then_second_pickup_refused(session):
     cycle = make_cycle(session, households=2)
-    entitlement = cycle.entitlements[0]
+    entitlement = ents(cycle)[0]
     view = pickup.lookup(session, _token(entitlement))
     done = pickup.record_pickup(session, _token(entitlement), collector_id=view.proxies[0].id,
                                 location="Balai Desa Kamal", handed_over_by="Bu Rina", actor="operator")
@@ -71,7 +71,7 @@ def test_pickup_by_proxy_then_second_pickup_refused(session):
 
 def test_stranger_child_and_unapproved_cycle_are_refused(session):
     cycle = make_cycle(session, households=2)
-    entitlement, other = cycle.entitlements
+    entitlement, other = ents(cycle)
     child = [p for p in entitlement.household.members if p.relationship_to_head == "ANAK"][0]
     with pytest.raises(DistributionError, match="bukan penerima"):
         pickup.record_pickup(session, _token(entitlement), collector_id=other.recipient_id, location="Balai",
@@ -81,13 +81,13 @@ def test_stranger_child_and_unapproved_cycle_are_refused(session):
                              handed_over_by="Rina", actor="operator")
     draft = make_cycle(session, households=1, status="musyawarah", code="PKH")
     with pytest.raises(DistributionError, match="disetujui"):
-        pickup.record_pickup(session, _token(draft.entitlements[0]), collector_id=draft.entitlements[0].recipient_id,
+        pickup.record_pickup(session, _token(ents(draft)[0]), collector_id=ents(draft)[0].recipient_id,
                              location="Balai", handed_over_by="Rina", actor="operator")
 
 
 def test_concurrent_double_scan_pays_once(session, engine):
     cycle = make_cycle(session, households=1)
-    entitlement = cycle.entitlements[0]
+    entitlement = ents(cycle)[0]
     outcomes = []
 
     def scan():
@@ -111,10 +111,10 @@ def test_concurrent_double_scan_pays_once(session, engine):
 def test_in_kind_stock_decrements_and_refuses_when_empty(session):
     cycle = make_cycle(session, households=3, channel="barang", package="beras 10 kg")
     pickup.set_stock(session, cycle.id, "beras 10 kg", 2, "operator")
-    for entitlement in cycle.entitlements[:2]:
+    for entitlement in ents(cycle)[:2]:
         pickup.record_pickup(session, _token(entitlement), collector_id=entitlement.recipient_id, location="Gudang",
                              handed_over_by="Rina", actor="operator")
-    last = cycle.entitlements[2]
+    last = ents(cycle)[2]
     with pytest.raises(DistributionError, match="habis"):
         pickup.record_pickup(session, _token(last), collector_id=last.recipient_id, location="Gudang",
                              handed_over_by="Rina", actor="operator")
@@ -130,8 +130,8 @@ def test_cards_pdf_masks_identifiers_and_carries_verifiable_tokens(session):
     pdf = PdfReader(io.BytesIO(cards.render_cards_pdf(sheet, "Kartu")))
     text = "".join(page.extract_text() for page in pdf.pages)
     assert len(pdf.pages) == 2  # eight cards per A4 page
-    head = cycle.entitlements[0].recipient
+    head = ents(cycle)[0].recipient
     assert head.nik not in text and head.household.no_kk not in text and head.name not in text
     assert "Moh. S. B. A. 0" in text and "3526" in text
-    assert cards.read_token(sheet[0].token).entitlement_id == cycle.entitlements[0].id
+    assert cards.read_token(sheet[0].token).entitlement_id == ents(cycle)[0].id
     assert sheet[0].token in text
