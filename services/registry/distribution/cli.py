@@ -1,4 +1,4 @@
-"""Distribution commands of ``bansos``: verify-ledger, print-cards."""
+"""Distribution commands of ``bansos``: verify-ledger, print-cards, distribution-watchdog."""
 from __future__ import annotations
 
 import sys
@@ -50,4 +50,24 @@ def print_cards(cycle_id: int, out: Path) -> None:
     click.echo(f"{len(cards)} kartu ditulis ke {out}")
 
 
-COMMANDS = [verify_ledger, print_cards]
+
+@click.command("distribution-watchdog")
+@click.option("--older-than", default=600, show_default=True, help="Detik tanpa tanda hidup sebelum dikirim ulang.")
+def distribution_watchdog(older_than: int) -> None:
+    """Kirim ulang ekspor batch dan impor hasil bank yang macet (aman: keduanya idempoten)."""
+    from datetime import timedelta
+
+    from ..app import create_app
+    from .watchdog import resend_stale
+
+    app = create_app()
+    with app.app_context():
+        session = app.extensions["database"].session
+        jobs = resend_stale(session, app.extensions["celery"], timedelta(seconds=older_than))
+    for name, payload in jobs:
+        click.echo(f"dikirim ulang: {name} {payload}")
+    click.echo(f"{len(jobs)} tugas macet dikirim ulang")
+
+
+
+COMMANDS = [verify_ledger, print_cards, distribution_watchdog]
