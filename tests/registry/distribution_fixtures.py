@@ -12,14 +12,14 @@ from services.registry.models import BankAccount, Cycle, Entitlement, Household,
 
 def make_cycle(session: Session, households: int = 3, channel: str = "tunai", status: str = "disetujui",
                amount: str = "300000", package: str | None = None, code: str = "BLT-DD",
-               with_accounts: bool = False) -> Cycle:
+               with_accounts: bool = False, kk_prefix: str = "352601010120") -> Cycle:
     """A programme, ``households`` households (head, spouse, a child of 10), one cycle, one entitlement each."""
     programme = Programme(code=code, name=f"{code} Desa Kamal", kind="tunai", benefit_amount=Decimal(amount))
     cycle = Cycle(programme=programme, name=f"{code} Januari 2027", status=status)
     session.add(cycle)
     first = session.execute(select(func.count()).select_from(Household)).scalar_one()
     for n in range(first, first + households):
-        household = Household(no_kk=f"352601010120{n:04d}", address=f"Jl. Raya Kamal {n}", rt="001", rw="002",
+        household = Household(no_kk=f"{kk_prefix}{n:04d}", address=f"Jl. Raya Kamal {n}", rt="001", rw="002",
                               dusun="Kamal", desa="Kamal")
         head = Person(household=household, nik=f"35260112038{n:05d}", name=f"Moh. Sholeh Bin Ahmad {n}", sex="L",
                       birth_date=date(1984, 3, 12), relationship_to_head="KEPALA KELUARGA",
