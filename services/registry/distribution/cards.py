@@ -100,7 +100,7 @@ def render_cards_pdf(cards: list[Card], title: str) -> bytes:
         pdf.setDash(3, 3)
         pdf.rect(x, y, card_w, card_h)
         pdf.setDash()
-        qr_size = 38 * mm
+        qr_size = 34 * mm
         widget = QrCodeWidget(card.token, barLevel="M")
         x0, y0, x1, y1 = widget.getBounds()
         drawing = Drawing(qr_size, qr_size, transform=[qr_size / (x1 - x0), 0, 0, qr_size / (y1 - y0), 0, 0])
@@ -108,7 +108,7 @@ def render_cards_pdf(cards: list[Card], title: str) -> bytes:
         renderPDF.draw(drawing, pdf, x + 4 * mm, y + card_h - qr_size - 8 * mm)
         tx = x + qr_size + 8 * mm
         ty = y + card_h - 12 * mm
-        pdf.setFont("Helvetica-Bold", 10)
+        pdf.setFont("Helvetica-Bold", 8.5)
         pdf.drawString(tx, ty, "KARTU PENGAMBILAN BANSOS")
         pdf.setFont("Helvetica", 9)
         lines = [card.name, f"NIK {mask_nik(card.nik)}", f"KK {mask_nik(card.no_kk)}", card.programme[:34],
