@@ -25,6 +25,7 @@ def test_holder_name_token_ratio(holder, person, matches):
     assert (accounts.holder_score(holder, person) >= accounts.MATCH_THRESHOLD) is matches
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_mismatched_holder_is_flagged_not_refused(session):
     cycle = make_cycle(session, households=1, channel="bank")
     head = ents(cycle)[0].recipient
@@ -73,6 +74,7 @@ def test_schema_rejects_a_broken_pain001(tmp_path):
     assert iso20022.validation_errors(bad, "pain.001.001.03")
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_draft_cycle_cannot_be_batched(session):
     draft = make_cycle(session, households=1, channel="bank", status="draft", with_accounts=True)
     with pytest.raises(DistributionError, match="disetujui"):

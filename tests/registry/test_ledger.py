@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 from decimal import Decimal
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -98,6 +99,7 @@ def test_concurrent_writers_never_fork_the_chain(session, engine):
     assert result.ok and result.checked == 40, result.message()
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_cli_verify_ledger_exit_code_and_message(session, engine, registry_url, monkeypatch):
     monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_url)
     cycle = make_cycle(session, households=2)
@@ -110,6 +112,7 @@ def test_cli_verify_ledger_exit_code_and_message(session, engine, registry_url, 
     assert bad.exit_code == 1 and "#1" in bad.output, bad.output
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_public_ledger_head_has_no_personal_data(session, registry_url):
     cycle = make_cycle(session, households=2)
     _append_many(session, cycle, 2)

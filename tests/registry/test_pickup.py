@@ -21,6 +21,7 @@ def _token(entitlement):
     return cards.make_token(entitlement.id, entitlement.cycle_id)
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_forged_or_altered_cards_are_refused(session):
     cycle = make_cycle(session, households=2)
     first, second = ents(cycle)
@@ -33,6 +34,7 @@ def test_forged_or_altered_cards_are_refused(session):
         cards.read_token("hello")
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_card_signed_with_another_key_is_refused(session, monkeypatch):
     cycle = make_cycle(session, households=1)
     monkeypatch.setenv("REGISTRY_CARD_SECRET", "kunci-desa-lain")
@@ -42,6 +44,7 @@ def test_card_signed_with_another_key_is_refused(session, monkeypatch):
         cards.read_token(foreign)
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_lookup_shows_recipient_and_adult_proxies_only(session):
     cycle = make_cycle(session, households=1)
     view = pickup.lookup(session, _token(ents(cycle)[0]))
@@ -124,6 +127,7 @@ def test_in_kind_stock_decrements_and_refuses_when_empty(session):
     assert session.get(Entitlement, last.id).status == "menunggu"  # nothing half-recorded
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_cards_pdf_masks_identifiers_and_carries_verifiable_tokens(session):
     cycle = make_cycle(session, households=9)
     sheet = pickup.cards_for_cycle(session, cycle.id)

@@ -103,6 +103,7 @@ def test_failed_payment_rebatched_and_a_paid_one_is_never_paid_twice(session, en
     assert done.paid == 0 and "gagal" in done.rejections[0]["reason"]
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_bad_files_are_refused_with_a_reason(session, engine, tmp_path):
     _batch(session, engine, households=1)
     no_status = tmp_path / "x.csv"
@@ -116,6 +117,7 @@ def test_bad_files_are_refused_with_a_reason(session, engine, tmp_path):
     assert session.execute(select(func.count()).select_from(BankStatement)).scalar_one() == 0
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_wrong_amount_and_unknown_status_are_reported_not_applied(session, engine, tmp_path):
     cycle, batch, items = _batch(session, engine, households=2)
     path = write_result_csv(tmp_path / "w.csv", [(items[0].end_to_end_id, Decimal("30000"), "paid", None),

@@ -66,6 +66,7 @@ def test_sample_of_paid_recipients_questions_answers_and_report(session):
     assert "\u2022" in result["discrepancies"][0]["nik"]
 
 
+@pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_no_paid_recipients_no_sample(session):
     cycle = make_cycle(session, households=2)
     with pytest.raises(DistributionError, match="Belum ada penerima"):
