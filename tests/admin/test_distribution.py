@@ -117,3 +117,22 @@ def test_account_with_other_holder_name_is_flagged(client, db):
                                                        "account_number": "1234567890", "holder_name": "Abdul Rohman"},
                        follow_redirects=True).data.decode()
     assert "TIDAK COCOK" in page and "tidak cocok dengan" in page
+
+
+def test_partner_records_pickup_for_own_programme_with_masked_nik(client, db):
+    from services.registry.models import Organisation, ProgrammePartner
+
+    cycle = _cycle(db, households=1)
+    organisation = db.scalars(select(Organisation).where(Organisation.name == "Yayasan Madura Sejahtera")).one()
+    db.add(ProgrammePartner(programme_id=cycle.programme_id, organisation_id=organisation.id, role="pelaksana"))
+    db.commit()
+    entitlement = ents(cycle)[0]
+    token = cards.make_token(entitlement.id, cycle.id)
+    login(client, "mitra_lsm")
+    assert client.get(f"/distribution/cycles/{cycle.id}").status_code == 200
+    page = client.post("/distribution/pickup", data={"token": token}).data.decode()
+    assert entitlement.recipient.nik not in page and entitlement.recipient.nik[-4:] in page
+    client.post("/distribution/pickup/record", data={"token": token, "collector_id": entitlement.recipient_id,
+                                                     "location": "Posko LSM", "handed_over_by": "Relawan"})
+    db.expire_all()
+    assert db.get(Entitlement, entitlement.id).status == "disalurkan"
