@@ -69,6 +69,8 @@ class DistributionView(BaseView):
         return self.render_template(
             "admin/distribution_cycle.html", cycle=cycle, by_status=by_status, stocks=stocks, batches=batches,
             samples=samples, head=ledger.cycle_head(session, cycle.id), stock_form=StockForm(),
+            can_stock=self.appbuilder.sm.has_access("can_manage", "DistributionView"),
+            can_pay=self.appbuilder.sm.has_access("can_manage", "PaymentView"),
             action_form=ActionForm(), statement_form=StatementForm(), sample_form=SampleForm())
 
     @expose("/cycles/<int:cycle_id>/cards.pdf")
