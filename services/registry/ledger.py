@@ -63,6 +63,12 @@ def _lock_head(session: Session) -> LedgerHead:
     ).scalar_one()
 
 
+def lock(session: Session) -> None:
+    """Take the ledger lock now, for a transaction that will append later: taking it before any other
+    lock (e.g. an audit chain head flushed on the way) keeps one lock order and so no deadlock."""
+    _lock_head(session)
+
+
 def append(session: Session, *, cycle_id: int, event: str, amount, actor: str,
            entitlement_id: int | None = None, payload: dict | None = None) -> LedgerEntry:
     """Append one event in the caller's transaction (commit is the caller's)."""
