@@ -35,6 +35,14 @@ TASKS: dict[str, dict[str, Any]] = {
         "properties": {"statement_id": _ID, "requested_by": {"type": "string", "maxLength": 100}},
         "additionalProperties": False,
     },
+    # An inbound SMS reply to a payment-verification question ("VERIF 12 YA"), forwarded by notifications.
+    "registry.record_verification_reply": {
+        "type": "object",
+        "required": ["message_key", "phone", "text"],
+        "properties": {"message_key": _KEY, "phone": {"type": "string", "maxLength": 20},
+                       "text": {"type": "string", "maxLength": 500}},
+        "additionalProperties": False,
+    },
     "notifications.send_batch": {
         "type": "object",
         "required": ["campaign_key", "name", "channel", "template", "total", "batch_no", "recipients"],

@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from services.common import contracts
 from services.registry.distribution import verification
 from services.registry.distribution.common import DistributionError
-from services.registry.models import Entitlement, Person
+from services.registry.models import AuditEntry, Entitlement, Person
 
 from .distribution_fixtures import ents, make_cycle
 
@@ -71,3 +71,23 @@ def test_no_paid_recipients_no_sample(session):
     cycle = make_cycle(session, households=2)
     with pytest.raises(DistributionError, match="Belum ada penerima"):
         verification.draw_sample(session, cycle.id, "auditor")
+
+
+def test_sms_replies_recorded_from_the_recipients_phone_only(session):
+    cycle = make_cycle(session, households=3)
+    session.execute(update(Entitlement).where(Entitlement.cycle_id == cycle.id).values(status="disalurkan"))
+    session.commit()
+    sample = verification.draw_sample(session, cycle.id, "auditor", seed=1)
+    case = sample.cases[0]
+    phone = case.entitlement.recipient.phone
+    with pytest.raises(DistributionError, match="tidak cocok"):
+        verification.record_sms_reply(session, f"VERIF {case.id} YA", "+6280000000000")
+    with pytest.raises(DistributionError, match="tidak dikenali"):
+        verification.record_sms_reply(session, "sudah terima pak", phone)
+    answered = verification.record_sms_reply(session, f"verif {case.id} tidak 250.000", phone)
+    assert (answered.received_full, answered.amount_received, answered.discrepancy) == (False, Decimal("250000"), True)
+    audits = session.execute(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.entity == "verification_case")).scalar_one()
+    verification.record_sms_reply(session, f"VERIF {case.id} TIDAK 250000", phone)  # delivered twice
+    assert session.execute(select(func.count()).select_from(AuditEntry)
+                           .where(AuditEntry.entity == "verification_case")).scalar_one() == audits == 1

@@ -11,7 +11,9 @@ from services.common.contracts import contract_task
 from services.common.db import current_database
 
 from .batches import export_batch
+from .common import DistributionError
 from .statements import apply_statement
+from .verification import record_sms_reply
 
 log = logging.getLogger(__name__)
 
@@ -30,3 +32,15 @@ def register_distribution_tasks(celery) -> None:
         log.info("hasil bank %s: %s (dibayar %s, gagal %s, kembali %s, tetap %s)", statement.id, statement.status,
                  statement.paid, statement.failed, statement.returned, statement.unchanged)
         return {"statement_id": statement.id, "status": statement.status}
+
+    @contract_task(celery, "registry.record_verification_reply")
+    def record_verification_reply(payload: dict) -> dict:
+        """A bad or foreign reply is logged and dropped: retrying it would never succeed."""
+        session = current_database().session
+        try:
+            case = record_sms_reply(session, payload["text"], payload["phone"])
+        except DistributionError as exc:
+            session.rollback()
+            log.warning("balasan verifikasi %s ditolak: %s", payload["message_key"], exc)
+            return {"message_key": payload["message_key"], "status": "ditolak", "reason": str(exc)}
+        return {"message_key": payload["message_key"], "status": "dicatat", "case_id": case.id}

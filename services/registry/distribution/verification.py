@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import secrets
 from decimal import Decimal
 from statistics import NormalDist
@@ -133,3 +134,24 @@ def report(session: Session, sample_id: int) -> dict:
             "size": sample.size, "confidence": sample.confidence, "margin": sample.margin, "seed": sample.seed,
             "answered": len(answered), "unanswered": len(rows) - len(answered),
             "discrepancies": [r for r in rows if r["discrepancy"]], "cases": rows}
+
+
+_REPLY = re.compile(r"^\s*VERIF\s+(\d{1,12})\s+(YA|TIDAK)(?:\s+(?:RP\.?\s*)?([\d.,]+))?\s*$", re.IGNORECASE)
+
+
+def record_sms_reply(session: Session, text: str, phone: str) -> VerificationCase:
+    """``VERIF 12 YA`` / ``VERIF 12 TIDAK 250.000`` from the recipient's own phone; anything else is refused.
+    The same reply twice records nothing new (an SMS gateway may deliver twice)."""
+    match = _REPLY.match(text or "")
+    if not match:
+        raise DistributionError("Balasan tidak dikenali; format: VERIF <kode> YA atau VERIF <kode> TIDAK <jumlah>")
+    case = session.get(VerificationCase, int(match[1]))
+    recipient = case.entitlement.recipient if case else None
+    if case is None or recipient is None or recipient.phone != phone:
+        raise DistributionError("Kode verifikasi tidak cocok dengan nomor pengirim")
+    received_full = match[2].upper() == "YA"
+    amount = Decimal(re.sub(r"[.,]", "", match[3])) if match[3] else None
+    expected = case.expected_amount if received_full and amount is None else amount
+    if case.received_full == received_full and case.amount_received == expected:
+        return case
+    return record_answer(session, case.id, received_full, f"sms:{phone}", amount)
