@@ -64,6 +64,8 @@ FAB_ROLES = {
         ["SurveyCampaignView$", "can_(list|show|add|edit)$"],
         ["(InstrumentView|SurveyResponseView|WelfareView)$", "can_(list|show)$"],
         ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei|Kampanye Survei)$", "menu_access$"],
+        ["(DistributionView|PaymentView)$", "can_(list|pickup|cards|manage|download)$"],
+        ["(Penyaluran|Rekening Bank)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     KEPALA_DESA: [
@@ -89,6 +91,9 @@ FAB_ROLES = {
         ["CycleView$", "can_(list|show)$"],
         ["FundingSourceView$", "can_(list|show)$"],
         ["(Siklus|Siklus Bantuan|Sumber Dana)$", "menu_access$"],
+        # Partners record pickups for their own programmes only (checked per cycle in the view).
+        ["DistributionView$", "can_(list|pickup|cards)$"],
+        ["Penyaluran$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     AUDITOR: [
@@ -97,6 +102,9 @@ FAB_ROLES = {
         ["(SurveyView|InstrumentView|SurveyResponseView|WelfareView|SurveyCampaignView)$", "can_(list|show)$"],
         ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei|Kampanye Survei)$", "menu_access$"],
         ["ReportView$", "can_(list|runs|download)$"],
+        ["DistributionView$", "can_list$"],
+        ["PaymentView$", "can_(list|download)$"],
+        ["(Penyaluran|Rekening Bank)$", "menu_access$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
         ["(RegionView|VillageResourceView|PersonSkillView)$", "can_(list|show)$"],
         ["MapView$", "can_(map|points)$"],

@@ -11,10 +11,12 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .audit import AuditView
     from .campaigns import CampaignView
     from .cycles import CycleView
+    from .distribution import DistributionView
     from .funding import ChangeRequestView, ExclusionView, FundingSourceView, FundingStatusView
     from .imports import ImportView
     from .map import MapView
     from .musyawarah import MusyawarahView
+    from .payments import PaymentView
     from .people import HouseholdView, PersonView
     from .programmes import ProgrammeView, RecipientView
     from .reports import ReportView
@@ -27,6 +29,9 @@ def init_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(PersonView, "Penduduk", label="Penduduk", icon="fa-user", category=MENU_REGISTRY)
     appbuilder.add_view(ProgrammeView, "Program", label="Program", icon="fa-gift", category=MENU_REGISTRY)
     appbuilder.add_view(RecipientView, "Penerima", label="Penerima", icon="fa-users", category=MENU_REGISTRY)
+    appbuilder.add_view(DistributionView, "Penyaluran", label="Penyaluran", icon="fa-qrcode",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(PaymentView, "Rekening Bank", label="Rekening bank", icon="fa-bank", category=MENU_REGISTRY)
     appbuilder.add_view(ImportView, "Impor Data", label="Impor data", icon="fa-upload", category=MENU_SERVICES,
                         category_label="Layanan")
     appbuilder.add_view(CampaignView, "Kampanye SMS", label="Kampanye SMS", icon="fa-envelope",

@@ -40,6 +40,28 @@ TASKS: dict[str, dict[str, Any]] = {
         },
         "additionalProperties": False,
     },
+    # Write a payment batch's CSV and pain.001 files (chunked; a finished batch is left alone).
+    "registry.export_payment_batch": {
+        "type": "object",
+        "required": ["batch_id"],
+        "properties": {"batch_id": _ID, "requested_by": {"type": "string", "maxLength": 100}},
+        "additionalProperties": False,
+    },
+    # Apply an uploaded bank result file (CSV or camt.053) to its payments, resuming where it stopped.
+    "registry.import_bank_statement": {
+        "type": "object",
+        "required": ["statement_id"],
+        "properties": {"statement_id": _ID, "requested_by": {"type": "string", "maxLength": 100}},
+        "additionalProperties": False,
+    },
+    # An inbound SMS reply to a payment-verification question ("VERIF 12 YA"), forwarded by notifications.
+    "registry.record_verification_reply": {
+        "type": "object",
+        "required": ["message_key", "phone", "text"],
+        "properties": {"message_key": _KEY, "phone": {"type": "string", "maxLength": 20},
+                       "text": {"type": "string", "maxLength": 500}},
+        "additionalProperties": False,
+    },
     "notifications.send_batch": {
         "type": "object",
         "required": ["campaign_key", "name", "channel", "template", "total", "batch_no", "recipients"],

@@ -81,5 +81,11 @@ def broker_transport_options(url: str) -> dict:
         }
     if url.startswith("redis"):
         # Longer than any task or countdown we use, or Redis hands the task out a second time.
-        return {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 3600)}
+        options = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 3600)}
+        # How often (s) a worker sweeps for tasks a dead worker left unacknowledged; kombu's default
+        # works out at ~100 s. Only worth lowering together with a short visibility timeout.
+        restore_every = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 0)
+        if restore_every > 0:
+            options.update(unacked_restore_interval=restore_every, unacked_restore_throttle=1)
+        return options
     return {}

@@ -156,5 +156,7 @@ def resume_entitlements() -> None:
     click.echo(f"{len(pending)} siklus dikirim ulang" + (": " + ", ".join(map(str, pending)) if pending else ""))
 
 
+from .distribution.cli import COMMANDS as DISTRIBUTION_COMMANDS  # noqa: E402
+
 COMMANDS = [import_roster, import_bnba_command, seed_demo_command, demo_roster, verify_audit,
-            import_regions_command, resume_entitlements]
+            import_regions_command, resume_entitlements, *DISTRIBUTION_COMMANDS]

@@ -9,6 +9,7 @@ from services.common import contracts
 from services.common.contracts import contract_task
 from services.common.db import current_database
 
+from .distribution.tasks import register_distribution_tasks
 from .importer.jobs import run_import_job
 from .selection.entitlements import run_chunk
 from .surveys.scoring import rescore
@@ -50,3 +51,5 @@ def register_tasks(celery) -> None:
                               actor=payload.get("requested_by") or "sistem")
         log.info("penilaian ulang %s: %s keluarga", payload["rescore_key"], summary["households"])
         return summary
+
+    register_distribution_tasks(celery)

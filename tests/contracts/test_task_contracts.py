@@ -54,6 +54,9 @@ def test_routes_send_every_task_to_its_service_queue(service_celery_apps):
         ("registry.generate_entitlements", {"cycle_id": 3, "extra": 1}, "extra"),
         ("registry.rescore", {}, "rescore_key"),
         ("registry.rescore", {"rescore_key": "k", "instrument_code": ""}, "non-empty"),
+        ("registry.export_payment_batch", {}, "batch_id"),
+        ("registry.export_payment_batch", {"batch_id": 0}, "minimum"),
+        ("registry.import_bank_statement", {"statement_id": 1, "rows": []}, "Additional properties"),
         ("notifications.send_batch", {"campaign_key": "k", "name": "n", "channel": "fax", "template": "t",
                                       "total": 1, "batch_no": 0, "recipients": []}, "fax"),
         ("reports.generate", {"run_key": "r", "report": "programme_recipients", "params": {}, "formats": ["pdf"]},
@@ -88,3 +91,10 @@ def test_send_puts_the_task_on_its_service_queue(service_celery_apps):
 def test_unknown_task_name_is_refused():
     with pytest.raises(contracts.ContractError, match="tidak dikenal"):
         contracts.validate("registry.nonexistent", {})
+
+
+def test_distribution_tasks_validate_on_arrival(service_celery_apps):
+    for name, payload in (("registry.export_payment_batch", {"batch_id": "1"}),
+                          ("registry.import_bank_statement", {"statement_id": None})):
+        with pytest.raises(contracts.ContractError):
+            service_celery_apps["registry"].tasks[name].run(payload=payload)

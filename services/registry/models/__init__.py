@@ -4,14 +4,18 @@ from .bank import BankAccount
 from .base import Base
 from .candidates import Candidate, CandidateFeedback
 from .cycles import Cycle, Entitlement
+from .distribution import GoodsStock, Pickup
 from .funding import CyclePlan, EligibilityRule, FundingSource, ProgrammeExclusion
 from .imports import ImportJob, ImportRejection
+from .ledger import LedgerEntry, LedgerHead
 from .musyawarah import ChangeRequest, Musyawarah, MusyawarahAttendee, MusyawarahDecision
+from .payments import BankStatement, PaymentBatch, PaymentItem
 from .people import DuplicateCandidate, Household, Person
 from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
 from .regions import Region
 from .resources import PersonSkill, VillageResource
 from .surveys import Enumerator, Instrument, Question, SurveyCampaign, SurveyResponse
+from .verification import VerificationCase, VerificationSample
 from .welfare import HouseholdWelfare
 
 # Every model class imported above (ruff: F401 is off for this file in pyproject.toml).

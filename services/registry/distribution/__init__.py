@@ -1,0 +1,1 @@
+"""Getting entitlements to households: pickup cards, bank transfers, statements, verification samples."""

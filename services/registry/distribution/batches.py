@@ -1,0 +1,178 @@
+"""Payment batches: built from a cycle's bank entitlements, exported (chunked, resumable) as CSV and pain.001.
+
+Building a batch is one transaction; an entitlement already in a live item (waiting or paid) is not
+taken again (``payment_item.live_entitlement_id`` is unique), so only failed ones can be re-batched.
+Exporting writes files only, so a redelivered export simply writes them again; progress is persisted
+per chunk for the progress bar and the watchdog.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import time
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from services.common.db import utcnow
+from services.common.settings import env_int, env_str, var_dir
+
+from ..models import BankAccount, Cycle, Entitlement, PaymentBatch, PaymentItem
+from .common import DistributionError, audit, chunk_pause, require_frozen
+from .iso20022 import Debtor, write_pain001
+
+# Failed at the bank, or paid and then returned: may go into a new batch (the old item is no longer live).
+REBATCHABLE = ("gagal", "dikembalikan")
+CSV_HEADER = ["end_to_end_id", "bank_code", "account_number", "holder_name", "amount", "currency", "description"]
+
+
+def debtor() -> Debtor:
+    """The village's own account that pays (env, so each village configures its bank)."""
+    return Debtor(env_str("REGISTRY_DEBTOR_NAME", "Pemerintah Desa Kamal"),
+                  env_str("REGISTRY_DEBTOR_ACCOUNT", "0021010000000001"), env_str("REGISTRY_DEBTOR_BANK", "BRINIDJA"))
+
+
+def create_batch(session: Session, cycle_id: int, actor: str) -> tuple[PaymentBatch | None, list[dict]]:
+    """New batch of every bank entitlement not yet in a live item; returns (batch or None, skipped)."""
+    cycle = require_frozen(session.get(Cycle, cycle_id))
+    live = aliased(PaymentItem)
+    candidates = session.execute(
+        select(Entitlement.id, Entitlement.recipient_id, Entitlement.amount, Entitlement.status)
+        .outerjoin(live, live.live_entitlement_id == Entitlement.id)
+        .where(Entitlement.cycle_id == cycle.id, Entitlement.channel == "bank",
+               Entitlement.status.in_(REBATCHABLE + ("menunggu",)), live.id.is_(None))
+        .order_by(Entitlement.id)
+    ).all()  # plain rows: a 100k-entitlement cycle stays cheap
+    accounts = {}
+    recipients = {e.recipient_id for e in candidates if e.recipient_id}
+    for account_id, person_id in session.execute(
+            select(BankAccount.id, BankAccount.person_id).where(BankAccount.active.is_(True)).join(
+                Entitlement, Entitlement.recipient_id == BankAccount.person_id)
+            .where(Entitlement.cycle_id == cycle.id).order_by(BankAccount.id)):
+        if person_id in recipients:
+            accounts[person_id] = account_id  # the newest active account wins
+    skipped = []
+    chosen = []
+    for entitlement in candidates:
+        account = accounts.get(entitlement.recipient_id)
+        if account is None:
+            skipped.append({"entitlement_id": entitlement.id, "reason": "Rekening penerima belum dicatat"})
+        elif not entitlement.amount or entitlement.amount <= 0:
+            skipped.append({"entitlement_id": entitlement.id, "reason": "Nilai bantuan kosong"})
+        else:
+            chosen.append((entitlement, account))
+    if not chosen:
+        return None, skipped
+    batch = PaymentBatch(cycle_id=cycle.id, reference=f"BSK-{cycle.id}-{utcnow():%Y%m%d%H%M%S%f}"[:35],
+                         created_by=actor, item_count=len(chosen),
+                         total_amount=sum((e.amount for e, _ in chosen), Decimal(0)))
+    session.add(batch)
+    session.flush()
+    batch.reference = f"BSK-{cycle.id}-{batch.id}"
+    rebatched = [e.id for e, _ in chosen if e.status in REBATCHABLE]
+    for start in range(0, len(chosen), 1000):
+        session.execute(PaymentItem.__table__.insert(), [
+            {"batch_id": batch.id, "entitlement_id": e.id, "live_entitlement_id": e.id, "bank_account_id": a,
+             "end_to_end_id": f"BSK-{batch.id}-{e.id}", "amount": e.amount, "status": "dikirim"}
+            for e, a in chosen[start:start + 1000]])
+    if rebatched:
+        session.execute(update(Entitlement).where(Entitlement.id.in_(rebatched)).values(status="menunggu"))
+    audit(session, actor, "create", "payment_batch", batch.id,
+          {"cycle_id": cycle.id, "items": len(chosen), "total": str(batch.total_amount), "rebatched": rebatched,
+           "skipped": skipped[:100]})
+    try:
+        session.commit()
+    except IntegrityError as exc:  # another batch took some of these entitlements at the same moment
+        session.rollback()
+        raise DistributionError("Sebagian penerima baru saja masuk batch lain; ulangi pembuatan batch") from exc
+    return batch, skipped
+
+
+def batch_dir(batch_id: int) -> Path:
+    path = var_dir() / "payments" / f"batch-{batch_id}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _items(engine, batch_id: int, chunk: int):
+    """Keyset-paged (id, end_to_end_id, amount, bank_code, account_number, holder_name) rows, one short
+    connection per chunk (plain rows: ORM objects cost more than the XML itself)."""
+    last = 0
+    columns = (PaymentItem.id, PaymentItem.end_to_end_id, PaymentItem.amount, BankAccount.bank_code,
+               BankAccount.account_number, BankAccount.holder_name)
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(*columns).join(BankAccount, BankAccount.id == PaymentItem.bank_account_id)
+                .where(PaymentItem.batch_id == batch_id, PaymentItem.id > last).order_by(PaymentItem.id).limit(chunk)
+            ).all()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def _progress(engine, batch_id: int, done: int) -> None:
+    with Session(engine) as session:
+        session.execute(update(PaymentBatch).where(PaymentBatch.id == batch_id)
+                        .values(exported_items=done, heartbeat_at=utcnow()))
+        session.commit()
+
+
+def export_batch(engine, batch_id: int, actor: str = "sistem") -> PaymentBatch:
+    """Write the batch's CSV and pain.001 files; a finished batch is left alone (idempotent)."""
+    chunk = env_int("REGISTRY_PAYMENT_CHUNK", 1000)
+    pause = chunk_pause()
+    with Session(engine, expire_on_commit=False) as session:
+        batch = session.get(PaymentBatch, batch_id)
+        if batch is None:
+            raise DistributionError(f"Batch pembayaran {batch_id} tidak ditemukan")
+        if batch.status == "siap":
+            return batch
+        batch.status, batch.exported_items, batch.heartbeat_at = "mengekspor", 0, utcnow()
+        cycle = session.get(Cycle, batch.cycle_id)
+        remittance = f"Bansos {cycle.programme.code} {cycle.name}"
+        session.commit()
+    folder = batch_dir(batch_id)
+    csv_tmp, xml_tmp = folder / "transfer.csv.tmp", folder / "pain.001.xml.tmp"
+    state = {"done": 0}
+
+    def items():
+        with csv_tmp.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(CSV_HEADER)
+            for rows in _items(engine, batch_id, chunk):
+                for _id, e2e, amount, bank_code, number, holder in rows:
+                    writer.writerow([e2e, bank_code, number, holder, f"{amount:.2f}", "IDR", remittance])
+                    yield (e2e, amount, bank_code, number, holder, remittance)
+                state["done"] += len(rows)
+                _progress(engine, batch_id, state["done"])
+                if pause:
+                    time.sleep(pause)
+
+    now = utcnow()
+    write_pain001(xml_tmp, msg_id=batch.reference, created=now.strftime("%Y-%m-%dT%H:%M:%S"),
+                  execution_date=(now + timedelta(days=1)).date().isoformat(), debtor=debtor(),
+                  count=batch.item_count, total=batch.total_amount, items=items())
+    csv_path, xml_path = folder / "transfer.csv", folder / "pain.001.xml"
+    os.replace(csv_tmp, csv_path)
+    os.replace(xml_tmp, xml_path)
+    with Session(engine, expire_on_commit=False) as session:
+        batch = session.get(PaymentBatch, batch_id)
+        batch.status, batch.csv_path, batch.xml_path = "siap", str(csv_path), str(xml_path)
+        batch.exported_items, batch.exported_at = state["done"], utcnow()
+        audit(session, actor, "export", "payment_batch", batch_id,
+              {"items": state["done"], "total": str(batch.total_amount), "files": ["transfer.csv", "pain.001.xml"]})
+        session.commit()
+    return batch
+
+
+def batch_summary(session: Session, batch_id: int) -> dict:
+    counts = dict(session.execute(select(PaymentItem.status, func.count()).where(PaymentItem.batch_id == batch_id)
+                                  .group_by(PaymentItem.status)).all())
+    return {status: counts.get(status, 0) for status in ("dikirim", "dibayar", "gagal", "dikembalikan")}
+
