@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+import requests.adapters
 
 
 class TemporaryChannelError(Exception):
@@ -33,6 +34,9 @@ class Channel:
     """Sends one message and returns the provider's message id."""
 
     name = "base"
+    # True when the provider drops a repeated idempotency key, so a message whose outcome was lost in a
+    # crash may be resent under the same key (see delivery.py); False: such a message becomes 'unknown'.
+    idempotent = False
 
     def send(self, message: OutgoingMessage) -> str:
         raise NotImplementedError
@@ -75,11 +79,19 @@ class HttpSmsGateway(Channel):
 
     name = "http"
 
-    def __init__(self, url: str, token: str | None, sender: str, timeout: float = 10) -> None:
+    def __init__(self, url: str, token: str | None, sender: str, timeout: float = 10, idempotent: bool = True,
+                 pool_size: int = 16) -> None:
         self.url = url
         self.sender = sender
         self.timeout = timeout
+        # The documented gateway contract drops a repeated ``reference``; a gateway that does not can say so
+        # with SMS_GATEWAY_DEDUPES_REFERENCE=0 and interrupted messages are then marked 'unknown'.
+        self.idempotent = idempotent
         self.session = requests.Session()
+        # Keep-alive connections, enough for every sending thread of the worker process.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, pool_block=True)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
@@ -118,7 +130,9 @@ def _error_text(response: requests.Response) -> str:
 def _sms_channel(config: dict) -> Channel:
     if config.get("SMS_GATEWAY_URL"):
         return HttpSmsGateway(config["SMS_GATEWAY_URL"], config.get("SMS_GATEWAY_TOKEN"),
-                              config.get("SMS_SENDER_ID", "DESAKAMAL"), config.get("SMS_GATEWAY_TIMEOUT", 10))
+                              config.get("SMS_SENDER_ID", "DESAKAMAL"), config.get("SMS_GATEWAY_TIMEOUT", 10),
+                              idempotent=config.get("SMS_GATEWAY_DEDUPES_REFERENCE", True),
+                              pool_size=max(4, config.get("SEND_CONCURRENCY", 8) * 2))
     return FileChannel(config["OUTBOX_DIR"], config.get("SMS_SENDER_ID", "DESAKAMAL"))
 
 

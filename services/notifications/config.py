@@ -4,6 +4,10 @@ from __future__ import annotations
 from services.common.settings import broker_url, env_int, env_str, secret, sqlite_url, var_dir
 
 
+def _env_float(name: str, default: float) -> float:
+    return float(env_str(name) or default)
+
+
 def notifications_database_url() -> str:
     return env_str("NOTIFICATIONS_DATABASE_URL") or sqlite_url("notifications")
 
@@ -23,4 +27,11 @@ def load_config() -> dict:
         "SENDING_STALE_SECONDS": env_int("NOTIFICATIONS_SENDING_STALE_SECONDS", 600),
         "RETRY_BASE_SECONDS": env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 2),
         "PORT": env_int("NOTIFICATIONS_PORT", 8082),
+        "SMS_GATEWAY_DEDUPES_REFERENCE": env_str("SMS_GATEWAY_DEDUPES_REFERENCE", "1") not in ("0", "false", "no"),
+        # Messages per second per channel shared by all workers (0 = no limit); Redis from the broker URL
+        # or NOTIFICATIONS_RATE_LIMIT_REDIS_URL.
+        "RATE_LIMIT": _env_float("NOTIFICATIONS_RATE_LIMIT", 0),
+        "RATE_LIMIT_REDIS_URL": env_str("NOTIFICATIONS_RATE_LIMIT_REDIS_URL"),
+        "SEND_CONCURRENCY": env_int("NOTIFICATIONS_SEND_CONCURRENCY", 8),
+        "RECORD_EVERY": env_int("NOTIFICATIONS_RECORD_EVERY", 50),
     }

@@ -1,23 +1,39 @@
-"""Storing a batch of messages idempotently and delivering each queued one exactly once."""
+"""Storing a batch of messages idempotently and delivering each one at most once.
+
+The at-most-once rule per (campaign, recipient, channel) rests on three things:
+- the unique key ``uq_message_recipient``: a batch stored twice inserts nothing the second time;
+- the claim: one ``UPDATE ... SET status='sending' WHERE status='queued' ... RETURNING`` per batch; on
+  PostgreSQL a concurrent duplicate of the task blocks on the row locks and then finds nothing queued,
+  on SQLite writers are serialised; only the claimer sends;
+- recovery of rows found 'sending' (the claimer died between sending and recording): they are never
+  sent blindly again. A channel whose provider drops a repeated idempotency key (``channel.idempotent``:
+  the generic gateway's ``reference``, WhatsApp/Infobip message ids) resends with the SAME key, so the
+  provider delivers once; any other channel marks them 'unknown' for staff to review.
+  Rows claimed by this very task id (a redelivery after the worker was killed) are recovered at once;
+  rows of another run only once their claim is older than ``stale_seconds`` (that run may be alive).
+"""
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 
-from .channels import Channel, OutgoingMessage, PermanentChannelError, TemporaryChannelError
+from .channels import Channel
 from .models import Campaign, Message
+from .parallel import ClaimedMessage, send_claimed
 from .rendering import NO_PHONE, TemplateRenderError, compile_template, normalise_phone, render
 
 log = logging.getLogger(__name__)
 INTERRUPTED = ("Pengiriman terputus karena pekerja berhenti; status tidak pasti, "
-               "tidak dikirim ulang agar warga tidak menerima pesan ganda")
+               "tidak dikirim ulang agar warga tidak menerima pesan ganda (periksa manual)")
+MESSAGES = Message.__table__
 
 
 @dataclass
@@ -26,6 +42,8 @@ class BatchOutcome:
     failed: int = 0
     requeued: list[int] = field(default_factory=list)
     already_handled: int = 0
+    unknown: int = 0
+    resent_with_key: int = 0
 
 
 def _insert(session: Session, model):
@@ -75,59 +93,80 @@ def _message_rows(campaign_id: int, payload: dict) -> list[dict]:
     return rows
 
 
-def _claim(session: Session, message_id: int) -> bool:
-    """queued -> sending; only the one caller whose UPDATE changed the row may send."""
-    result = session.execute(update(Message).where(Message.id == message_id, Message.status == "queued")
-                             .values(status="sending", attempts=Message.attempts + 1, claimed_at=utcnow()))
-    session.commit()
-    return result.rowcount == 1
+def _in_batch(campaign_id: int, recipient_keys: list[str]):
+    return and_(MESSAGES.c.campaign_id == campaign_id, MESSAGES.c.recipient_key.in_(recipient_keys))
 
 
-def fail_interrupted(session: Session, campaign_id: int, recipient_keys: list[str], stale_seconds: int) -> int:
-    """Messages claimed long ago and never finished (worker crash): failed, since they may have gone out."""
+_RETURNING = (MESSAGES.c.id, MESSAGES.c.phone, MESSAGES.c.body, MESSAGES.c.recipient_key, MESSAGES.c.attempts)
+
+
+def claim_queued(session: Session, campaign_id: int, recipient_keys: list[str], token: str) -> list[ClaimedMessage]:
+    """queued -> sending for the whole batch in one statement; only the rows returned may be sent."""
+    rows = session.execute(update(MESSAGES).where(_in_batch(campaign_id, recipient_keys), MESSAGES.c.status == "queued")
+                           .values(status="sending", attempts=MESSAGES.c.attempts + 1, claimed_at=utcnow(),
+                                   claimed_by=token).returning(*_RETURNING)).all()
+    return [ClaimedMessage(*row) for row in rows]
+
+
+def recover_interrupted(session: Session, campaign_id: int, recipient_keys: list[str], token: str,
+                        stale_seconds: int, idempotent: bool) -> tuple[list[ClaimedMessage], int]:
+    """Rows left 'sending' by a dead run: re-claimed for a resend under the same key, or marked unknown."""
     cutoff = utcnow() - timedelta(seconds=stale_seconds)
-    result = session.execute(update(Message).where(
-        Message.campaign_id == campaign_id, Message.recipient_key.in_(recipient_keys), Message.status == "sending",
-        Message.claimed_at < cutoff).values(status="failed", error=INTERRUPTED))
-    return result.rowcount
+    dead = and_(_in_batch(campaign_id, recipient_keys), MESSAGES.c.status == "sending",
+                or_(MESSAGES.c.claimed_by == token, MESSAGES.c.claimed_at < cutoff))
+    if idempotent:
+        rows = session.execute(update(MESSAGES).where(dead).values(
+            attempts=MESSAGES.c.attempts + 1, claimed_at=utcnow(), claimed_by=token).returning(*_RETURNING)).all()
+        return [ClaimedMessage(*row) for row in rows], 0
+    result = session.execute(update(MESSAGES).where(dead).values(status="unknown", error=INTERRUPTED))
+    return [], result.rowcount
+
+
+_RECORD = (update(MESSAGES)
+           .where(MESSAGES.c.id == bindparam("b_id"), MESSAGES.c.status == "sending",
+                  MESSAGES.c.claimed_by == bindparam("b_token"))
+           .values(status=bindparam("b_status"), error=bindparam("b_error"),
+                   provider_message_id=bindparam("b_provider_id"), sent_at=bindparam("b_sent_at"),
+                   attempts=bindparam("b_attempts")))
+
+
+def record_results(db, token: str, results: list[dict]) -> None:
+    """One executemany per group of outcomes; a row re-claimed by another run meanwhile is left alone."""
+    if not results:
+        return
+    with db.transaction() as session:
+        session.execute(_RECORD, [{**r, "b_token": token} for r in results])
 
 
 def deliver_batch(db, campaign_id: int, campaign_key: str, recipient_keys: list[str], channel: Channel,
-                  max_attempts: int = 5, stale_seconds: int = 600) -> BatchOutcome:
-    """Send every queued message of this batch; temporary failures go back to queued until ``max_attempts``."""
+                  max_attempts: int = 5, stale_seconds: int = 600, *, token: str | None = None, limiter=None,
+                  concurrency: int = 8, record_every: int = 50) -> BatchOutcome:
+    """Send every queued message of this batch once; temporary failures go back to queued until ``max_attempts``.
+
+    ``token`` names this run (the Celery task id, the same on a redelivery); outcomes are recorded every
+    ``record_every`` messages, so a crash loses at most that many outcomes (recovered as above)."""
+    token = token or uuid.uuid4().hex
     outcome = BatchOutcome()
     with db.transaction() as session:
-        outcome.failed += fail_interrupted(session, campaign_id, recipient_keys, stale_seconds)
-        queued = session.execute(select(Message.id, Message.phone, Message.body, Message.recipient_key).where(
-            Message.campaign_id == campaign_id, Message.recipient_key.in_(recipient_keys),
-            Message.status == "queued")).all()
-    with db.transaction() as session:
-        for message_id, phone, body, recipient_key in queued:
-            if not _claim(session, message_id):
-                outcome.already_handled += 1
-                continue
-            values = _send_one(channel, OutgoingMessage(message_id, phone, body, campaign_key, recipient_key))
-            if values["status"] == "sending":  # temporary failure
-                attempts = session.scalar(select(Message.attempts).where(Message.id == message_id))
-                values["status"] = "failed" if attempts >= max_attempts else "queued"
-                if values["status"] == "queued":
-                    outcome.requeued.append(message_id)
-            if values["status"] == "sent":
+        resend, outcome.unknown = recover_interrupted(session, campaign_id, recipient_keys, token, stale_seconds,
+                                                      getattr(channel, "idempotent", False))
+        claimed = claim_queued(session, campaign_id, recipient_keys, token)
+    outcome.resent_with_key = len(resend)
+    work = resend + claimed
+    outcome.already_handled = len(recipient_keys) - len(work)
+
+    def record(results: list[dict]) -> None:
+        for result in results:
+            if result["b_status"] == "queued" and result["b_attempts"] >= max_attempts:
+                result["b_status"] = "failed"
+            if result["b_status"] == "sent":
                 outcome.sent += 1
-            elif values["status"] == "failed":
+            elif result["b_status"] == "failed":
                 outcome.failed += 1
-            session.execute(update(Message).where(Message.id == message_id).values(**values))
-            # Commit per message: a crash later in the batch must not forget what was already sent.
-            session.commit()
+            else:
+                outcome.requeued.append(result["b_id"])
+        record_results(db, token, results)
+
+    send_claimed(channel, campaign_key, work, record, limiter=limiter, concurrency=concurrency,
+                 record_every=record_every)
     return outcome
-
-
-def _send_one(channel: Channel, message: OutgoingMessage) -> dict:
-    try:
-        provider_id = channel.send(message)
-    except PermanentChannelError as exc:
-        return {"status": "failed", "error": str(exc)}
-    except TemporaryChannelError as exc:
-        log.warning("pesan %s gagal sementara: %s", message.id, exc)
-        return {"status": "sending", "error": str(exc)}
-    return {"status": "sent", "error": None, "provider_message_id": provider_id, "sent_at": utcnow()}

@@ -8,7 +8,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import utcnow
 
-STATUSES = ("queued", "sending", "sent", "failed", "skipped")
+# unknown: claimed by a worker that died mid-send on a channel without an idempotency key; the message
+# may or may not have gone out, so it is left for staff to review instead of being sent twice.
+STATUSES = ("queued", "sending", "sent", "failed", "skipped", "unknown")
 
 
 class Base(DeclarativeBase):
@@ -46,3 +48,6 @@ class Message(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # When a worker claimed it (queued -> sending); a claim left far behind marks a crashed worker.
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Which task execution claimed it (the Celery task id): a redelivery of the same task that finds
+    # its own claims still 'sending' knows the earlier run died mid-batch and recovers them at once.
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -11,6 +11,7 @@ from services.common.db import current_database
 
 from .channels import channel_for
 from .delivery import deliver_batch, store_batch
+from .ratelimit import make_limiter
 
 log = logging.getLogger(__name__)
 MAX_TASK_RETRIES = 10
@@ -21,6 +22,13 @@ def current_channel(name: str):
     cache = current_app.extensions.setdefault("notification_channels", {})
     if name not in cache:
         cache[name] = channel_for(name, current_app.config)
+    return cache[name]
+
+
+def current_limiter(name: str):
+    cache = current_app.extensions.setdefault("notification_limiters", {})
+    if name not in cache:
+        cache[name] = make_limiter(current_app.config, name)
     return cache[name]
 
 
@@ -35,11 +43,16 @@ def register_tasks(celery) -> None:
         with db.transaction() as session:
             campaign_id = store_batch(session, payload)
         keys = [r["recipient_key"] for r in payload["recipients"]]
+        config = current_app.config
+        # The task id is the same on a redelivery: that run recognises its own interrupted claims.
         outcome = deliver_batch(db, campaign_id, payload["campaign_key"], keys, current_channel(payload["channel"]),
-                                max_attempts=current_app.config.get("MAX_ATTEMPTS", 5),
-                                stale_seconds=current_app.config.get("SENDING_STALE_SECONDS", 600))
-        log.info("kampanye %s batch %s: terkirim %s, gagal %s, diulang %s", payload["campaign_key"],
-                 payload["batch_no"], outcome.sent, outcome.failed, len(outcome.requeued))
+                                max_attempts=config.get("MAX_ATTEMPTS", 5),
+                                stale_seconds=config.get("SENDING_STALE_SECONDS", 600),
+                                token=current_task.request.id, limiter=current_limiter(payload["channel"]),
+                                concurrency=config.get("SEND_CONCURRENCY", 8),
+                                record_every=config.get("RECORD_EVERY", 50))
+        log.info("kampanye %s batch %s: terkirim %s, gagal %s, diulang %s, tidak pasti %s", payload["campaign_key"],
+                 payload["batch_no"], outcome.sent, outcome.failed, len(outcome.requeued), outcome.unknown)
         if outcome.requeued:
             retries = current_task.request.retries
             # Exponential backoff; the per-message attempt limit ends the loop, max_retries is a safety net.
