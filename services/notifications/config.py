@@ -33,5 +33,5 @@ def load_config() -> dict:
         "RATE_LIMIT": _env_float("NOTIFICATIONS_RATE_LIMIT", 0),
         "RATE_LIMIT_REDIS_URL": env_str("NOTIFICATIONS_RATE_LIMIT_REDIS_URL"),
         "SEND_CONCURRENCY": env_int("NOTIFICATIONS_SEND_CONCURRENCY", 8),
-        "RECORD_EVERY": env_int("NOTIFICATIONS_RECORD_EVERY", 50),
+        "RECORD_EVERY": env_int("NOTIFICATIONS_RECORD_EVERY", 100),
     }

@@ -55,7 +55,7 @@ def send_one(channel: Channel, campaign_key: str, message: ClaimedMessage, limit
 
 def send_claimed(channel: Channel, campaign_key: str, messages: list[ClaimedMessage],
                  record: Callable[[list[dict]], None], limiter=None, concurrency: int = 8,
-                 record_every: int = 50) -> None:
+                 record_every: int = 100) -> None:
     """Send ``messages``; ``record`` gets every outcome, in groups of about ``record_every``."""
     limiter = limiter or NoLimit()
     pending_results: list[dict] = []
@@ -68,20 +68,13 @@ def send_claimed(channel: Channel, campaign_key: str, messages: list[ClaimedMess
         record(pending_results)
         return
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="kirim") as pool:
-        todo = iter(messages)
-        running = set()
-        # Keep only a few sends in flight, so a crash leaves at most that many plus one group unrecorded.
-        for message in todo:
-            running.add(pool.submit(send_one, channel, campaign_key, message, limiter))
-            if len(running) >= concurrency * 2:
-                break
+        # All submitted at once: only ``concurrency`` run, the rest wait in the pool's queue unsent, so a
+        # crash leaves at most the running ones plus one unrecorded group to recover. Recording happens
+        # here while the threads keep sending.
+        running = {pool.submit(send_one, channel, campaign_key, message, limiter) for message in messages}
         while running:
             done, running = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                pending_results.append(future.result())
-                nxt = next(todo, None)
-                if nxt is not None:
-                    running.add(pool.submit(send_one, channel, campaign_key, nxt, limiter))
+            pending_results.extend(future.result() for future in done)
             if len(pending_results) >= record_every:
                 record(pending_results)
                 pending_results = []

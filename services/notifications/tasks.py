@@ -50,7 +50,7 @@ def register_tasks(celery) -> None:
                                 stale_seconds=config.get("SENDING_STALE_SECONDS", 600),
                                 token=current_task.request.id, limiter=current_limiter(payload["channel"]),
                                 concurrency=config.get("SEND_CONCURRENCY", 8),
-                                record_every=config.get("RECORD_EVERY", 50))
+                                record_every=config.get("RECORD_EVERY", 100))
         log.info("kampanye %s batch %s: terkirim %s, gagal %s, diulang %s, tidak pasti %s", payload["campaign_key"],
                  payload["batch_no"], outcome.sent, outcome.failed, len(outcome.requeued), outcome.unknown)
         if outcome.requeued:
