@@ -27,7 +27,7 @@ TASKS: dict[str, dict[str, Any]] = {
         "properties": {
             "campaign_key": _KEY,
             "name": {"type": "string", "maxLength": 200},
-            "channel": {"type": "string", "enum": ["sms"]},
+            "channel": {"type": "string", "enum": ["sms", "whatsapp", "email"]},
             "template": {"type": "string", "minLength": 1, "maxLength": 2000},
             "total": {"type": "integer", "minimum": 0},
             "batch_no": {"type": "integer", "minimum": 0},
@@ -40,7 +40,8 @@ TASKS: dict[str, dict[str, Any]] = {
                     "required": ["recipient_key", "phone"],
                     "properties": {
                         "recipient_key": _KEY,
-                        "phone": {"type": ["string", "null"], "maxLength": 20},
+                        # A phone number, or the e-mail address on the email channel.
+                        "phone": {"type": ["string", "null"], "maxLength": 200},
                         "vars": {"type": "object"},
                     },
                     "additionalProperties": False,

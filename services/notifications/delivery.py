@@ -28,7 +28,7 @@ from services.common.db import utcnow
 from .channels import Channel
 from .models import Campaign, Message
 from .parallel import ClaimedMessage, send_claimed
-from .rendering import NO_PHONE, TemplateRenderError, compile_template, normalise_phone, render
+from .rendering import TemplateRenderError, compile_template, normalise_address, render
 
 log = logging.getLogger(__name__)
 INTERRUPTED = ("Pengiriman terputus karena pekerja berhenti; status tidak pasti, "
@@ -79,11 +79,12 @@ def _message_rows(campaign_id: int, payload: dict) -> list[dict]:
         if recipient["recipient_key"] in seen:
             continue  # one INSERT cannot hold the same key twice on PostgreSQL
         seen.add(recipient["recipient_key"])
+        address, missing = normalise_address(payload["channel"], recipient.get("phone"))
         row = {"campaign_id": campaign_id, "recipient_key": recipient["recipient_key"],
-               "channel": payload["channel"], "phone": normalise_phone(recipient.get("phone")), "body": "",
+               "channel": payload["channel"], "phone": address, "body": "",
                "status": "queued", "error": None, "attempts": 0, "queued_at": now}
         if row["phone"] is None:
-            row.update(status="skipped", error=NO_PHONE, phone=(recipient.get("phone") or None))
+            row.update(status="skipped", error=missing, phone=(recipient.get("phone") or None))
         elif template_error:
             row.update(status="failed", error=template_error)
         else:

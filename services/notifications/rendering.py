@@ -9,6 +9,8 @@ from jinja2.sandbox import SandboxedEnvironment
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 _PHONE = re.compile(r"^\+?\d{8,15}$")
 NO_PHONE = "Nomor HP tidak ada"
+NO_EMAIL = "Alamat e-mail tidak ada"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class TemplateRenderError(Exception):
@@ -45,3 +47,11 @@ def normalise_phone(phone: str | None) -> str | None:
     elif not cleaned.startswith("+"):
         cleaned = "+" + cleaned
     return cleaned
+
+
+def normalise_address(channel: str, value: str | None) -> tuple[str | None, str]:
+    """The address a channel sends to (phone, or e-mail for ``email``) and the reason text when missing."""
+    if channel == "email":
+        value = (value or "").strip()
+        return (value if _EMAIL.match(value) else None), NO_EMAIL
+    return normalise_phone(value), NO_PHONE
