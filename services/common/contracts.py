@@ -21,6 +21,20 @@ TASKS: dict[str, dict[str, Any]] = {
         "properties": {"import_id": _ID},
         "additionalProperties": False,
     },
+    "registry.record_inbound": {
+        "type": "object",
+        "required": ["key", "kind", "channel", "phone", "text"],
+        "properties": {
+            "key": _KEY,  # the provider's message id: the registry records each key once
+            "kind": {"type": "string", "enum": ["complaint", "inbox"]},
+            "channel": {"type": "string", "enum": ["sms", "whatsapp"]},
+            "phone": {"type": ["string", "null"], "maxLength": 30},
+            "text": {"type": "string", "maxLength": 5000},
+            "category": {"type": "string", "maxLength": 50},
+            "inbox_kind": {"type": "string", "maxLength": 20},
+        },
+        "additionalProperties": False,
+    },
     "notifications.send_batch": {
         "type": "object",
         "required": ["campaign_key", "name", "channel", "template", "total", "batch_no", "recipients"],
@@ -32,6 +46,8 @@ TASKS: dict[str, dict[str, Any]] = {
             "total": {"type": "integer", "minimum": 0},
             "batch_no": {"type": "integer", "minimum": 0},
             "source": {"type": "object"},
+            # Legally required notices reach recipients who opted out.
+            "legally_required": {"type": "boolean"},
             "recipients": {
                 "type": "array",
                 "maxItems": 1000,

@@ -11,6 +11,8 @@ from .config import load_config
 def create_app(config: dict | None = None) -> Flask:
     from .api import api
     from .tasks import register_tasks
+    from .webhooks import webhooks
 
     app = create_service_app(__name__, "notifications", load_config(), config, register_tasks, api)
+    app.register_blueprint(webhooks)
     return app

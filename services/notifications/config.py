@@ -1,7 +1,7 @@
 """Notifications settings from the environment (NOTIFICATIONS_*, SMS_* and the shared broker settings)."""
 from __future__ import annotations
 
-from services.common.settings import broker_url, env_int, env_str, secret, sqlite_url, var_dir
+from services.common.settings import broker_url, demo_mode, env_int, env_str, secret, sqlite_url, var_dir
 
 
 def _env_float(name: str, default: float) -> float:
@@ -32,6 +32,9 @@ def load_config() -> dict:
         # or NOTIFICATIONS_RATE_LIMIT_REDIS_URL.
         "RATE_LIMIT": _env_float("NOTIFICATIONS_RATE_LIMIT", 0),
         "RATE_LIMIT_REDIS_URL": env_str("NOTIFICATIONS_RATE_LIMIT_REDIS_URL"),
+        # Local (Asia/Jakarta) hours with no SMS/WhatsApp; empty = none. Off by default in demo mode so a
+        # demo (and the test suite) behaves the same at any hour; set it explicitly to try it.
+        "QUIET_HOURS": env_str("NOTIFICATIONS_QUIET_HOURS", "" if demo_mode() else "21:00-06:00"),
         "SMS_PROVIDER": env_str("SMS_PROVIDER"),
         "ZENZIVA_USERKEY": env_str("ZENZIVA_USERKEY"),
         "ZENZIVA_PASSKEY": env_str("ZENZIVA_PASSKEY"),

@@ -28,6 +28,7 @@ from services.common.db import utcnow
 from .channels import Channel
 from .models import Campaign, Message
 from .parallel import ClaimedMessage, send_claimed
+from .policy import OPTED_OUT, opted_out
 from .rendering import TemplateRenderError, compile_template, normalise_address, render
 
 log = logging.getLogger(__name__)
@@ -57,9 +58,15 @@ def store_batch(session: Session, payload: dict) -> int:
     session.execute(_insert(session, Campaign).values(
         key=payload["campaign_key"], name=payload["name"], channel=payload["channel"], template=payload["template"],
         total=payload["total"], source=payload.get("source"), created_at=utcnow(),
+        legally_required=bool(payload.get("legally_required")),
     ).on_conflict_do_nothing(index_elements=["key"]))
     campaign_id = session.scalar(select(Campaign.id).where(Campaign.key == payload["campaign_key"]))
     rows = _message_rows(campaign_id, payload)
+    if not payload.get("legally_required"):
+        stopped = opted_out(session, [r["phone"] for r in rows if r["status"] == "queued"])
+        for row in rows:
+            if row["status"] == "queued" and row["phone"] in stopped:
+                row.update(status="opted_out", error=OPTED_OUT, body="")
     if rows:
         # executemany of one cached statement: SQLAlchemy folds it into multi-row INSERTs ("insertmanyvalues")
         # without compiling a new 1000-row statement for every batch.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
@@ -55,3 +55,15 @@ def normalise_address(channel: str, value: str | None) -> tuple[str | None, str]
         value = (value or "").strip()
         return (value if _EMAIL.match(value) else None), NO_EMAIL
     return normalise_phone(value), NO_PHONE
+
+
+def validate_template(source: str, allowed: set[str]) -> list[str]:
+    """Indonesian problems with a template before use: bad syntax, or variables the audience does not have."""
+    try:
+        parsed = _ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        return [f"Templat pesan tidak sah (baris {exc.lineno}): {exc.message}"]
+    unknown = sorted(meta.find_undeclared_variables(parsed) - allowed)
+    if unknown:
+        return [f"Variabel tidak dikenal: {', '.join(unknown)} (yang tersedia: {', '.join(sorted(allowed))})"]
+    return []

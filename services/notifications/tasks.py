@@ -11,6 +11,7 @@ from services.common.db import current_database
 
 from .channels import channel_for
 from .delivery import deliver_batch, store_batch
+from .policy import quiet_wait_seconds
 from .ratelimit import make_limiter
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,13 @@ def register_tasks(celery) -> None:
         db = current_database()
         with db.transaction() as session:
             campaign_id = store_batch(session, payload)
+        wait = quiet_wait_seconds(current_app.config.get("QUIET_HOURS"), payload["channel"])
+        if wait:
+            # Quiet hours: stored and queued now, sent when they end (a re-sent copy of this task is harmless).
+            send_batch.apply_async(kwargs={"payload": payload}, countdown=wait)
+            log.info("kampanye %s batch %s: jam tenang, dikirim dalam %s detik", payload["campaign_key"],
+                     payload["batch_no"], wait)
+            return {"campaign_key": payload["campaign_key"], "deferred_seconds": wait}
         keys = [r["recipient_key"] for r in payload["recipients"]]
         config = current_app.config
         # The task id is the same on a redelivery: that run recognises its own interrupted claims.

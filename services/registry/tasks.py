@@ -9,6 +9,7 @@ from services.common.contracts import contract_task
 from services.common.db import current_database
 
 from .importer.jobs import run_import_job
+from .inbound import record_inbound
 
 log = logging.getLogger(__name__)
 
@@ -25,3 +26,11 @@ def register_tasks(celery) -> None:
         log.info("impor %s: %s (diimpor %s, diperbarui %s, tetap %s, ditolak %s)", job.id, job.status,
                  job.imported, job.updated, job.unchanged, job.rejected)
         return {"import_id": job.id, "status": job.status}
+
+    @contract_task(celery, "registry.record_inbound")
+    def record_inbound_message(payload: dict) -> dict:
+        """A resident's SMS/WhatsApp: a complaint ("ADUAN ...") or an inbox message, matched to a person."""
+        with current_database().transaction() as session:
+            result = record_inbound(session, payload)
+        log.info("pesan masuk %s: %s %s", payload["key"], result["kind"], result["id"])
+        return result
