@@ -24,7 +24,8 @@ def load_config() -> dict:
         "SMS_SENDER_ID": env_str("SMS_SENDER_ID", "DESAKAMAL"),
         "OUTBOX_DIR": env_str("OUTBOX_DIR") or str(var_dir() / "outbox"),
         "MAX_ATTEMPTS": env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5),
-        "SENDING_STALE_SECONDS": env_int("NOTIFICATIONS_SENDING_STALE_SECONDS", 600),
+        # A claim not renewed for this long belongs to a dead run (runs renew every ~5 s).
+        "SENDING_STALE_SECONDS": env_int("NOTIFICATIONS_SENDING_STALE_SECONDS", 30),
         "RETRY_BASE_SECONDS": env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 2),
         "PORT": env_int("NOTIFICATIONS_PORT", 8082),
         "SMS_GATEWAY_DEDUPES_REFERENCE": env_str("SMS_GATEWAY_DEDUPES_REFERENCE", "1") not in ("0", "false", "no"),

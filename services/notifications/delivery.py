@@ -9,8 +9,11 @@ The at-most-once rule per (campaign, recipient, channel) rests on three things:
   sent blindly again. A channel whose provider drops a repeated idempotency key (``channel.idempotent``:
   the generic gateway's ``reference``, WhatsApp/Infobip message ids) resends with the SAME key, so the
   provider delivers once; any other channel marks them 'unknown' for staff to review.
-  Rows claimed by this very task id (a redelivery after the worker was killed) are recovered at once;
-  rows of another run only once their claim is older than ``stale_seconds`` (that run may be alive).
+  A claim is a lease: the claiming run renews ``claimed_at`` of its unfinished rows every time it records
+  a group (at least every few seconds), so a claim older than ``stale_seconds`` (default 30) belongs to a
+  dead run. A fresh claim of another run (a duplicate delivered at the same time, or the run a
+  redelivery replaces whose lease has not run out yet) is left alone; the task comes back after the
+  lease to recover what that run left, if anything.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, bindparam, or_, select, text, update
+from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,6 +48,7 @@ class BatchOutcome:
     already_handled: int = 0
     unknown: int = 0
     resent_with_key: int = 0
+    pending_elsewhere: int = 0
 
 
 def _insert(session: Session, model):
@@ -123,7 +127,7 @@ def recover_interrupted(session: Session, campaign_id: int, recipient_keys: list
     """Rows left 'sending' by a dead run: re-claimed for a resend under the same key, or marked unknown."""
     cutoff = utcnow() - timedelta(seconds=stale_seconds)
     dead = and_(_in_batch(campaign_id, recipient_keys), MESSAGES.c.status == "sending",
-                or_(MESSAGES.c.claimed_by == token, MESSAGES.c.claimed_at < cutoff))
+                MESSAGES.c.claimed_at < cutoff)
     if idempotent:
         rows = session.execute(update(MESSAGES).where(dead).values(
             attempts=MESSAGES.c.attempts + 1, claimed_at=utcnow(), claimed_by=token).returning(*_RETURNING)).all()
@@ -152,11 +156,21 @@ WHERE m.id = v.id AND m.status = 'sending' AND m.claimed_by = :token
 """)
 
 
+def pending_elsewhere(session: Session, campaign_id: int, recipient_keys: list[str], token: str) -> int:
+    """Rows of this batch still under another run's live claim."""
+    return session.scalar(select(func.count()).select_from(MESSAGES).where(
+        _in_batch(campaign_id, recipient_keys), MESSAGES.c.status == "sending", MESSAGES.c.claimed_by != token)) or 0
+
+
 def record_results(db, token: str, results: list[dict]) -> None:
-    """One statement per group of outcomes; a row re-claimed by another run meanwhile is left alone."""
-    if not results:
-        return
+    """One statement per group of outcomes; a row re-claimed by another run meanwhile is left alone.
+
+    Also renews the lease on this run's rows still being sent."""
     with db.transaction() as session:
+        session.execute(update(MESSAGES).where(MESSAGES.c.status == "sending", MESSAGES.c.claimed_by == token)
+                        .values(claimed_at=utcnow()))
+        if not results:
+            return
         if session.get_bind().dialect.name == "postgresql":
             session.execute(_RECORD_PG, {
                 "token": token, "ids": [r["b_id"] for r in results], "statuses": [r["b_status"] for r in results],
@@ -167,12 +181,12 @@ def record_results(db, token: str, results: list[dict]) -> None:
 
 
 def deliver_batch(db, campaign_id: int, campaign_key: str, recipient_keys: list[str], channel: Channel,
-                  max_attempts: int = 5, stale_seconds: int = 600, *, token: str | None = None, limiter=None,
-                  concurrency: int = 8, record_every: int = 100) -> BatchOutcome:
+                  max_attempts: int = 5, stale_seconds: int = 30, *, token: str | None = None, limiter=None,
+                  concurrency: int = 8, record_every: int = 100, heartbeat_seconds: float = 5) -> BatchOutcome:
     """Send every queued message of this batch once; temporary failures go back to queued until ``max_attempts``.
 
-    ``token`` names this run (the Celery task id, the same on a redelivery); outcomes are recorded every
-    ``record_every`` messages, so a crash loses at most that many outcomes (recovered as above)."""
+    ``token`` names this execution (unique per run); outcomes are recorded every ``record_every`` messages
+    or ``heartbeat_seconds``, so a crash loses at most that many outcomes (recovered as above)."""
     token = token or uuid.uuid4().hex
     outcome = BatchOutcome()
     with db.transaction() as session:
@@ -196,5 +210,7 @@ def deliver_batch(db, campaign_id: int, campaign_key: str, recipient_keys: list[
         record_results(db, token, results)
 
     send_claimed(channel, campaign_key, work, record, limiter=limiter, concurrency=concurrency,
-                 record_every=record_every)
+                 record_every=record_every, heartbeat_seconds=heartbeat_seconds)
+    with db.transaction() as session:
+        outcome.pending_elsewhere = pending_elsewhere(session, campaign_id, recipient_keys, token)
     return outcome

@@ -6,6 +6,7 @@ database sees a handful of writes per batch instead of one commit per message.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import NamedTuple
@@ -55,16 +56,18 @@ def send_one(channel: Channel, campaign_key: str, message: ClaimedMessage, limit
 
 def send_claimed(channel: Channel, campaign_key: str, messages: list[ClaimedMessage],
                  record: Callable[[list[dict]], None], limiter=None, concurrency: int = 8,
-                 record_every: int = 100) -> None:
-    """Send ``messages``; ``record`` gets every outcome, in groups of about ``record_every``."""
+                 record_every: int = 100, heartbeat_seconds: float = 5) -> None:
+    """Send ``messages``; ``record`` gets every outcome, in groups of about ``record_every`` and at least
+    every ``heartbeat_seconds`` (each call also renews the claim lease, even with nothing to record)."""
     limiter = limiter or NoLimit()
     pending_results: list[dict] = []
+    last = time.monotonic()
     if concurrency <= 1 or len(messages) <= 1:
         for message in messages:
             pending_results.append(send_one(channel, campaign_key, message, limiter))
-            if len(pending_results) >= record_every:
+            if len(pending_results) >= record_every or time.monotonic() - last >= heartbeat_seconds:
                 record(pending_results)
-                pending_results = []
+                pending_results, last = [], time.monotonic()
         record(pending_results)
         return
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="kirim") as pool:
@@ -73,9 +76,9 @@ def send_claimed(channel: Channel, campaign_key: str, messages: list[ClaimedMess
         # here while the threads keep sending.
         running = {pool.submit(send_one, channel, campaign_key, message, limiter) for message in messages}
         while running:
-            done, running = wait(running, return_when=FIRST_COMPLETED)
+            done, running = wait(running, timeout=heartbeat_seconds, return_when=FIRST_COMPLETED)
             pending_results.extend(future.result() for future in done)
-            if len(pending_results) >= record_every:
+            if len(pending_results) >= record_every or time.monotonic() - last >= heartbeat_seconds:
                 record(pending_results)
-                pending_results = []
+                pending_results, last = [], time.monotonic()
     record(pending_results)

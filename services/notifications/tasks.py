@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 
 from celery import current_task
 from flask import current_app
@@ -33,6 +35,12 @@ def current_limiter(name: str):
     return cache[name]
 
 
+def _execution_token() -> str:
+    """Unique per execution: a redelivered or duplicated task must not mistake another run's claims for its own."""
+    request = current_task.request
+    return f"{request.id}/{request.hostname}/{os.getpid()}/{uuid.uuid4().hex[:8]}"[:200]
+
+
 def register_tasks(celery) -> None:
     """Register the notifications contract tasks on ``celery``."""
 
@@ -55,12 +63,16 @@ def register_tasks(celery) -> None:
         # The task id is the same on a redelivery: that run recognises its own interrupted claims.
         outcome = deliver_batch(db, campaign_id, payload["campaign_key"], keys, current_channel(payload["channel"]),
                                 max_attempts=config.get("MAX_ATTEMPTS", 5),
-                                stale_seconds=config.get("SENDING_STALE_SECONDS", 600),
-                                token=current_task.request.id, limiter=current_limiter(payload["channel"]),
+                                stale_seconds=config.get("SENDING_STALE_SECONDS", 30),
+                                token=_execution_token(), limiter=current_limiter(payload["channel"]),
                                 concurrency=config.get("SEND_CONCURRENCY", 8),
                                 record_every=config.get("RECORD_EVERY", 100))
         log.info("kampanye %s batch %s: terkirim %s, gagal %s, diulang %s, tidak pasti %s", payload["campaign_key"],
                  payload["batch_no"], outcome.sent, outcome.failed, len(outcome.requeued), outcome.unknown)
+        if outcome.pending_elsewhere:
+            # Another run holds claims in this batch: come back once its lease may have run out, to recover
+            # what it leaves if it died (if it finishes, the next run finds nothing to do).
+            raise current_task.retry(countdown=config.get("SENDING_STALE_SECONDS", 30) + 1)
         if outcome.requeued:
             retries = current_task.request.retries
             # Exponential backoff; the per-message attempt limit ends the loop, max_retries is a safety net.

@@ -42,8 +42,8 @@ def test_idempotent_gateway_resends_under_the_same_reference(app, gateway):
     campaign_id = _store(app, payload)
     _deliver(app, campaign_id, payload, channel, token="run-1")
     # The first run's gateway call for enrolment-0 went out, but its outcome was never written.
-    _left_sending(app, "enrolment-0", "run-1", timedelta(seconds=1))
-    outcome = _deliver(app, campaign_id, payload, channel, token="run-1")  # redelivery: same task id
+    _left_sending(app, "enrolment-0", "run-1", timedelta(minutes=5))
+    outcome = _deliver(app, campaign_id, payload, channel, token="run-2")  # the redelivery, after the lease
     assert outcome.resent_with_key == 1 and outcome.sent == 1
     assert [r["reference"] for r in gateway.duplicates()] == ["kampanye-uji:enrolment-0"]
     assert len(gateway.accepted()) == 3 and _messages(app)["enrolment-0"].status == "sent"
@@ -53,8 +53,8 @@ def test_file_channel_marks_interrupted_message_unknown(app, tmp_var):
     channel = FileChannel(str(tmp_var / "outbox"), "DESAKAMAL")
     payload = make_payload(count=3)
     campaign_id = _store(app, payload)
-    _left_sending(app, "enrolment-1", "run-1", timedelta(seconds=1))
-    outcome = _deliver(app, campaign_id, payload, channel, token="run-1")
+    _left_sending(app, "enrolment-1", "run-1", timedelta(minutes=5))
+    outcome = _deliver(app, campaign_id, payload, channel, token="run-2")
     messages = _messages(app)
     assert (outcome.sent, outcome.unknown) == (2, 1)
     assert messages["enrolment-1"].status == "unknown" and "tidak dikirim ulang" in messages["enrolment-1"].error
@@ -68,11 +68,22 @@ def test_fresh_claim_of_another_run_is_left_alone_until_stale(app, tmp_var):
     campaign_id = _store(app, payload)
     _left_sending(app, "enrolment-0", "other-run", timedelta(seconds=5))
     outcome = _deliver(app, campaign_id, payload, channel, token="run-2")
-    assert (outcome.sent, outcome.unknown, outcome.already_handled) == (1, 0, 1)
+    assert (outcome.sent, outcome.unknown, outcome.already_handled, outcome.pending_elsewhere) == (1, 0, 1, 1)
     assert _messages(app)["enrolment-0"].status == "sending"  # the other run may still be working on it
     _left_sending(app, "enrolment-0", "other-run", timedelta(hours=1))
     assert _deliver(app, campaign_id, payload, channel, token="run-3").unknown == 1
     assert _messages(app)["enrolment-0"].status == "unknown"
+
+
+def test_running_claim_renews_its_lease(app, tmp_var):
+    from services.notifications.delivery import record_results
+
+    payload = make_payload(count=1)
+    _store(app, payload)
+    _left_sending(app, "enrolment-0", "live-run", timedelta(seconds=25))
+    record_results(app.extensions["database"], "live-run", [])  # a heartbeat with nothing to record yet
+    age = utcnow() - _messages(app)["enrolment-0"].claimed_at.replace(tzinfo=utcnow().tzinfo)
+    assert age < timedelta(seconds=20)
 
 
 def test_late_result_of_a_superseded_run_does_not_overwrite(app, gateway):
