@@ -1,7 +1,7 @@
 """Notifications JSON API: campaigns and their message counts (bearer SERVICE_TOKEN)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import func, select
 
 from services.common.auth import require_service_token
@@ -52,3 +52,69 @@ def show_campaign(key: str):
     body["messages"] = [{"recipient_key": m.recipient_key, "phone": m.phone, "status": m.status, "error": m.error,
                          "sent_at": _iso(m.sent_at)} for m in messages]
     return jsonify(body)
+
+
+@api.post("/preview")
+def preview():
+    """Check a template against the audience's variables and render samples with their SMS cost."""
+    from .policy import sms_segments
+    from .rendering import TemplateRenderError, compile_template, render, validate_template
+
+    data = request.get_json(silent=True) or {}
+    template_source = str(data.get("template") or "")
+    problems = validate_template(template_source, set(data.get("allowed") or []))
+    samples = []
+    if not problems:
+        template = compile_template(template_source)
+        for variables in (data.get("samples") or [])[:5]:
+            try:
+                body = render(template, variables or {})
+            except TemplateRenderError as exc:
+                problems.append(str(exc))
+                break
+            encoding, segments = sms_segments(body)
+            samples.append({"body": body, "encoding": encoding, "segments": segments})
+    return jsonify({"problems": problems, "samples": samples})
+
+
+@api.get("/opt-outs")
+def list_opt_outs():
+    from .inbound import opt_outs
+
+    rows = opt_outs(current_database().session)
+    return jsonify({"opt_outs": [{"address": o.address, "keyword": o.keyword, "source": o.source,
+                                  "created_at": _iso(o.created_at)} for o in rows]})
+
+
+@api.get("/channels")
+def list_channels():
+    """Which channel each name resolves to under the current configuration (no secrets)."""
+    from .channels import CHANNELS, PermanentChannelError, channel_for
+
+    result = []
+    for name in CHANNELS:
+        try:
+            result.append({"name": name, "provider": channel_for(name, current_app.config).name, "ready": True})
+        except PermanentChannelError as exc:
+            result.append({"name": name, "provider": None, "ready": False, "error": str(exc)})
+    return jsonify({"channels": result})
+
+
+@api.post("/test-message")
+def test_message():
+    """"Kirim pesan uji": one message through a channel now, outside any campaign."""
+    from .channels import OutgoingMessage, PermanentChannelError, TemporaryChannelError, channel_for
+    from .rendering import normalise_address
+
+    data = request.get_json(silent=True) or {}
+    channel_name = str(data.get("channel") or "sms")
+    address, missing = normalise_address(channel_name, data.get("to"))
+    if address is None:
+        return jsonify({"error": f"{missing} atau tidak sah: {data.get('to')}"}), 400
+    body = str(data.get("body") or "Uji coba pesan dari Pemerintah Desa Kamal.")[:1000]
+    try:
+        channel = channel_for(channel_name, current_app.config)
+        provider_id = channel.send(OutgoingMessage(0, address, body, "uji-coba", f"uji-{address}"))
+    except (PermanentChannelError, TemporaryChannelError) as exc:
+        return jsonify({"error": str(exc)}), 502
+    return jsonify({"provider": channel.name, "provider_message_id": provider_id, "to": address})
