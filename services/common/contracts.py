@@ -48,6 +48,8 @@ TASKS: dict[str, dict[str, Any]] = {
             "source": {"type": "object"},
             # Legally required notices reach recipients who opted out.
             "legally_required": {"type": "boolean"},
+            # WhatsApp messages that fail for good are sent again as SMS (same campaign, channel "sms").
+            "fallback": {"type": "string", "enum": ["sms"]},
             "recipients": {
                 "type": "array",
                 "maxItems": 1000,

@@ -132,3 +132,21 @@ def test_template_validation_refuses_unknown_variables():
     [problem] = validate_template("Yth. {{ nama }} {{ nik }}", {"nama", "program"})
     assert "nik" in problem and "tidak dikenal" in problem
     assert "tidak sah" in validate_template("{{ nama ", {"nama"})[0]
+
+
+def test_whatsapp_failure_falls_back_to_sms(app, tmp_var, monkeypatch):
+    from services.notifications import tasks
+
+    fallbacks = []
+    monkeypatch.setattr(tasks, "send", lambda celery, name, payload: fallbacks.append(payload))
+    task = app.extensions["celery"].tasks["notifications.send_batch"]
+    # No WhatsApp configured in this app: every WhatsApp message fails for good, then goes as SMS.
+    task.apply(kwargs={"payload": make_payload(key="wa-sms", count=2, channel="whatsapp", fallback="sms")}).get()
+    [fallback] = fallbacks
+    assert fallback["channel"] == "sms" and "fallback" not in fallback and len(fallback["recipients"]) == 2
+    task.apply(kwargs={"payload": fallback}).get()
+    rows = {(m.recipient_key, m.channel): m for m in _rows(app, Message)}
+    assert rows[("enrolment-0", "whatsapp")].status == "failed" and "belum dikonfigurasi" in rows[
+        ("enrolment-0", "whatsapp")].error
+    assert rows[("enrolment-0", "sms")].status == rows[("enrolment-1", "sms")].status == "sent"
+    assert len((tmp_var / "outbox" / "sms.jsonl").read_text().splitlines()) == 2
