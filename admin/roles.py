@@ -30,9 +30,11 @@ FAB_ROLES = {
     OPERATOR: [
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView|ImportView|CampaignView|ReportView)$",
          "can_[a-z_]+$"],
+        ["(ChannelView|OptOutView|InboxView|ComplaintView)$", "can_[a-z_]+$"],
         ["AuditView$", "can_(list|show)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
          "menu_access$"],
+        ["(Saluran Pesan|Berhenti Langganan|Kotak Masuk|Pengaduan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     MITRA_LSM: [
@@ -45,6 +47,8 @@ FAB_ROLES = {
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView|AuditView)$", "can_(list|show)$"],
         ["ReportView$", "can_(list|runs|download)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
+        ["(InboxView|ComplaintView)$", "can_(list|show)$"],
+        ["(Kotak Masuk|Pengaduan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
 }

@@ -11,6 +11,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .audit import AuditView
     from .campaigns import CampaignView
     from .imports import ImportView
+    from .messaging import ChannelView, ComplaintView, InboxView, OptOutView
     from .people import HouseholdView, PersonView
     from .programmes import ProgrammeView, RecipientView
     from .reports import ReportView
@@ -24,5 +25,10 @@ def init_views(appbuilder: AppBuilder) -> None:
                         category_label="Layanan")
     appbuilder.add_view(CampaignView, "Kampanye SMS", label="Kampanye SMS", icon="fa-envelope",
                         category=MENU_SERVICES)
+    appbuilder.add_view(ChannelView, "Saluran Pesan", label="Saluran pesan", icon="fa-plug", category=MENU_SERVICES)
+    appbuilder.add_view(OptOutView, "Berhenti Langganan", label="Berhenti langganan", icon="fa-ban",
+                        category=MENU_SERVICES)
+    appbuilder.add_view(InboxView, "Kotak Masuk", label="Kotak masuk", icon="fa-inbox", category=MENU_SERVICES)
+    appbuilder.add_view(ComplaintView, "Pengaduan", label="Pengaduan", icon="fa-bullhorn", category=MENU_SERVICES)
     appbuilder.add_view(ReportView, "Laporan", label="Laporan", icon="fa-file-pdf-o", category=MENU_SERVICES)
     appbuilder.add_view(AuditView, "Jejak Audit", label="Jejak audit", icon="fa-history", category=MENU_REGISTRY)
