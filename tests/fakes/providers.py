@@ -1,4 +1,4 @@
-"""A local HTTP stand-in for Zenziva, Infobip and the WhatsApp Cloud API, in their documented shapes.
+"""A local HTTP stand-in for Zenziva, Infobip, the WhatsApp Cloud API and Graph Page/Instagram publishing.
 
 ``ProviderStandIn().start()``; ``.requests`` holds ``{"path", "headers", "body"}``; ``.fail_next(kind)``
 queues a scripted answer: "rate" (429 in the provider's own error shape), "down" (503), "reject"."""
@@ -23,6 +23,7 @@ class ProviderStandIn:
         self.requests: list[dict] = []
         self.failures: list[str] = []
         self.lock = threading.Lock()
+        self.containers: set[str] = set()  # Instagram media containers created, awaiting media_publish
         self.url = ""
 
     def fail_next(self, kind: str, count: int = 1) -> None:
@@ -46,6 +47,8 @@ class ProviderStandIn:
                 return 200, {"status": "0", "to": form.get("to"), "text": "Nomor tujuan tidak valid"}
             return 200, {"messageId": str(uuid.uuid4().int % 10**6), "to": form["to"], "status": "1",
                          "text": "Success"}
+        if headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            return self.graph_form(path, {k: v[0] for k, v in parse_qs(raw.decode()).items()}, failure)
         body = json.loads(raw or b"{}")
         self.requests.append({"path": path, "headers": dict(headers), "body": body})
         if path == INFOBIP_PATH:
@@ -77,6 +80,29 @@ class ProviderStandIn:
             return 200, {"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}],
                          "messages": [{"id": f"wamid.{uuid.uuid4().hex}"}]}
         return 404, {"error": "unknown path"}
+
+    def graph_form(self, path: str, form: dict, failure: str | None) -> tuple[int, dict]:
+        """Facebook Page and Instagram publishing (form-encoded Graph calls with access_token)."""
+        self.requests.append({"path": path, "body": form})
+        if form.get("access_token") != "page-token":
+            return 400, _graph_error(190, "Invalid OAuth access token", "OAuthException")
+        if failure == "rate":
+            return 400, _graph_error(32, "Page request limit reached")
+        parts = path.strip("/").split("/")  # version, object id, edge
+        edge = parts[-1]
+        if edge == "feed" and form.get("message"):
+            return 200, {"id": f"{parts[1]}_{uuid.uuid4().int % 10**9}"}
+        if edge == "photos" and form.get("url"):
+            return 200, {"id": str(uuid.uuid4().int % 10**9), "post_id": f"{parts[1]}_1"}
+        if edge == "media" and form.get("image_url"):
+            container = str(uuid.uuid4().int % 10**9)
+            self.containers.add(container)
+            return 200, {"id": container}
+        if edge == "media_publish":
+            if form.get("creation_id") not in self.containers:
+                return 400, _graph_error(9007, "Media ID is not available")
+            return 200, {"id": str(uuid.uuid4().int % 10**9)}
+        return 400, _graph_error(100, "Invalid parameter")
 
     def start(self) -> str:
         stand_in = self

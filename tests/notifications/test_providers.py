@@ -118,3 +118,21 @@ def test_channel_choice_by_configuration(tmp_path):
         channel_for("email", {})
     with pytest.raises(PermanentChannelError, match="tidak dikenal"):
         channel_for("sms", {"SMS_PROVIDER": "merpati"})
+
+
+def test_facebook_page_and_instagram_two_step(stand_in):
+    from services.notifications.social import FacebookPage, GraphClient, InstagramAccount
+
+    client = GraphClient(stand_in.url, WHATSAPP_VERSION, "page-token")
+    post_id = FacebookPage(client, "kamal").post("Pengumuman: pencairan BLT Senin di balai desa.")
+    assert post_id.startswith("kamal_") and stand_in.requests[-1]["path"] == f"/{WHATSAPP_VERSION}/kamal/feed"
+    FacebookPage(client, "kamal").post("Poster", image_url="https://desa.example/poster.png")
+    assert stand_in.requests[-1]["body"]["url"] == "https://desa.example/poster.png"
+    media_id = InstagramAccount(client, "ig1").publish_image("https://desa.example/poster.png", "Info bansos")
+    paths = [r["path"] for r in stand_in.requests[-2:]]
+    assert media_id and paths == [f"/{WHATSAPP_VERSION}/ig1/media", f"/{WHATSAPP_VERSION}/ig1/media_publish"]
+    stand_in.fail_next("rate")
+    with pytest.raises(TemporaryChannelError, match="kode 32"):
+        FacebookPage(client, "kamal").post("x")
+    with pytest.raises(PermanentChannelError, match="kode 190"):
+        FacebookPage(GraphClient(stand_in.url, WHATSAPP_VERSION, "salah"), "kamal").post("x")
