@@ -150,3 +150,20 @@ def test_whatsapp_failure_falls_back_to_sms(app, tmp_var, monkeypatch):
         ("enrolment-0", "whatsapp")].error
     assert rows[("enrolment-0", "sms")].status == rows[("enrolment-1", "sms")].status == "sent"
     assert len((tmp_var / "outbox" / "sms.jsonl").read_text().splitlines()) == 2
+
+
+def test_read_gammu_inbox_command(tmp_var, monkeypatch):
+    from click.testing import CliRunner
+
+    from services.notifications import schema as notifications_schema
+    from services.notifications.cli import read_gammu_inbox
+
+    inbox = tmp_var / "gammu-inbox"
+    inbox.mkdir()
+    (inbox / "IN20261129_101500_00_+6281200000005_00.txt").write_text("STOP")
+    monkeypatch.setenv("GAMMU_INBOX", str(inbox))
+    monkeypatch.setenv("CELERY_BROKER_URL", "memory://")
+    notifications_schema.upgrade()
+    result = CliRunner().invoke(read_gammu_inbox, [])
+    assert result.exit_code == 0, result.output
+    assert "opt_out: 1" in result.output and (inbox / "processed").is_dir() and not list(inbox.glob("IN*.txt"))
