@@ -50,7 +50,8 @@ def show_campaign(key: str):
     messages = session.scalars(select(Message).where(Message.campaign_id == campaign.id)
                                .order_by(Message.id).limit(MESSAGE_LIMIT))
     body["messages"] = [{"recipient_key": m.recipient_key, "phone": m.phone, "status": m.status, "error": m.error,
-                         "sent_at": _iso(m.sent_at)} for m in messages]
+                         "sent_at": _iso(m.sent_at), "channel": m.channel, "attempts": m.attempts}
+                        for m in messages]
     return jsonify(body)
 
 

@@ -33,7 +33,9 @@ def test_campaign_counts_and_messages(app):
     by_key = {m["recipient_key"]: m for m in detail["messages"]}
     assert by_key["enrolment-0"]["status"] == "skipped" and by_key["enrolment-0"]["error"] == "Nomor HP tidak ada"
     assert by_key["enrolment-2"]["sent_at"] and by_key["enrolment-2"]["phone"] == "+6281200000002"
-    assert set(by_key["enrolment-3"]) == {"recipient_key", "phone", "status", "error", "sent_at"}
+    assert set(by_key["enrolment-3"]) == {"recipient_key", "phone", "status", "error", "sent_at", "channel",
+                                          "attempts"}
+    assert by_key["enrolment-3"]["attempts"] == 1 and by_key["enrolment-3"]["channel"] == "sms"
 
 
 def test_unknown_campaign_is_404(app):

@@ -167,3 +167,14 @@ def test_read_gammu_inbox_command(tmp_var, monkeypatch):
     result = CliRunner().invoke(read_gammu_inbox, [])
     assert result.exit_code == 0, result.output
     assert "opt_out: 1" in result.output and (inbox / "processed").is_dir() and not list(inbox.glob("IN*.txt"))
+
+
+def test_quiet_hours_store_the_batch_and_send_later(app, tmp_var, monkeypatch):
+    task = app.extensions["celery"].tasks["notifications.send_batch"]
+    later = []
+    monkeypatch.setattr(task, "apply_async", lambda kwargs, countdown: later.append(countdown))
+    app.config["QUIET_HOURS"] = "00:00-23:59"  # quiet all day: nothing may go out now
+    result = task.apply(kwargs={"payload": make_payload(key="malam", count=2)}).get()
+    assert result["deferred_seconds"] == later[0] > 0
+    assert {m.status for m in _rows(app, Message)} == {"queued"}
+    assert not (tmp_var / "outbox" / "sms.jsonl").exists()
