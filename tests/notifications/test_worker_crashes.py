@@ -115,6 +115,7 @@ def test_redis_restarted_mid_campaign(pg, processes, gateway, tmp_path, tmp_var)
         wait_for(lambda: len(gateway.accepted()) >= 100, timeout=30, message="first messages out")
         server.send_signal(signal.SIGTERM)  # writes the append-only file, like a clean restart
         server.wait(timeout=20)
+        assert len(gateway.accepted()) < 600  # really mid-campaign
         time.sleep(1.0)
         server = _redis_server(tmp_path, port)
         wait_for(lambda: _redis_up(broker), timeout=20, message="redis-server back")
