@@ -57,3 +57,7 @@ class TestMessageForm(FlaskForm):
     to = StringField("Nomor HP / alamat e-mail", validators=[DataRequired("Tujuan wajib diisi"), Length(max=200)])
     body = TextAreaField("Isi pesan", default="Uji coba pesan dari Pemerintah Desa Kamal.",
                         validators=[DataRequired("Isi pesan wajib diisi"), Length(max=1000)])
+
+
+class OptOutForm(FlaskForm):
+    address = StringField("Nomor HP warga", validators=[DataRequired("Nomor HP wajib diisi"), Length(max=30)])

@@ -4,14 +4,14 @@ Channels and opt-outs belong to the notifications service (asked over its API); 
 complaints are registry tables, filled from inbound SMS/WhatsApp by ``registry.record_inbound``."""
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, g, redirect, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 
 from services.registry.models import Complaint, InboxMessage
 
-from ..forms import TestMessageForm
+from ..forms import OptOutForm, TestMessageForm
 from ..service_api import NotFound, ServiceUnavailable, notifications_api
 from .audit import AuditedModelView
 
@@ -62,7 +62,7 @@ class OptOutView(BaseView):
     route_base = "/opt-outs"
     class_permission_name = "OptOutView"
     default_view = "index"
-    method_permission_name = {"index": "list"}
+    method_permission_name = {"index": "list", "add": "add"}
 
     @expose("/")
     @has_access
@@ -72,7 +72,27 @@ class OptOutView(BaseView):
             rows = notifications_api().get_json("/api/opt-outs").get("opt_outs", [])
         except (ServiceUnavailable, NotFound) as exc:
             error = f"Daftar tidak dapat dimuat: {exc}"
-        return self.render_template("admin/opt_outs.html", rows=rows, error=error)
+        return self.render_template("admin/opt_outs.html", rows=rows, error=error, form=OptOutForm())
+
+    @expose("/add", methods=["POST"])
+    @has_access
+    def add(self):
+        form = OptOutForm()
+        if form.validate_on_submit():
+            try:
+                status, body = notifications_api().post_json("/api/opt-outs", {"address": form.address.data,
+                                                                              "by": g.user.username})
+            except ServiceUnavailable as exc:
+                flash(str(exc), "danger")
+            else:
+                if status == 200:
+                    flash(f"{body['address']} tidak akan menerima pesan lagi (kecuali pemberitahuan wajib).", "info")
+                else:
+                    flash(body.get("error", f"Gagal ({status})"), "danger")
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+        return redirect(url_for("OptOutView.index"))
 
 
 class InboxView(AuditedModelView):

@@ -87,6 +87,24 @@ def list_opt_outs():
                                   "created_at": _iso(o.created_at)} for o in rows]})
 
 
+@api.post("/opt-outs")
+def add_opt_out():
+    """Staff record a resident's wish (said in person) to receive no more messages."""
+    from .delivery import _insert
+    from .models import OptOut
+    from .rendering import normalise_phone
+
+    data = request.get_json(silent=True) or {}
+    phone = normalise_phone(data.get("address"))
+    if phone is None:
+        return jsonify({"error": f"Nomor HP tidak sah: {data.get('address')}"}), 400
+    with current_database().transaction() as session:
+        session.execute(_insert(session, OptOut).values(
+            address=phone, keyword="PETUGAS", source=str(data.get("by") or "petugas")[:20]).on_conflict_do_nothing(
+            index_elements=["address"]))
+    return jsonify({"address": phone})
+
+
 @api.get("/channels")
 def list_channels():
     """Which channel each name resolves to under the current configuration (no secrets)."""

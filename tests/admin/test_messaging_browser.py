@@ -81,6 +81,9 @@ def test_messaging_screens_in_chromium(served_admin, notifications_server, brows
 
     browser.get(f"{base}/opt-outs/")
     assert "+6281299990000" in browser.find_element(By.ID, "opt-outs-table").text
+    browser.find_element(By.ID, "address").send_keys("0813 1111 2222")
+    browser.find_element(By.ID, "add-opt-out").click()
+    WebDriverWait(browser, 15).until(lambda d: "+6281311112222" in d.find_element(By.ID, "opt-outs-table").text)
     browser.save_screenshot(str(ARTIFACTS / "opt-outs-operator.png"))
 
     browser.get(f"{base}/complaintview/list/")
