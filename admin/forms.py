@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
 ROSTER_EXTENSIONS = ("csv", "xlsx")
@@ -24,13 +24,43 @@ class ProgrammeChoiceForm(FlaskForm):
     programme_id = SelectField("Program", coerce=int, validators=[DataRequired("Pilih program")])
 
 
-class CampaignForm(ProgrammeChoiceForm):
+AUDIENCES = [("programme", "Penerima program"), ("cycle_unpaid", "Penerima siklus yang belum dibayar"),
+             ("area", "Warga satu dusun / RT"), ("welfare_band", "Kelompok kesejahteraan"),
+             ("manual", "Daftar nomor HP / NIK")]
+CHANNELS = [("sms", "SMS"), ("whatsapp", "WhatsApp"), ("email", "E-mail")]
+
+
+class CampaignForm(FlaskForm):
+    audience = SelectField("Sasaran", choices=AUDIENCES, default="programme")
+    channel = SelectField("Saluran", choices=CHANNELS, default="sms")
+    fallback_sms = BooleanField("Kirim SMS bila WhatsApp gagal", default=True)
+    programme_id = SelectField("Program", coerce=int, validators=[Optional()])
+    cycle_id = SelectField("Siklus", coerce=int, validators=[Optional()])
+    dusun = StringField("Dusun", validators=[Optional(), Length(max=100)])
+    rt = StringField("RT", validators=[Optional(), Length(max=3)])
+    band = StringField("Kelompok kesejahteraan (mis. miskin, rentan, atau desil 1-10)",
+                       validators=[Optional(), Length(max=20)])
+    entries = TextAreaField("Nomor HP / NIK (satu per baris)", validators=[Optional(), Length(max=100_000)])
     template = TextAreaField(
         "Isi pesan",
         default=DEFAULT_TEMPLATE,
         validators=[DataRequired("Isi pesan wajib diisi"), Length(max=2000)],
         description="Gunakan {{ nama }} untuk nama penerima dan {{ program }} untuk nama program.",
     )
+    legally_required = BooleanField("Pemberitahuan wajib (tetap dikirim ke warga yang meminta berhenti)")
+    send_at = DateTimeLocalField("Jadwal kirim (kosong = sekarang, waktu WIB)", format="%Y-%m-%dT%H:%M",
+                                 validators=[Optional()])
+
+
+class TestMessageForm(FlaskForm):
+    channel = SelectField("Saluran", choices=CHANNELS, default="sms")
+    to = StringField("Nomor HP / alamat e-mail", validators=[DataRequired("Tujuan wajib diisi"), Length(max=200)])
+    body = TextAreaField("Isi pesan", default="Uji coba pesan dari Pemerintah Desa Kamal.",
+                        validators=[DataRequired("Isi pesan wajib diisi"), Length(max=1000)])
+
+
+class OptOutForm(FlaskForm):
+    address = StringField("Nomor HP warga", validators=[DataRequired("Nomor HP wajib diisi"), Length(max=30)])
 
 
 class ActionForm(FlaskForm):

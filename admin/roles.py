@@ -66,6 +66,8 @@ FAB_ROLES = {
         ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei|Kampanye Survei)$", "menu_access$"],
         ["(DistributionView|PaymentView)$", "can_(list|pickup|cards|manage|download)$"],
         ["(Penyaluran|Rekening Bank)$", "menu_access$"],
+        ["(ChannelView|OptOutView|InboxView|ComplaintView)$", "can_[a-z_]+$"],
+        ["(Saluran Pesan|Berhenti Langganan|Kotak Masuk|Pengaduan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     KEPALA_DESA: [
@@ -111,6 +113,8 @@ FAB_ROLES = {
         ["(Peta Kebutuhan|Wilayah|Sumber Daya|Keterampilan)$", "menu_access$"],
         *_READ_CYCLES,
         ["(Siklus|" + _CYCLE_MENUS + ")$", "menu_access$"],
+        ["(InboxView|ComplaintView)$", "can_(list|show)$"],
+        ["(Kotak Masuk|Pengaduan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
 }

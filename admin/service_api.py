@@ -47,6 +47,21 @@ class ServiceAPI:
         except ValueError as exc:
             raise ServiceUnavailable(f"Jawaban {self.base_url}{path} bukan JSON") from exc
 
+    def post_json(self, path: str, body: dict) -> tuple[int, dict]:
+        """(status, JSON body) of a POST; 4xx/5xx answers with a JSON error come back for the screen to show."""
+        try:
+            response = requests.post(self.base_url + path, json=body, headers=self.headers, timeout=self.timeout)
+        except requests.RequestException as exc:
+            log.warning("POST %s%s gagal: %s", self.base_url, path, exc)
+            raise ServiceUnavailable(f"Layanan {self.base_url} tidak dapat dihubungi; coba lagi nanti.") from exc
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise ServiceUnavailable(f"Layanan {self.base_url} menjawab {response.status_code} untuk {path}") from exc
+        if response.status_code == 401:
+            raise ServiceUnavailable(f"Layanan {self.base_url} menjawab 401 untuk {path}")
+        return response.status_code, data
+
     def stream(self, path: str) -> requests.Response:
         """A streaming response; the caller must close it."""
         return self._get(path, stream=True)

@@ -15,6 +15,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .funding import ChangeRequestView, ExclusionView, FundingSourceView, FundingStatusView
     from .imports import ImportView
     from .map import MapView
+    from .messaging import ChannelView, ComplaintView, InboxView, OptOutView
     from .musyawarah import MusyawarahView
     from .payments import PaymentView
     from .people import HouseholdView, PersonView
@@ -36,6 +37,11 @@ def init_views(appbuilder: AppBuilder) -> None:
                         category_label="Layanan")
     appbuilder.add_view(CampaignView, "Kampanye SMS", label="Kampanye SMS", icon="fa-envelope",
                         category=MENU_SERVICES)
+    appbuilder.add_view(ChannelView, "Saluran Pesan", label="Saluran pesan", icon="fa-plug", category=MENU_SERVICES)
+    appbuilder.add_view(OptOutView, "Berhenti Langganan", label="Berhenti langganan", icon="fa-ban",
+                        category=MENU_SERVICES)
+    appbuilder.add_view(InboxView, "Kotak Masuk", label="Kotak masuk", icon="fa-inbox", category=MENU_SERVICES)
+    appbuilder.add_view(ComplaintView, "Pengaduan", label="Pengaduan", icon="fa-bullhorn", category=MENU_SERVICES)
     appbuilder.add_view(ReportView, "Laporan", label="Laporan", icon="fa-file-pdf-o", category=MENU_SERVICES)
     appbuilder.add_view(MapView, "Peta Kebutuhan", label="Peta kebutuhan", icon="fa-map", category=MENU_REGISTRY)
     appbuilder.add_view(RegionView, "Wilayah", label="Wilayah", icon="fa-map-o", category=MENU_REGISTRY)

@@ -62,17 +62,35 @@ TASKS: dict[str, dict[str, Any]] = {
                        "text": {"type": "string", "maxLength": 500}},
         "additionalProperties": False,
     },
+    "registry.record_inbound": {
+        "type": "object",
+        "required": ["key", "kind", "channel", "phone", "text"],
+        "properties": {
+            "key": _KEY,  # the provider's message id: the registry records each key once
+            "kind": {"type": "string", "enum": ["complaint", "inbox"]},
+            "channel": {"type": "string", "enum": ["sms", "whatsapp"]},
+            "phone": {"type": ["string", "null"], "maxLength": 30},
+            "text": {"type": "string", "maxLength": 5000},
+            "category": {"type": "string", "maxLength": 50},
+            "inbox_kind": {"type": "string", "maxLength": 20},
+        },
+        "additionalProperties": False,
+    },
     "notifications.send_batch": {
         "type": "object",
         "required": ["campaign_key", "name", "channel", "template", "total", "batch_no", "recipients"],
         "properties": {
             "campaign_key": _KEY,
             "name": {"type": "string", "maxLength": 200},
-            "channel": {"type": "string", "enum": ["sms"]},
+            "channel": {"type": "string", "enum": ["sms", "whatsapp", "email"]},
             "template": {"type": "string", "minLength": 1, "maxLength": 2000},
             "total": {"type": "integer", "minimum": 0},
             "batch_no": {"type": "integer", "minimum": 0},
             "source": {"type": "object"},
+            # Legally required notices reach recipients who opted out.
+            "legally_required": {"type": "boolean"},
+            # WhatsApp messages that fail for good are sent again as SMS (same campaign, channel "sms").
+            "fallback": {"type": "string", "enum": ["sms"]},
             "recipients": {
                 "type": "array",
                 "maxItems": 1000,
@@ -81,7 +99,8 @@ TASKS: dict[str, dict[str, Any]] = {
                     "required": ["recipient_key", "phone"],
                     "properties": {
                         "recipient_key": _KEY,
-                        "phone": {"type": ["string", "null"], "maxLength": 20},
+                        # A phone number, or the e-mail address on the email channel.
+                        "phone": {"type": ["string", "null"], "maxLength": 200},
                         "vars": {"type": "object"},
                     },
                     "additionalProperties": False,

@@ -1,7 +1,7 @@
 """Notifications JSON API: campaigns and their message counts (bearer SERVICE_TOKEN)."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import func, select
 
 from services.common.auth import require_service_token
@@ -28,6 +28,10 @@ def _campaign_json(campaign: Campaign, counts: dict[str, int]) -> dict:
             "created_at": campaign.created_at.isoformat(), "counts": counts}
 
 
+def _not_an_object():
+    return jsonify({"error": "Badan permintaan harus objek JSON"}), 400
+
+
 def _iso(value):
     return value.isoformat() if value else None
 
@@ -50,5 +54,100 @@ def show_campaign(key: str):
     messages = session.scalars(select(Message).where(Message.campaign_id == campaign.id)
                                .order_by(Message.id).limit(MESSAGE_LIMIT))
     body["messages"] = [{"recipient_key": m.recipient_key, "phone": m.phone, "status": m.status, "error": m.error,
-                         "sent_at": _iso(m.sent_at)} for m in messages]
+                         "sent_at": _iso(m.sent_at), "channel": m.channel, "attempts": m.attempts}
+                        for m in messages]
     return jsonify(body)
+
+
+@api.post("/preview")
+def preview():
+    """Check a template against the audience's variables and render samples with their SMS cost."""
+    from .policy import sms_segments
+    from .rendering import TemplateRenderError, compile_template, render, validate_template
+
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _not_an_object()
+    template_source = str(data.get("template") or "")
+    allowed, samples_in = data.get("allowed") or [], data.get("samples") or []
+    if not isinstance(allowed, list) or not isinstance(samples_in, list) or not all(
+            isinstance(item, dict) for item in samples_in):
+        return jsonify({"error": "allowed harus daftar nama variabel dan samples daftar objek"}), 400
+    problems = validate_template(template_source, {str(name) for name in allowed})
+    samples = []
+    if not problems:
+        template = compile_template(template_source)
+        for variables in samples_in[:5]:
+            try:
+                body = render(template, variables or {})
+            except TemplateRenderError as exc:
+                problems.append(str(exc))
+                break
+            encoding, segments = sms_segments(body)
+            samples.append({"body": body, "encoding": encoding, "segments": segments})
+    return jsonify({"problems": problems, "samples": samples})
+
+
+@api.get("/opt-outs")
+def list_opt_outs():
+    from .inbound import opt_outs
+
+    rows = opt_outs(current_database().session)
+    return jsonify({"opt_outs": [{"address": o.address, "keyword": o.keyword, "source": o.source,
+                                  "created_at": _iso(o.created_at)} for o in rows]})
+
+
+@api.post("/opt-outs")
+def add_opt_out():
+    """Staff record a resident's wish (said in person) to receive no more messages."""
+    from .delivery import _insert
+    from .models import OptOut
+    from .rendering import normalise_phone
+
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _not_an_object()
+    phone = normalise_phone(data.get("address"))
+    if phone is None:
+        return jsonify({"error": f"Nomor HP tidak sah: {data.get('address')}"}), 400
+    with current_database().transaction() as session:
+        session.execute(_insert(session, OptOut).values(
+            address=phone, keyword="PETUGAS", source=str(data.get("by") or "petugas")[:20]).on_conflict_do_nothing(
+            index_elements=["address"]))
+    return jsonify({"address": phone})
+
+
+@api.get("/channels")
+def list_channels():
+    """Which channel each name resolves to under the current configuration (no secrets)."""
+    from .channels import CHANNELS, PermanentChannelError, channel_for
+
+    result = []
+    for name in CHANNELS:
+        try:
+            result.append({"name": name, "provider": channel_for(name, current_app.config).name, "ready": True})
+        except PermanentChannelError as exc:
+            result.append({"name": name, "provider": None, "ready": False, "error": str(exc)})
+    return jsonify({"channels": result})
+
+
+@api.post("/test-message")
+def test_message():
+    """"Kirim pesan uji": one message through a channel now, outside any campaign."""
+    from .channels import OutgoingMessage, PermanentChannelError, TemporaryChannelError, channel_for
+    from .rendering import normalise_address
+
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _not_an_object()
+    channel_name = str(data.get("channel") or "sms")
+    address, missing = normalise_address(channel_name, data.get("to"))
+    if address is None:
+        return jsonify({"error": f"{missing} atau tidak sah: {data.get('to')}"}), 400
+    body = str(data.get("body") or "Uji coba pesan dari Pemerintah Desa Kamal.")[:1000]
+    try:
+        channel = channel_for(channel_name, current_app.config)
+        provider_id = channel.send(OutgoingMessage(0, address, body, "uji-coba", f"uji-{address}"))
+    except (PermanentChannelError, TemporaryChannelError) as exc:
+        return jsonify({"error": str(exc)}), 502
+    return jsonify({"provider": channel.name, "provider_message_id": provider_id, "to": address})

@@ -13,7 +13,9 @@ from .config import load_config
 def create_app(config: dict | None = None) -> Flask:
     from .api import api
     from .tasks import register_tasks
+    from .webhooks import webhooks
 
     app = create_service_app(__name__, "notifications", load_config(), config, register_tasks, api,
                              openapi_spec=Path(__file__).with_name("openapi.yaml"))
+    app.register_blueprint(webhooks)
     return app

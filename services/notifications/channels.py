@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+import requests.adapters
 
 
 class TemporaryChannelError(Exception):
@@ -33,6 +34,9 @@ class Channel:
     """Sends one message and returns the provider's message id."""
 
     name = "base"
+    # True when the provider drops a repeated idempotency key, so a message whose outcome was lost in a
+    # crash may be resent under the same key (see delivery.py); False: such a message becomes 'unknown'.
+    idempotent = False
 
     def send(self, message: OutgoingMessage) -> str:
         raise NotImplementedError
@@ -75,11 +79,19 @@ class HttpSmsGateway(Channel):
 
     name = "http"
 
-    def __init__(self, url: str, token: str | None, sender: str, timeout: float = 10) -> None:
+    def __init__(self, url: str, token: str | None, sender: str, timeout: float = 10, idempotent: bool = True,
+                 pool_size: int = 16) -> None:
         self.url = url
         self.sender = sender
         self.timeout = timeout
+        # The documented gateway contract drops a repeated ``reference``; a gateway that does not can say so
+        # with SMS_GATEWAY_DEDUPES_REFERENCE=0 and interrupted messages are then marked 'unknown'.
+        self.idempotent = idempotent
         self.session = requests.Session()
+        # Keep-alive connections, enough for every sending thread of the worker process.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, pool_block=True)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
@@ -116,14 +128,51 @@ def _error_text(response: requests.Response) -> str:
 
 
 def _sms_channel(config: dict) -> Channel:
-    if config.get("SMS_GATEWAY_URL"):
-        return HttpSmsGateway(config["SMS_GATEWAY_URL"], config.get("SMS_GATEWAY_TOKEN"),
-                              config.get("SMS_SENDER_ID", "DESAKAMAL"), config.get("SMS_GATEWAY_TIMEOUT", 10))
-    return FileChannel(config["OUTBOX_DIR"], config.get("SMS_SENDER_ID", "DESAKAMAL"))
+    """SMS_PROVIDER picks the preset: http (generic gateway), zenziva, infobip, gammu, file."""
+    from . import providers
+
+    sender = config.get("SMS_SENDER_ID", "DESAKAMAL")
+    timeout = config.get("SMS_GATEWAY_TIMEOUT", 10)
+    provider = config.get("SMS_PROVIDER") or ("http" if config.get("SMS_GATEWAY_URL") else "file")
+    if provider == "http":
+        return HttpSmsGateway(config["SMS_GATEWAY_URL"], config.get("SMS_GATEWAY_TOKEN"), sender, timeout,
+                              idempotent=config.get("SMS_GATEWAY_DEDUPES_REFERENCE", True),
+                              pool_size=max(4, config.get("SEND_CONCURRENCY", 8) * 2))
+    if provider == "zenziva":
+        return providers.ZenzivaSms(config.get("SMS_GATEWAY_URL") or "https://console.zenziva.net/reguler/api/sendsms/",
+                                    config.get("ZENZIVA_USERKEY") or "", config.get("ZENZIVA_PASSKEY") or "", timeout)
+    if provider == "infobip":
+        return providers.InfobipSms(config["SMS_GATEWAY_URL"], config.get("SMS_GATEWAY_TOKEN") or "", sender, timeout)
+    if provider == "gammu":
+        return providers.GammuSpool(config["GAMMU_OUTBOX"], config.get("GAMMU_INBOX"))
+    if provider == "file":
+        return FileChannel(config["OUTBOX_DIR"], sender)
+    raise PermanentChannelError(f"Penyedia SMS tidak dikenal: {provider}")
+
+
+def _whatsapp_channel(config: dict) -> Channel:
+    from .providers import WhatsAppCloud
+
+    if not config.get("WHATSAPP_PHONE_ID"):
+        raise PermanentChannelError("WhatsApp belum dikonfigurasi (WHATSAPP_PHONE_ID, WHATSAPP_TOKEN)")
+    return WhatsAppCloud(config.get("WHATSAPP_GRAPH_URL") or "https://graph.facebook.com",
+                         config.get("WHATSAPP_API_VERSION") or "v21.0", config["WHATSAPP_PHONE_ID"],
+                         config.get("WHATSAPP_TOKEN") or "", config.get("WHATSAPP_TEMPLATE"),
+                         config.get("WHATSAPP_TEMPLATE_LANGUAGE") or "id")
+
+
+def _email_channel(config: dict) -> Channel:
+    from .providers import SmtpEmail
+
+    if not config.get("SMTP_HOST"):
+        raise PermanentChannelError("E-mail belum dikonfigurasi (SMTP_HOST)")
+    return SmtpEmail(config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25),
+                     config.get("SMTP_SENDER") or "pemdes@desakamal.id", config.get("SMTP_USERNAME"),
+                     config.get("SMTP_PASSWORD"), bool(config.get("SMTP_STARTTLS")))
 
 
 # Channel name (as in task payloads) -> factory from the app config.
-CHANNELS = {"sms": _sms_channel}
+CHANNELS = {"sms": _sms_channel, "whatsapp": _whatsapp_channel, "email": _email_channel}
 
 
 def channel_for(name: str, config: dict) -> Channel:

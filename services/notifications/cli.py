@@ -25,4 +25,32 @@ def send_test_sms(phone: str, message: str) -> None:
     click.echo(f"Terkirim lewat {channel.name}: {provider_id}")
 
 
-COMMANDS = [send_test_sms]
+@click.command("read-gammu-inbox")
+@click.option("--keep", is_flag=True, help="Biarkan berkas di inbox (tanpa dipindah ke processed/).")
+def read_gammu_inbox(keep: bool) -> None:
+    """Baca SMS masuk dari spool gammu-smsd (ADUAN, BERHENTI, pesan lain) seperti webhook SMS."""
+    from pathlib import Path
+
+    from .app import create_app
+    from .inbound import handle_inbound
+    from .providers import GammuSpool
+
+    app = create_app()
+    with app.app_context():
+        config = app.config
+        spool = GammuSpool(config["GAMMU_OUTBOX"], config["GAMMU_INBOX"])
+        done = Path(config["GAMMU_INBOX"]) / "processed"
+        counts: dict[str, int] = {}
+        for item in spool.read_inbox():
+            with app.extensions["database"].transaction() as session:
+                # The file name is unique per received SMS: the key that makes a re-read harmless.
+                result = handle_inbound(session, app.extensions["celery"], "sms", item["file"], item["from"],
+                                        item["text"])
+            counts[result["kind"]] = counts.get(result["kind"], 0) + 1
+            if not keep:
+                done.mkdir(exist_ok=True)
+                (Path(config["GAMMU_INBOX"]) / item["file"]).rename(done / item["file"])
+        click.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "Tidak ada SMS masuk.")
+
+
+COMMANDS = [send_test_sms, read_gammu_inbox]

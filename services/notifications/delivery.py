@@ -1,23 +1,43 @@
-"""Storing a batch of messages idempotently and delivering each queued one exactly once."""
+"""Storing a batch of messages idempotently and delivering each one at most once.
+
+The at-most-once rule per (campaign, recipient, channel) rests on three things:
+- the unique key ``uq_message_recipient``: a batch stored twice inserts nothing the second time;
+- the claim: one ``UPDATE ... SET status='sending' WHERE status='queued' ... RETURNING`` per batch; on
+  PostgreSQL a concurrent duplicate of the task blocks on the row locks and then finds nothing queued,
+  on SQLite writers are serialised; only the claimer sends;
+- recovery of rows found 'sending' (the claimer died between sending and recording): they are never
+  sent blindly again. A channel whose provider drops a repeated idempotency key (``channel.idempotent``:
+  the generic gateway's ``reference``, WhatsApp/Infobip message ids) resends with the SAME key, so the
+  provider delivers once; any other channel marks them 'unknown' for staff to review.
+  A claim is a lease: the claiming run renews ``claimed_at`` of its unfinished rows every time it records
+  a group (at least every few seconds), so a claim older than ``stale_seconds`` (default 30) belongs to a
+  dead run. A fresh claim of another run (a duplicate delivered at the same time, or the run a
+  redelivery replaces whose lease has not run out yet) is left alone; the task comes back after the
+  lease to recover what that run left, if anything.
+"""
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 
-from .channels import Channel, OutgoingMessage, PermanentChannelError, TemporaryChannelError
+from .channels import Channel
 from .models import Campaign, Message
-from .rendering import NO_PHONE, TemplateRenderError, compile_template, normalise_phone, render
+from .parallel import ClaimedMessage, send_claimed
+from .policy import OPTED_OUT, opted_out
+from .rendering import TemplateRenderError, compile_template, normalise_address, render
 
 log = logging.getLogger(__name__)
 INTERRUPTED = ("Pengiriman terputus karena pekerja berhenti; status tidak pasti, "
-               "tidak dikirim ulang agar warga tidak menerima pesan ganda")
+               "tidak dikirim ulang agar warga tidak menerima pesan ganda (periksa manual)")
+MESSAGES = Message.__table__
 
 
 @dataclass
@@ -26,6 +46,9 @@ class BatchOutcome:
     failed: int = 0
     requeued: list[int] = field(default_factory=list)
     already_handled: int = 0
+    unknown: int = 0
+    resent_with_key: int = 0
+    pending_elsewhere: int = 0
 
 
 def _insert(session: Session, model):
@@ -39,12 +62,20 @@ def store_batch(session: Session, payload: dict) -> int:
     session.execute(_insert(session, Campaign).values(
         key=payload["campaign_key"], name=payload["name"], channel=payload["channel"], template=payload["template"],
         total=payload["total"], source=payload.get("source"), created_at=utcnow(),
+        legally_required=bool(payload.get("legally_required")),
     ).on_conflict_do_nothing(index_elements=["key"]))
     campaign_id = session.scalar(select(Campaign.id).where(Campaign.key == payload["campaign_key"]))
     rows = _message_rows(campaign_id, payload)
+    if not payload.get("legally_required"):
+        stopped = opted_out(session, [r["phone"] for r in rows if r["status"] == "queued"])
+        for row in rows:
+            if row["status"] == "queued" and row["phone"] in stopped:
+                row.update(status="opted_out", error=OPTED_OUT, body="")
     if rows:
-        session.execute(_insert(session, Message).values(rows).on_conflict_do_nothing(
-            index_elements=["campaign_id", "recipient_key", "channel"]))
+        # executemany of one cached statement: SQLAlchemy folds it into multi-row INSERTs ("insertmanyvalues")
+        # without compiling a new 1000-row statement for every batch.
+        session.execute(_insert(session, MESSAGES).on_conflict_do_nothing(
+            index_elements=["campaign_id", "recipient_key", "channel"]), rows)
     return campaign_id
 
 
@@ -59,11 +90,12 @@ def _message_rows(campaign_id: int, payload: dict) -> list[dict]:
         if recipient["recipient_key"] in seen:
             continue  # one INSERT cannot hold the same key twice on PostgreSQL
         seen.add(recipient["recipient_key"])
+        address, missing = normalise_address(payload["channel"], recipient.get("phone"))
         row = {"campaign_id": campaign_id, "recipient_key": recipient["recipient_key"],
-               "channel": payload["channel"], "phone": normalise_phone(recipient.get("phone")), "body": "",
+               "channel": payload["channel"], "phone": address, "body": "",
                "status": "queued", "error": None, "attempts": 0, "queued_at": now}
         if row["phone"] is None:
-            row.update(status="skipped", error=NO_PHONE, phone=(recipient.get("phone") or None))
+            row.update(status="skipped", error=missing, phone=(recipient.get("phone") or None))
         elif template_error:
             row.update(status="failed", error=template_error)
         else:
@@ -75,59 +107,110 @@ def _message_rows(campaign_id: int, payload: dict) -> list[dict]:
     return rows
 
 
-def _claim(session: Session, message_id: int) -> bool:
-    """queued -> sending; only the one caller whose UPDATE changed the row may send."""
-    result = session.execute(update(Message).where(Message.id == message_id, Message.status == "queued")
-                             .values(status="sending", attempts=Message.attempts + 1, claimed_at=utcnow()))
-    session.commit()
-    return result.rowcount == 1
+def _in_batch(campaign_id: int, recipient_keys: list[str]):
+    return and_(MESSAGES.c.campaign_id == campaign_id, MESSAGES.c.recipient_key.in_(recipient_keys))
 
 
-def fail_interrupted(session: Session, campaign_id: int, recipient_keys: list[str], stale_seconds: int) -> int:
-    """Messages claimed long ago and never finished (worker crash): failed, since they may have gone out."""
+_RETURNING = (MESSAGES.c.id, MESSAGES.c.phone, MESSAGES.c.body, MESSAGES.c.recipient_key, MESSAGES.c.attempts)
+
+
+def claim_queued(session: Session, campaign_id: int, recipient_keys: list[str], token: str) -> list[ClaimedMessage]:
+    """queued -> sending for the whole batch in one statement; only the rows returned may be sent."""
+    rows = session.execute(update(MESSAGES).where(_in_batch(campaign_id, recipient_keys), MESSAGES.c.status == "queued")
+                           .values(status="sending", attempts=MESSAGES.c.attempts + 1, claimed_at=utcnow(),
+                                   claimed_by=token).returning(*_RETURNING)).all()
+    return [ClaimedMessage(*row) for row in rows]
+
+
+def recover_interrupted(session: Session, campaign_id: int, recipient_keys: list[str], token: str,
+                        stale_seconds: int, idempotent: bool) -> tuple[list[ClaimedMessage], int]:
+    """Rows left 'sending' by a dead run: re-claimed for a resend under the same key, or marked unknown."""
     cutoff = utcnow() - timedelta(seconds=stale_seconds)
-    result = session.execute(update(Message).where(
-        Message.campaign_id == campaign_id, Message.recipient_key.in_(recipient_keys), Message.status == "sending",
-        Message.claimed_at < cutoff).values(status="failed", error=INTERRUPTED))
-    return result.rowcount
+    dead = and_(_in_batch(campaign_id, recipient_keys), MESSAGES.c.status == "sending",
+                MESSAGES.c.claimed_at < cutoff)
+    if idempotent:
+        rows = session.execute(update(MESSAGES).where(dead).values(
+            attempts=MESSAGES.c.attempts + 1, claimed_at=utcnow(), claimed_by=token).returning(*_RETURNING)).all()
+        return [ClaimedMessage(*row) for row in rows], 0
+    result = session.execute(update(MESSAGES).where(dead).values(status="unknown", error=INTERRUPTED))
+    return [], result.rowcount
+
+
+_RECORD = (update(MESSAGES)
+           .where(MESSAGES.c.id == bindparam("b_id"), MESSAGES.c.status == "sending",
+                  MESSAGES.c.claimed_by == bindparam("b_token"))
+           .values(status=bindparam("b_status"), error=bindparam("b_error"),
+                   provider_message_id=bindparam("b_provider_id"), sent_at=bindparam("b_sent_at"),
+                   attempts=bindparam("b_attempts")))
+
+
+# PostgreSQL: the whole group in ONE statement (arrays unnested into rows); executemany would cost a
+# round trip per row. SQLite (in-process, no round trips) keeps the executemany above.
+_RECORD_PG = text("""
+UPDATE message AS m SET status = v.status, error = v.error, provider_message_id = v.provider_id,
+       sent_at = v.sent_at, attempts = v.attempts
+FROM unnest(CAST(:ids AS integer[]), CAST(:statuses AS varchar[]), CAST(:errors AS text[]),
+            CAST(:provider_ids AS varchar[]), CAST(:sent_ats AS timestamptz[]), CAST(:attempts AS integer[]))
+     AS v(id, status, error, provider_id, sent_at, attempts)
+WHERE m.id = v.id AND m.status = 'sending' AND m.claimed_by = :token
+""")
+
+
+def pending_elsewhere(session: Session, campaign_id: int, recipient_keys: list[str], token: str) -> int:
+    """Rows of this batch still under another run's live claim."""
+    return session.scalar(select(func.count()).select_from(MESSAGES).where(
+        _in_batch(campaign_id, recipient_keys), MESSAGES.c.status == "sending", MESSAGES.c.claimed_by != token)) or 0
+
+
+def record_results(db, token: str, results: list[dict]) -> None:
+    """One statement per group of outcomes; a row re-claimed by another run meanwhile is left alone.
+
+    Also renews the lease on this run's rows still being sent."""
+    with db.transaction() as session:
+        session.execute(update(MESSAGES).where(MESSAGES.c.status == "sending", MESSAGES.c.claimed_by == token)
+                        .values(claimed_at=utcnow()))
+        if not results:
+            return
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(_RECORD_PG, {
+                "token": token, "ids": [r["b_id"] for r in results], "statuses": [r["b_status"] for r in results],
+                "errors": [r["b_error"] for r in results], "provider_ids": [r["b_provider_id"] for r in results],
+                "sent_ats": [r["b_sent_at"] for r in results], "attempts": [r["b_attempts"] for r in results]})
+        else:
+            session.execute(_RECORD, [{**r, "b_token": token} for r in results])
 
 
 def deliver_batch(db, campaign_id: int, campaign_key: str, recipient_keys: list[str], channel: Channel,
-                  max_attempts: int = 5, stale_seconds: int = 600) -> BatchOutcome:
-    """Send every queued message of this batch; temporary failures go back to queued until ``max_attempts``."""
+                  max_attempts: int = 5, stale_seconds: int = 30, *, token: str | None = None, limiter=None,
+                  concurrency: int = 8, record_every: int = 100, heartbeat_seconds: float = 5) -> BatchOutcome:
+    """Send every queued message of this batch once; temporary failures go back to queued until ``max_attempts``.
+
+    ``token`` names this execution (unique per run); outcomes are recorded every ``record_every`` messages
+    or ``heartbeat_seconds``, so a crash loses at most that many outcomes (recovered as above)."""
+    token = token or uuid.uuid4().hex
     outcome = BatchOutcome()
     with db.transaction() as session:
-        outcome.failed += fail_interrupted(session, campaign_id, recipient_keys, stale_seconds)
-        queued = session.execute(select(Message.id, Message.phone, Message.body, Message.recipient_key).where(
-            Message.campaign_id == campaign_id, Message.recipient_key.in_(recipient_keys),
-            Message.status == "queued")).all()
-    with db.transaction() as session:
-        for message_id, phone, body, recipient_key in queued:
-            if not _claim(session, message_id):
-                outcome.already_handled += 1
-                continue
-            values = _send_one(channel, OutgoingMessage(message_id, phone, body, campaign_key, recipient_key))
-            if values["status"] == "sending":  # temporary failure
-                attempts = session.scalar(select(Message.attempts).where(Message.id == message_id))
-                values["status"] = "failed" if attempts >= max_attempts else "queued"
-                if values["status"] == "queued":
-                    outcome.requeued.append(message_id)
-            if values["status"] == "sent":
+        resend, outcome.unknown = recover_interrupted(session, campaign_id, recipient_keys, token, stale_seconds,
+                                                      getattr(channel, "idempotent", False))
+        claimed = claim_queued(session, campaign_id, recipient_keys, token)
+    outcome.resent_with_key = len(resend)
+    work = resend + claimed
+    outcome.already_handled = len(recipient_keys) - len(work)
+
+    def record(results: list[dict]) -> None:
+        for result in results:
+            if result["b_status"] == "queued" and result["b_attempts"] >= max_attempts:
+                result["b_status"] = "failed"
+            if result["b_status"] == "sent":
                 outcome.sent += 1
-            elif values["status"] == "failed":
+            elif result["b_status"] == "failed":
                 outcome.failed += 1
-            session.execute(update(Message).where(Message.id == message_id).values(**values))
-            # Commit per message: a crash later in the batch must not forget what was already sent.
-            session.commit()
+            else:
+                outcome.requeued.append(result["b_id"])
+        record_results(db, token, results)
+
+    send_claimed(channel, campaign_key, work, record, limiter=limiter, concurrency=concurrency,
+                 record_every=record_every, heartbeat_seconds=heartbeat_seconds)
+    with db.transaction() as session:
+        outcome.pending_elsewhere = pending_elsewhere(session, campaign_id, recipient_keys, token)
     return outcome
-
-
-def _send_one(channel: Channel, message: OutgoingMessage) -> dict:
-    try:
-        provider_id = channel.send(message)
-    except PermanentChannelError as exc:
-        return {"status": "failed", "error": str(exc)}
-    except TemporaryChannelError as exc:
-        log.warning("pesan %s gagal sementara: %s", message.id, exc)
-        return {"status": "sending", "error": str(exc)}
-    return {"status": "sent", "error": None, "provider_message_id": provider_id, "sent_at": utcnow()}

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import utcnow
 
-STATUSES = ("queued", "sending", "sent", "failed", "skipped")
+# unknown: claimed by a worker that died mid-send on a channel without an idempotency key; the message
+# may or may not have gone out, so it is left for staff to review instead of being sent twice.
+# delivered: the provider's delivery receipt said so; opted_out: the recipient sent STOP/BERHENTI.
+STATUSES = ("queued", "sending", "sent", "delivered", "failed", "skipped", "opted_out", "unknown")
 
 
 class Base(DeclarativeBase):
@@ -25,6 +28,8 @@ class Campaign(Base):
     template: Mapped[str] = mapped_column(Text, nullable=False)
     total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     source: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # Legally required notices (e.g. a change to one's entitlement) still reach those who opted out.
+    legally_required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
@@ -36,13 +41,42 @@ class Message(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False, index=True)
     recipient_key: Mapped[str] = mapped_column(String(200), nullable=False)
     channel: Mapped[str] = mapped_column(String(20), nullable=False)
-    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(200), nullable=True)
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued", index=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    provider_message_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    provider_message_id: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # When a worker claimed it (queued -> sending); a claim left far behind marks a crashed worker.
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Which task execution claimed it (the Celery task id): a redelivery of the same task that finds
+    # its own claims still 'sending' knows the earlier run died mid-batch and recovers them at once.
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class OptOut(Base):
+    """A phone (or address) that asked for no more messages: STOP/BERHENTI by SMS or WhatsApp, or staff."""
+
+    __tablename__ = "opt_out"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    keyword: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+    source: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class InboundEvent(Base):
+    """Every inbound webhook call once (keyed by the provider's id): SMS/WhatsApp replies and receipts."""
+
+    __tablename__ = "inbound_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    channel: Mapped[str] = mapped_column(String(20), nullable=False)
+    sender: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    text: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # complaint, opt_out, inbox, receipt
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 _PHONE = re.compile(r"^\+?\d{8,15}$")
 NO_PHONE = "Nomor HP tidak ada"
+NO_EMAIL = "Alamat e-mail tidak ada"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class TemplateRenderError(Exception):
@@ -45,3 +47,23 @@ def normalise_phone(phone: str | None) -> str | None:
     elif not cleaned.startswith("+"):
         cleaned = "+" + cleaned
     return cleaned
+
+
+def normalise_address(channel: str, value: str | None) -> tuple[str | None, str]:
+    """The address a channel sends to (phone, or e-mail for ``email``) and the reason text when missing."""
+    if channel == "email":
+        value = (value or "").strip()
+        return (value if _EMAIL.match(value) else None), NO_EMAIL
+    return normalise_phone(value), NO_PHONE
+
+
+def validate_template(source: str, allowed: set[str]) -> list[str]:
+    """Indonesian problems with a template before use: bad syntax, or variables the audience does not have."""
+    try:
+        parsed = _ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        return [f"Templat pesan tidak sah (baris {exc.lineno}): {exc.message}"]
+    unknown = sorted(meta.find_undeclared_variables(parsed) - allowed)
+    if unknown:
+        return [f"Variabel tidak dikenal: {', '.join(unknown)} (yang tersedia: {', '.join(sorted(allowed))})"]
+    return []

@@ -11,6 +11,7 @@ from services.common.db import current_database
 
 from .distribution.tasks import register_distribution_tasks
 from .importer.jobs import run_import_job
+from .inbound import record_inbound
 from .selection.entitlements import run_chunk
 from .surveys.scoring import rescore
 
@@ -53,3 +54,11 @@ def register_tasks(celery) -> None:
         return summary
 
     register_distribution_tasks(celery)
+
+    @contract_task(celery, "registry.record_inbound")
+    def record_inbound_message(payload: dict) -> dict:
+        """A resident's SMS/WhatsApp: a complaint ("ADUAN ...") or an inbox message, matched to a person."""
+        with current_database().transaction() as session:
+            result = record_inbound(session, payload)
+        log.info("pesan masuk %s: %s %s", payload["key"], result["kind"], result["id"])
+        return result

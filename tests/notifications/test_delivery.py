@@ -116,25 +116,3 @@ def test_task_runs_in_process_with_file_channel(app, tmp_var):
     task.apply(kwargs={"payload": payload}).get()
     lines = [json.loads(x) for x in (tmp_var / "outbox" / "sms.jsonl").read_text().splitlines()]
     assert len(lines) == 4 and {x["campaign"] for x in lines} == {"kamp-file"}
-
-
-def test_message_left_sending_by_a_crashed_worker_is_failed_not_resent(app, gateway):
-    from datetime import timedelta
-
-    from sqlalchemy import update
-
-    from services.notifications.models import utcnow
-
-    channel = HttpSmsGateway(gateway.url, gateway.token, "DESAKAMAL")
-    payload = make_payload(count=2)
-    db = app.extensions["database"]
-    with db.transaction() as session:
-        store_batch(session, payload)
-        # As if a worker claimed enrolment-0 long ago and died before recording the outcome.
-        session.execute(update(Message).where(Message.recipient_key == "enrolment-0").values(
-            status="sending", attempts=1, claimed_at=utcnow() - timedelta(hours=1)))
-    outcome = _run(app, payload, channel)
-    messages = _messages(app)
-    assert outcome.sent == 1 and outcome.failed == 1
-    assert messages["enrolment-0"].status == "failed" and "tidak dikirim ulang" in messages["enrolment-0"].error
-    assert [r["reference"] for r in gateway.requests] == ["kampanye-uji:enrolment-1"]

@@ -1,51 +1,62 @@
-"""Shared helpers for the admin and reports: programme visibility per organisation, recipient batches."""
+"""Campaign audiences on the registry side: cycle unpaid, dusun/RT, welfare band, hand-made list."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from datetime import date
+from decimal import Decimal
 
-from services.registry.audiences import programme_recipient_batches
-from services.registry.demo.seed import seed_demo
-from services.registry.identity import check_nik
-from services.registry.models import Enrolment, Organisation, Programme
-from services.registry.queries import visible_programme_ids
+from services.registry.audiences import AUDIENCE_VARIABLES, audience_batches, count_audience
+from services.registry.models import Cycle, Entitlement, Household, HouseholdWelfare, Person, Programme
 
 
-def _by_name(session, model, **lookup):
-    return session.execute(select(model).filter_by(**lookup)).scalar_one()
-
-
-def test_partners_see_exactly_the_programmes_they_fund_or_run(session):
-    seed_demo(session)
-    blt = _by_name(session, Programme, code="BLT-DD-2026").id
-    sembako = _by_name(session, Programme, code="SEMBAKO-CSR-2026").id
-    ids = {name: _by_name(session, Organisation, name=name).id
-           for name in ("Pemerintah Desa Kamal", "Yayasan Madura Sejahtera", "PT Garam Bangkalan Lestari")}
-    assert visible_programme_ids(session, ids["Yayasan Madura Sejahtera"]) == {blt}
-    assert visible_programme_ids(session, ids["PT Garam Bangkalan Lestari"]) == {sembako}
-    assert visible_programme_ids(session, ids["Pemerintah Desa Kamal"]) == {blt}
-    assert visible_programme_ids(session, None) == set()
-
-
-def test_recipient_batches_cover_active_enrolments_once_with_name_phone_and_programme(session):
-    seed_demo(session)
-    blt = _by_name(session, Programme, code="BLT-DD-2026")
-    stopped = session.execute(select(Enrolment).where(Enrolment.programme_id == blt.id)).scalars().first()
-    session.execute(update(Enrolment).where(Enrolment.id == stopped.id).values(status="berhenti"))
-    session.execute(update(Enrolment).where(Enrolment.programme_id == blt.id).values(recipient_id=None)
-                    .where(Enrolment.id != stopped.id, Enrolment.id % 2 == 0))  # half fall back to the head
+def _village(session):
+    households = []
+    for n, (dusun, rt, band) in enumerate([("Kamal Barat", "001", "miskin"), ("Kamal Barat", "002", "rentan"),
+                                           ("Kamal Timur", "001", "miskin")]):
+        household = Household(no_kk=f"35260101010100{n:02d}", dusun=dusun, rt=rt)
+        head = Person(household=household, nik=f"35260141018000{n:02d}", name=f"Kepala {n}", sex="L",
+                      birth_date=date(1980, 1, 1), relationship_to_head="KEPALA KELUARGA", phone=f"+62812000000{n:02d}")
+        session.add_all([household, head, HouseholdWelfare(household=household, band=band)])
+        households.append(household)
+    programme = Programme(code="BLT-UJI", name="BLT Uji", kind="tunai")
+    cycle = Cycle(programme=programme, name="Januari 2026", status="disetujui")
+    session.add_all([programme, cycle])
+    session.flush()
+    for household, status in zip(households, ["menunggu", "dibayar", "menunggu"], strict=True):
+        session.add(Entitlement(cycle_id=cycle.id, programme_id=programme.id, household_id=household.id,
+                                amount=Decimal("300000"), status=status))
     session.commit()
-    batches = list(programme_recipient_batches(session, blt.id, batch_size=25))
-    assert [len(b) for b in batches] == [25, 25, 9]
-    recipients = [r for batch in batches for r in batch]
-    keys = [r["recipient_key"] for r in recipients]
-    assert len(set(keys)) == 59 and f"enrolment-{stopped.id}" not in keys
-    assert all(r["phone"].startswith("+628") for r in recipients)  # heads always have a phone in the demo
-    assert all(r["vars"]["program"] == "BLT Dana Desa 2026" and r["vars"]["nama"] for r in recipients)
+    return households, cycle
 
 
-def test_seeded_people_pass_their_own_validation(session):
-    seed_demo(session)
-    programme = _by_name(session, Programme, code="SEMBAKO-CSR-2026")
-    for enrolment in programme.enrolments:
-        for person in enrolment.household.members:
-            assert check_nik(person.nik, person.sex, person.birth_date) == person.birth_date
+def _all(session, audience, params):
+    return [r for batch in audience_batches(session, audience, params, batch_size=1) for r in batch]
+
+
+def test_cycle_unpaid_only_waiting_entitlements(session):
+    households, cycle = _village(session)
+    params = {"cycle_id": cycle.id}
+    recipients = _all(session, "cycle_unpaid", params)
+    assert count_audience(session, "cycle_unpaid", params) == len(recipients) == 2
+    assert {r["phone"] for r in recipients} == {"+6281200000000", "+6281200000002"}
+    assert recipients[0]["vars"]["siklus"] == "Januari 2026" and recipients[0]["vars"]["jumlah"] == "300000.00"
+    assert set(recipients[0]["vars"]) == AUDIENCE_VARIABLES["cycle_unpaid"]
+
+
+def test_area_and_welfare_band(session):
+    households, _ = _village(session)
+    barat = _all(session, "area", {"dusun": "Kamal Barat"})
+    assert [r["recipient_key"] for r in barat] == [f"household-{h.id}" for h in households[:2]]
+    assert len(_all(session, "area", {"dusun": "Kamal Barat", "rt": "002"})) == 1
+    miskin = _all(session, "welfare_band", {"band": "miskin"})
+    assert count_audience(session, "welfare_band", {"band": "miskin"}) == len(miskin) == 2
+    assert miskin[0]["vars"] == {"nama": "Kepala 0", "dusun": "Kamal Barat", "rt": "001"}
+
+
+def test_manual_list_of_phones_and_niks(session):
+    _village(session)
+    entries = "3526014101800001\n0812 9999 0000; 3526014101800001, 9999999999999999"
+    recipients = _all(session, "manual", {"entries": entries})
+    assert count_audience(session, "manual", {"entries": entries}) == 3
+    assert recipients[0]["phone"] == "+6281200000001" and recipients[0]["recipient_key"].startswith("person-")
+    assert recipients[1] == {"recipient_key": "phone-0812 9999 0000", "phone": "0812 9999 0000", "vars": {"nama": ""}}
+    assert recipients[2]["phone"] is None  # unknown NIK: reported as skipped by notifications

@@ -5,6 +5,7 @@ from .base import Base
 from .candidates import Candidate, CandidateFeedback
 from .cycles import Cycle, Entitlement
 from .distribution import GoodsStock, Pickup
+from .feedback import Complaint, InboxMessage
 from .funding import CyclePlan, EligibilityRule, FundingSource, ProgrammeExclusion
 from .imports import ImportJob, ImportRejection
 from .ledger import LedgerEntry, LedgerHead

@@ -1,0 +1,141 @@
+"""A local HTTP stand-in for Zenziva, Infobip, the WhatsApp Cloud API and Graph Page/Instagram publishing.
+
+``ProviderStandIn().start()``; ``.requests`` holds ``{"path", "headers", "body"}``; ``.fail_next(kind)``
+queues a scripted answer: "rate" (429 in the provider's own error shape), "down" (503), "reject"."""
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+from tests.conftest import free_port
+
+ZENZIVA_PATH = "/reguler/api/sendsms/"
+INFOBIP_PATH = "/sms/2/text/advanced"
+WHATSAPP_VERSION = "v21.0"
+
+
+class ProviderStandIn:
+    def __init__(self, zenziva=("uk", "pk"), infobip_key="ib-key", whatsapp=("1234567890", "wa-token")) -> None:
+        self.zenziva, self.infobip_key, self.whatsapp = zenziva, infobip_key, whatsapp
+        self.requests: list[dict] = []
+        self.failures: list[str] = []
+        self.lock = threading.Lock()
+        self.containers: set[str] = set()  # Instagram media containers created, awaiting media_publish
+        self.url = ""
+
+    def fail_next(self, kind: str, count: int = 1) -> None:
+        with self.lock:
+            self.failures.extend([kind] * count)
+
+    def _failure(self) -> str | None:
+        with self.lock:
+            return self.failures.pop(0) if self.failures else None
+
+    def answer(self, path: str, headers, raw: bytes) -> tuple[int, dict]:
+        failure = self._failure()
+        if path == ZENZIVA_PATH:
+            form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+            self.requests.append({"path": path, "body": form})
+            if (form.get("userkey"), form.get("passkey")) != self.zenziva:
+                return 200, {"status": "0", "text": "Userkey / Passkey Salah"}
+            if failure == "down":
+                return 503, {}
+            if failure == "reject" or not form.get("to", "").startswith("08"):
+                return 200, {"status": "0", "to": form.get("to"), "text": "Nomor tujuan tidak valid"}
+            return 200, {"messageId": str(uuid.uuid4().int % 10**6), "to": form["to"], "status": "1",
+                         "text": "Success"}
+        if headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            return self.graph_form(path, {k: v[0] for k, v in parse_qs(raw.decode()).items()}, failure)
+        body = json.loads(raw or b"{}")
+        self.requests.append({"path": path, "headers": dict(headers), "body": body})
+        if path == INFOBIP_PATH:
+            if headers.get("Authorization") != f"App {self.infobip_key}":
+                return 401, {"requestError": {"serviceException": {"messageId": "UNAUTHORIZED",
+                                                                   "text": "Invalid login details"}}}
+            if failure == "rate":
+                return 429, {"requestError": {"serviceException": {"messageId": "TOO_MANY_REQUESTS",
+                                                                   "text": "Too many requests"}}}
+            if failure == "down":
+                return 503, {}
+            message = body["messages"][0]
+            status = ({"groupId": 5, "groupName": "REJECTED", "description": "Destination not registered"}
+                      if failure == "reject" else {"groupId": 1, "groupName": "PENDING",
+                                                   "description": "Message sent to next instance"})
+            return 200, {"bulkId": uuid.uuid4().hex, "messages": [{
+                "to": message["destinations"][0]["to"], "messageId": message["destinations"][0]["messageId"],
+                "status": status}]}
+        phone_id, token = self.whatsapp
+        if path == f"/{WHATSAPP_VERSION}/{phone_id}/messages":
+            if headers.get("Authorization") != f"Bearer {token}":
+                return 401, _graph_error(190, "Error validating access token", "OAuthException")
+            if failure == "rate":
+                return 429, _graph_error(130429, "Rate limit hit")
+            if failure == "reject":
+                return 400, _graph_error(131026, "Message undeliverable")
+            if body.get("messaging_product") != "whatsapp" or body.get("type") not in ("text", "template"):
+                return 400, _graph_error(100, "Invalid parameter")
+            return 200, {"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                         "messages": [{"id": f"wamid.{uuid.uuid4().hex}"}]}
+        return 404, {"error": "unknown path"}
+
+    def graph_form(self, path: str, form: dict, failure: str | None) -> tuple[int, dict]:
+        """Facebook Page and Instagram publishing (form-encoded Graph calls with access_token)."""
+        self.requests.append({"path": path, "body": form})
+        if form.get("access_token") != "page-token":
+            return 400, _graph_error(190, "Invalid OAuth access token", "OAuthException")
+        if failure == "rate":
+            return 400, _graph_error(32, "Page request limit reached")
+        parts = path.strip("/").split("/")  # version, object id, edge
+        edge = parts[-1]
+        if edge == "feed" and form.get("message"):
+            return 200, {"id": f"{parts[1]}_{uuid.uuid4().int % 10**9}"}
+        if edge == "photos" and form.get("url"):
+            return 200, {"id": str(uuid.uuid4().int % 10**9), "post_id": f"{parts[1]}_1"}
+        if edge == "media" and form.get("image_url"):
+            container = str(uuid.uuid4().int % 10**9)
+            self.containers.add(container)
+            return 200, {"id": container}
+        if edge == "media_publish":
+            if form.get("creation_id") not in self.containers:
+                return 400, _graph_error(9007, "Media ID is not available")
+            return 200, {"id": str(uuid.uuid4().int % 10**9)}
+        return 400, _graph_error(100, "Invalid parameter")
+
+    def start(self) -> str:
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+            wbufsize = 65536
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status, body = stand_in.answer(self.path, self.headers, raw)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self.url
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _graph_error(code: int, message: str, kind: str = "OAuthException") -> dict:
+    return {"error": {"message": message, "type": kind, "code": code, "error_subcode": 2494010,
+                      "fbtrace_id": uuid.uuid4().hex[:12]}}
