@@ -7,11 +7,20 @@ from .imports import ImportJob, ImportRejection
 from .people import DuplicateCandidate, Household, Person
 from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
 from .welfare import HouseholdWelfare
+from .trainings import Training, TrainingAttendance, TrainingEnrolment, TrainingFollowUp, TrainingSession  # noqa: E501
+from .capital import BusinessGroup, BusinessGroupMember, CapitalDisbursement, CapitalFollowUp, CapitalGrant, LoanInstalment, LoanPayment  # noqa: E501
+from .meetings import CommunityMeeting, MeetingAction, MeetingAttendee, MeetingDecision, MeetingIssue, ProgrammeProposal  # noqa: E501
+from .partners import FundingApplication, PartnerAgreement, PartnerContact
 
 __all__ = [
     "Base", "Household", "Person", "DuplicateCandidate", "Organisation", "Programme",
     "ProgrammePartner", "Enrolment", "ImportJob", "ImportRejection", "AuditEntry",
     "Cycle", "Entitlement", "HouseholdWelfare", "BankAccount", "AuditChainHead",
+    # issue 7: trainings, capital, meetings, partners
+    "Training", "TrainingSession", "TrainingEnrolment", "TrainingAttendance", "TrainingFollowUp",
+    "BusinessGroup", "BusinessGroupMember", "CapitalGrant", "CapitalDisbursement", "LoanInstalment", "LoanPayment",
+    "CapitalFollowUp", "CommunityMeeting", "MeetingAttendee", "MeetingIssue", "MeetingDecision", "MeetingAction",
+    "ProgrammeProposal", "PartnerContact", "PartnerAgreement", "FundingApplication",
 ]
 
 # Every AuditEntry flushed in this process gets its place in the hash chain (services/registry/audit_chain.py).
