@@ -10,7 +10,9 @@ from .config import load_config
 
 def create_app(config: dict | None = None) -> Flask:
     from .api import api
+    from .capacity.public import public
     from .tasks import register_tasks
 
     app = create_service_app(__name__, "registry", load_config(), config, register_tasks, api)
+    app.register_blueprint(public)  # no-login pages (certificate verification); everything else needs a token
     return app

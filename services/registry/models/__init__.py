@@ -2,15 +2,23 @@
 from .audit import AuditChainHead, AuditEntry
 from .bank import BankAccount
 from .base import Base
+from .capital import (
+    BusinessGroup,
+    BusinessGroupMember,
+    CapitalDisbursement,
+    CapitalFollowUp,
+    CapitalGrant,
+    LoanInstalment,
+    LoanPayment,
+)
 from .cycles import Cycle, Entitlement
 from .imports import ImportJob, ImportRejection
+from .meetings import CommunityMeeting, MeetingAction, MeetingAttendee, MeetingDecision, MeetingIssue, ProgrammeProposal
+from .partners import FundingApplication, PartnerAgreement, PartnerContact
 from .people import DuplicateCandidate, Household, Person
 from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
+from .trainings import Training, TrainingAttendance, TrainingEnrolment, TrainingFollowUp, TrainingSession
 from .welfare import HouseholdWelfare
-from .trainings import Training, TrainingAttendance, TrainingEnrolment, TrainingFollowUp, TrainingSession  # noqa: E501
-from .capital import BusinessGroup, BusinessGroupMember, CapitalDisbursement, CapitalFollowUp, CapitalGrant, LoanInstalment, LoanPayment  # noqa: E501
-from .meetings import CommunityMeeting, MeetingAction, MeetingAttendee, MeetingDecision, MeetingIssue, ProgrammeProposal  # noqa: E501
-from .partners import FundingApplication, PartnerAgreement, PartnerContact
 
 __all__ = [
     "Base", "Household", "Person", "DuplicateCandidate", "Organisation", "Programme",

@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -35,7 +34,8 @@ class Training(Base):
 
     organisation: Mapped[Organisation | None] = relationship()
     programme: Mapped[Programme | None] = relationship()
-    sessions: Mapped[list[TrainingSession]] = relationship(back_populates="training", order_by="TrainingSession.held_on")
+    sessions: Mapped[list[TrainingSession]] = relationship(back_populates="training",
+                                                           order_by="TrainingSession.held_on")
     enrolments: Mapped[list[TrainingEnrolment]] = relationship(back_populates="training",
                                                                order_by="TrainingEnrolment.id")
 
