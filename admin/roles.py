@@ -19,6 +19,15 @@ UNSCOPED_ROLES = frozenset({ADMIN, OPERATOR, AUDITOR})
 # Menu names (not labels) used when views are registered; menu_access is granted on these.
 MENU_REGISTRY = "Registri"
 MENU_SERVICES = "Layanan"
+MENU_CAPACITY = "Pemberdayaan"
+
+# Issue 7 (trainings, capital, meetings, partners): village staff do everything; partners record their
+# own trainings (object-level scoping in the views); auditors read.
+_CAPACITY_VIEWS = ("TrainingView|TrainingSessionView|TrainingEnrolmentView|TrainingWorkView|CapitalGrantView|"
+                   "CapitalWorkView|BusinessGroupView|CommunityMeetingView|MeetingWorkView|ProgrammeProposalView|"
+                   "PartnerView|FundingApplicationView|PartnerDashboardView")
+_CAPACITY_MENUS = ("Pemberdayaan|Ruang Mitra|Pelatihan|Modal Usaha|Kelompok Usaha|Rembug Warga|Usulan Program|"
+                   "Tindak Lanjut Terlambat|Lembaga Mitra|Pengajuan Dana")
 
 _SELF_SERVICE = [
     ["UserDBModelView$", "can_userinfo$"],
@@ -33,12 +42,18 @@ FAB_ROLES = {
         ["AuditView$", "can_(list|show|verify)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
          "menu_access$"],
+        [f"({_CAPACITY_VIEWS})$", "can_[a-z_]+$"],
+        [f"({_CAPACITY_MENUS})$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     MITRA_LSM: [
         ["(ProgrammeView|RecipientView)$", "can_(list|show)$"],
         ["ReportView$", "can_(list|runs|download)$"],
         ["(Registri|Layanan|Program|Penerima|Laporan)$", "menu_access$"],
+        ["(TrainingView|TrainingSessionView)$", "can_(list|show|add|edit)$"],
+        ["TrainingEnrolmentView$", "can_(list|show)$"],
+        ["(TrainingWorkView|PartnerDashboardView)$", "can_(work|list)$"],
+        ["(Pemberdayaan|Ruang Mitra|Pelatihan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     AUDITOR: [
@@ -46,6 +61,8 @@ FAB_ROLES = {
         ["AuditView$", "can_(list|show|export|verify)$"],
         ["ReportView$", "can_(list|runs|download)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
+        [f"({_CAPACITY_VIEWS.replace('|TrainingWorkView', '').replace('|CapitalWorkView', '')})$", "can_(list|show)$"],
+        [f"({_CAPACITY_MENUS})$", "menu_access$"],
         *_SELF_SERVICE,
     ],
 }

@@ -1,0 +1,149 @@
+"""Trainings, capital, meetings and the partner workspace through the admin (SQLite + PostgreSQL)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from services.registry.models import (
+    CapitalGrant,
+    CommunityMeeting,
+    Household,
+    MeetingAction,
+    Person,
+    Programme,
+    Training,
+    TrainingEnrolment,
+    TrainingSession,
+)
+
+from .stack import login, queued_tasks
+
+BLT, SEMBAKO = "BLT-DD-2026", "SEMBAKO-CSR-2026"
+
+
+def programme(db, code):
+    return db.scalars(select(Programme).where(Programme.code == code)).one()
+
+
+def make_training(db, code, topic, rule=None):
+    training = Training(topic=topic, organiser_kind="lsm", capacity=3, programme=programme(db, code),
+                        target_rule=rule or {"sex": "P", "programme_code": code})
+    training.sessions = [TrainingSession(held_on=date(2026, 12, 1), place="Balai Desa Kamal")]
+    db.add(training)
+    db.commit()
+    return training
+
+
+def test_operator_invites_takes_attendance_and_certifies(stack, client, db):
+    stack.flush_broker()
+    training = make_training(db, BLT, "Menjahit untuk ibu penerima BLT")
+    login(client, "operator")
+    page = client.get(f"/training-work/{training.id}/invite").data.decode()
+    ids = [int(x) for x in re.findall(r'name="person_id" value="(\d+)"', page)]
+    assert ids, "the target group of BLT women must not be empty in the demo data"
+    women = db.scalars(select(Person).where(Person.id.in_(ids))).all()
+    assert {p.sex for p in women} == {"P"} and women[0].nik in page  # village staff see the full NIK
+    client.post(f"/training-work/{training.id}/invite", data={"person_id": [str(i) for i in ids]})
+    db.expire_all()
+    enrolments = db.scalars(select(TrainingEnrolment).where(TrainingEnrolment.training_id == training.id)).all()
+    assert len(enrolments) == min(3, len(ids))  # capacity 3
+    tasks = queued_tasks(stack.broker, stack.var, "notifications")
+    assert [name for name, _ in tasks] == ["notifications.send_batch"]
+    assert tasks[0][1]["payload"]["campaign_key"] == f"training-{training.id}-invite"
+
+    first = enrolments[0]
+    client.post(f"/training-work/session/{training.sessions[0].id}/attendance", data={"present": [str(first.id)]})
+    assert "Kehadiran" in client.get(f"/training-work/{training.id}/").data.decode()
+    response = client.post(f"/training-work/participant/{enrolments[1].id}/complete", follow_redirects=True)
+    assert "belum memenuhi syarat" in response.data.decode()
+    client.post(f"/training-work/participant/{first.id}/complete")
+    db.expire_all()
+    certified = db.get(TrainingEnrolment, first.id)
+    assert certified.status == "selesai" and certified.certificate_code
+    pdf = client.get(f"/training-work/participant/{first.id}/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert client.get(f"/training-work/participant/{enrolments[1].id}/certificate.pdf").status_code == 404
+    stack.flush_broker()
+
+
+def test_partner_sees_and_records_only_its_own_trainings(client, db):
+    own = make_training(db, BLT, "Pembukuan usaha kecil")
+    foreign = make_training(db, SEMBAKO, "Budidaya lele")
+    login(client, "mitra_lsm")
+    home = client.get("/").data.decode()
+    assert "Ruang Mitra" in home and programme(db, BLT).name in home and programme(db, SEMBAKO).name not in home
+    assert own.topic in home and foreign.topic not in home
+    assert client.get(f"/trainings/show/{foreign.id}").status_code == 404
+    assert client.get(f"/training-work/{foreign.id}/").status_code == 404
+    assert client.get(f"/training-work/{foreign.id}/invite").status_code == 404
+    assert client.get(f"/training-work/{own.id}/").status_code == 200
+    invite = client.get(f"/training-work/{own.id}/invite").data.decode()
+    niks = re.findall(r"\d{16}", invite)
+    assert niks == [] and "••••" in invite  # masked NIKs only
+
+    client.post("/trainings/add", data={"topic": "Pelatihan titipan", "organiser_kind": "csr", "capacity": "5",
+                                        "programme": str(programme(db, SEMBAKO).id), "status": "direncanakan"})
+    assert db.scalars(select(Training).where(Training.topic == "Pelatihan titipan")).first() is None
+    client.post("/trainings/add", data={"topic": "Kerajinan anyaman", "organiser_kind": "desa", "capacity": "5",
+                                        "programme": str(programme(db, BLT).id), "status": "direncanakan",
+                                        "rule_text": '{"sex": "P"}'})
+    created = db.scalars(select(Training).where(Training.topic == "Kerajinan anyaman")).one()
+    assert (created.organisation.name, created.organiser_kind) == ("Yayasan Madura Sejahtera", "lsm")
+    assert created.target_rule == {"sex": "P"}
+    client.post("/training-sessions/add", data={"training": str(foreign.id), "held_on": "2026-12-05",
+                                                "place": "Masjid"})
+    assert db.scalars(select(TrainingSession).where(TrainingSession.place == "Masjid")).first() is None
+    for path in ("/capital/list/", "/meetings/list/", "/funding-applications/list/", "/organisations/list/"):
+        assert client.get(path).status_code == 403, path
+
+
+def test_capital_grant_approval_disbursement_and_visit(client, db):
+    household = db.scalars(select(Household).order_by(Household.id)).first()
+    login(client, "operator")
+    client.post("/capital/add", data={"kind": "pinjaman", "household": str(household.id), "business": "Warung sembako",
+                                      "amount_requested": "1200000", "instalments": "4"})
+    grant = db.scalars(select(CapitalGrant).where(CapitalGrant.business == "Warung sembako")).one()
+    assert grant.status == "usulan"
+    client.post(f"/capital-work/{grant.id}/assess", data={"assessment": "Layak"})
+    refused = client.post(f"/capital-work/{grant.id}/decide", data={"decision": "setuju", "amount": "1200000"},
+                          follow_redirects=True).data.decode()
+    assert "pemisahan tugas" in refused
+    login(client, "admin")
+    client.post(f"/capital-work/{grant.id}/decide", data={"decision": "setuju", "amount": "1000000"})
+    client.post(f"/capital-work/{grant.id}/disburse", data={"channel": "tunai", "on": "2026-11-01"})
+    client.post(f"/capital-work/{grant.id}/visit", data={"on": "2026-11-20", "business_status": "berjalan",
+                                                         "income": "900000"})
+    db.expire_all()
+    grant = db.get(CapitalGrant, grant.id)
+    assert grant.status == "dicairkan" and len(grant.schedule) == 4 and len(grant.visits) == 1
+    page = client.get(f"/capital-work/{grant.id}/").data.decode()
+    assert "Jadwal angsuran" in page and "Rp250.000" in page
+    pathway = client.get(f"/capital-work/household/{household.id}/pathway").data.decode()
+    assert "Warung sembako" in pathway and "Rp900.000" in pathway
+
+
+def test_meeting_minutes_overdue_and_issue_forwarding(client, db):
+    meeting = CommunityMeeting(title="Rembug Dusun Kamal Barat", held_on=date(2026, 10, 1), place="Balai Dusun",
+                               agenda="Air bersih")
+    meeting.actions = [MeetingAction(description="Ajukan pipa air", owner="Kasun", due_on=date(2026, 10, 15))]
+    db.add(meeting)
+    db.commit()
+    login(client, "operator")
+    assert "Ajukan pipa air" in client.get("/meeting-work/overdue").data.decode()
+    pdf = client.get(f"/meeting-work/{meeting.id}/minutes.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    login(client, "auditor")
+    assert client.get(f"/meetings/show/{meeting.id}").status_code == 200
+    assert client.get("/meetings/add").status_code == 403
+
+
+@pytest.mark.parametrize("username", ["mitra_lsm", "mitra_csr"])
+def test_partner_dashboard_masks_and_scopes(client, db, username):
+    login(client, username)
+    page = client.get("/mitra/").data.decode()
+    other = SEMBAKO if username == "mitra_lsm" else BLT
+    assert programme(db, other).name not in page
+    assert not re.findall(r"\d{16}", page)
