@@ -25,9 +25,9 @@ MENU_CAPACITY = "Pemberdayaan"
 # own trainings (object-level scoping in the views); auditors read.
 _CAPACITY_VIEWS = ("TrainingView|TrainingSessionView|TrainingEnrolmentView|TrainingWorkView|CapitalGrantView|"
                    "CapitalWorkView|BusinessGroupView|CommunityMeetingView|MeetingWorkView|ProgrammeProposalView|"
-                   "PartnerView|FundingApplicationView|PartnerDashboardView")
+                   "PartnerView|FundingApplicationView|PartnerDashboardView|TrainingFollowUpView")
 _CAPACITY_MENUS = ("Pemberdayaan|Ruang Mitra|Pelatihan|Modal Usaha|Kelompok Usaha|Rembug Warga|Usulan Program|"
-                   "Tindak Lanjut Terlambat|Lembaga Mitra|Pengajuan Dana")
+                   "Tindak Lanjut Terlambat|Lembaga Mitra|Pengajuan Dana|Survei Lanjutan")
 
 _SELF_SERVICE = [
     ["UserDBModelView$", "can_userinfo$"],
@@ -51,9 +51,10 @@ FAB_ROLES = {
         ["ReportView$", "can_(list|runs|download)$"],
         ["(Registri|Layanan|Program|Penerima|Laporan)$", "menu_access$"],
         ["(TrainingView|TrainingSessionView)$", "can_(list|show|add|edit)$"],
+        ["TrainingFollowUpView$", "can_(list|show|edit)$"],
         ["TrainingEnrolmentView$", "can_(list|show)$"],
         ["(TrainingWorkView|PartnerDashboardView)$", "can_(work|list)$"],
-        ["(Pemberdayaan|Ruang Mitra|Pelatihan)$", "menu_access$"],
+        ["(Pemberdayaan|Ruang Mitra|Pelatihan|Survei Lanjutan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     AUDITOR: [

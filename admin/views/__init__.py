@@ -37,6 +37,7 @@ def _init_capacity_views(appbuilder: AppBuilder) -> None:
     # The work screens post plain HTML forms; Flask-WTF only adds csrf_token() when CSRFProtect is on.
     appbuilder.app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
     from .capital import BusinessGroupMemberView, BusinessGroupView, CapitalGrantView, CapitalWorkView
+    from .followups import TrainingFollowUpView
     from .meetings import (
         CommunityMeetingView,
         MeetingActionView,
@@ -62,6 +63,8 @@ def _init_capacity_views(appbuilder: AppBuilder) -> None:
                  BusinessGroupMemberView, MeetingAttendeeView, MeetingIssueView, MeetingDecisionView,
                  MeetingActionView, PartnerContactView, PartnerAgreementView):
         appbuilder.add_view_no_menu(view)
+    appbuilder.add_view(TrainingFollowUpView, "Survei Lanjutan", label="Survei lanjutan pelatihan",
+                        icon="fa-line-chart", category=MENU_CAPACITY)
     appbuilder.add_view(CapitalGrantView, "Modal Usaha", label="Modal usaha", icon="fa-money", category=MENU_CAPACITY)
     appbuilder.add_view(BusinessGroupView, "Kelompok Usaha", label="Kelompok usaha", icon="fa-users",
                         category=MENU_CAPACITY)

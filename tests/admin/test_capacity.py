@@ -147,3 +147,29 @@ def test_partner_dashboard_masks_and_scopes(client, db, username):
     other = SEMBAKO if username == "mitra_lsm" else BLT
     assert programme(db, other).name not in page
     assert not re.findall(r"\d{16}", page)
+
+
+def test_follow_up_survey_scoped_and_answered(client, db):
+    from services.registry.capacity import trainings as tr
+
+    trainings = {}
+    for code in (BLT, SEMBAKO):
+        training = make_training(db, code, f"Survei {code}", rule={"programme_code": code})
+        enrolment = tr.invite(db, training, tr.eligible_persons(db, training)[:1], "operator")[0]
+        tr.record_attendance(db, training.sessions[0], {enrolment.id}, "operator")
+        tr.complete(db, enrolment, "operator", on=date(2026, 1, 10))
+        db.commit()
+        trainings[code] = enrolment
+    own, foreign = trainings[BLT].follow_ups[0], trainings[SEMBAKO].follow_ups[0]
+    login(client, "mitra_lsm")
+    listing = client.get("/training-follow-ups/list/?psize_TrainingFollowUpView=100").data.decode()
+    shown = {int(pk) for pk in re.findall(r"/training-follow-ups/show/(\d+)", listing)}
+    assert own.id in shown and foreign.id not in shown
+    assert client.get(f"/training-follow-ups/edit/{foreign.id}").status_code == 404
+    client.post(f"/training-follow-ups/edit/{own.id}", data={"monthly_income": "1250000", "work_status": "bekerja"})
+    client.post(f"/training-follow-ups/edit/{trainings[BLT].follow_ups[1].id}",
+                data={"monthly_income": "5", "work_status": "pensiun"})
+    db.expire_all()
+    answered, refused = db.get(type(own), own.id), db.get(type(own), trainings[BLT].follow_ups[1].id)
+    assert answered.answered_at is not None and answered.work_status == "bekerja"
+    assert refused.answered_at is None and refused.work_status is None
