@@ -48,6 +48,7 @@ def _init_capacity_views(appbuilder: AppBuilder) -> None:
         ProgrammeProposalView,
     )
     from .partners import (
+        AgreementDocumentView,
         FundingApplicationView,
         OrganisationView,
         PartnerAgreementView,
@@ -61,7 +62,7 @@ def _init_capacity_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(TrainingView, "Pelatihan", label="Pelatihan", icon="fa-graduation-cap", category=MENU_CAPACITY)
     for view in (TrainingSessionView, TrainingEnrolmentView, TrainingWorkView, CapitalWorkView, MeetingWorkView,
                  BusinessGroupMemberView, MeetingAttendeeView, MeetingIssueView, MeetingDecisionView,
-                 MeetingActionView, PartnerContactView, PartnerAgreementView):
+                 MeetingActionView, PartnerContactView, PartnerAgreementView, AgreementDocumentView):
         appbuilder.add_view_no_menu(view)
     appbuilder.add_view(TrainingFollowUpView, "Survei Lanjutan", label="Survei lanjutan pelatihan",
                         icon="fa-line-chart", category=MENU_CAPACITY)

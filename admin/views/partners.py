@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import g
+from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import func, select
 
+from services.registry.capacity.common import CapacityError, audit
+from services.registry.capacity.uploads import save_document, uploads_dir
 from services.registry.models import (
     CapitalDisbursement,
     CapitalGrant,
@@ -46,13 +48,56 @@ class PartnerAgreementView(AuditedModelView):
     class_permission_name = "PartnerView"
     route_base = "/partner-agreements"
     list_title = show_title = "Perjanjian Kerja Sama (MoU)"
-    list_columns = ["organisation", "title", "programme", "starts_on", "ends_on", "committed_amount"]
-    add_columns = edit_columns = show_columns = ["organisation", "title", "programme", "starts_on", "ends_on",
-                                                 "commitments", "committed_amount"]
+    list_columns = ["organisation", "title", "programme", "starts_on", "ends_on", "committed_amount", "document"]
+    add_columns = edit_columns = ["organisation", "title", "programme", "starts_on", "ends_on", "commitments",
+                                  "committed_amount"]
+    show_columns = [*add_columns, "document"]
+    show_template = "admin/agreement_show.html"
     search_columns = ["title", "ends_on"]
     label_columns = {"organisation": "Lembaga", "title": "Judul", "programme": "Program", "starts_on": "Mulai",
-                     "ends_on": "Berakhir", "commitments": "Komitmen", "committed_amount": "Nilai komitmen"}
+                     "ends_on": "Berakhir", "commitments": "Komitmen", "committed_amount": "Nilai komitmen",
+                     "document": "Dokumen"}
     formatters_columns = {"committed_amount": _rupiah}
+
+
+class AgreementDocumentView(BaseView):
+    """The signed MoU as PDF or photo, kept under var/uploads/agreements (type and size checked)."""
+
+    route_base = "/partner-documents"
+    class_permission_name = "PartnerView"  # same rights as the agreements themselves
+    default_view = "upload"
+    method_permission_name = {"upload": "edit", "download": "show"}
+
+    @expose("/<int:pk>/upload", methods=["GET", "POST"])
+    @has_access
+    def upload(self, pk: int):
+        agreement = db_session().get(PartnerAgreement, pk) or abort(404)
+        if request.method == "POST":
+            document = request.files.get("document")
+            try:
+                if document is None or not document.filename:
+                    raise CapacityError("Pilih berkas dokumen terlebih dahulu")
+                path = save_document(document.read(), document.filename, "agreements", f"mou-{agreement.id}")
+                before, agreement.document = agreement.document, path
+                audit(db_session(), g.user.username, "document", agreement, document=[before, path])
+                db_session().commit()
+                flash("Dokumen perjanjian tersimpan.", "info")
+                return redirect(url_for("PartnerAgreementView.show", pk=pk))
+            except CapacityError as exc:
+                db_session().rollback()
+                flash(str(exc), "danger")
+        return self.render_template("admin/agreement_upload.html", agreement=agreement)
+
+    @expose("/<int:pk>/download")
+    @has_access
+    def download(self, pk: int):
+        agreement = db_session().get(PartnerAgreement, pk) or abort(404)
+        if not agreement.document:
+            abort(404)
+        path = (uploads_dir() / agreement.document).resolve()
+        if uploads_dir().resolve() not in path.parents or not path.exists():
+            abort(404)
+        return send_file(path, as_attachment=True)
 
 
 class OrganisationView(AuditedModelView):

@@ -173,3 +173,28 @@ def test_follow_up_survey_scoped_and_answered(client, db):
     answered, refused = db.get(type(own), own.id), db.get(type(own), trainings[BLT].follow_ups[1].id)
     assert answered.answered_at is not None and answered.work_status == "bekerja"
     assert refused.answered_at is None and refused.work_status is None
+
+
+def test_agreement_document_upload_checks_type(stack, client, db):
+    import io
+
+    from services.registry.models import Organisation, PartnerAgreement
+
+    org = db.scalars(select(Organisation).where(Organisation.kind == "csr")).first()
+    agreement = PartnerAgreement(organisation=org, title="MoU Sembako 2026", starts_on=date(2026, 1, 1),
+                                 ends_on=date(2026, 12, 31), committed_amount=50000000)
+    db.add(agreement)
+    db.commit()
+    login(client, "operator")
+    bad = client.post(f"/partner-documents/{agreement.id}/upload", follow_redirects=True,
+                      data={"document": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "mou.pdf")},
+                      content_type="multipart/form-data")
+    assert "PDF tidak sah" in bad.data.decode()
+    client.post(f"/partner-documents/{agreement.id}/upload", content_type="multipart/form-data",
+                data={"document": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "mou.pdf")})
+    db.expire_all()
+    stored = db.get(PartnerAgreement, agreement.id).document
+    assert stored and stored.startswith("agreements/mou-") and (stack.var / "uploads" / stored).exists()
+    assert client.get(f"/partner-documents/{agreement.id}/download").data.startswith(b"%PDF")
+    login(client, "mitra_csr")
+    assert client.get(f"/partner-documents/{agreement.id}/upload").status_code == 403
