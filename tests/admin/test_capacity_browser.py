@@ -139,3 +139,21 @@ def test_capital_grant_and_follow_up_then_partner_sees_only_its_own(served_admin
     assert "Pembukuan warung LSM" in text and "Budidaya lele CSR" not in text
     assert "Sembako" not in browser.find_element(By.ID, "partner-programmes").text
     shot(browser, "partner-dashboard-mitra_lsm.png")
+
+
+def test_capacity_pages_satisfy_the_content_security_policy(served_admin, browser):  # noqa: F811
+    _app, base = served_admin
+    log_in(browser, base, "admin")
+    browser.get_log("browser")
+    pages = ["/trainings/list/", "/trainings/add", "/mitra/", "/capital/list/", "/capital/add", "/meetings/list/",
+             "/meeting-work/overdue", "/training-follow-ups/list/", "/organisations/list/",
+             "/funding-applications/list/", "/business-groups/list/", "/programme-proposals/list/"]
+    violations = []
+    for page in pages:
+        browser.get(f"{base}{page}")
+        WebDriverWait(browser, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        assert "Akses ditolak" not in browser.page_source, page
+        violations += [(page, entry["message"]) for entry in browser.get_log("browser")
+                       if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]
+                       or "SEVERE" == entry.get("level")]
+    assert violations == []
