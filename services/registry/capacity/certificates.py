@@ -51,7 +51,8 @@ def short_name(name: str) -> str:
 
 
 def verification_url(code: str) -> str:
-    base = env_str("PUBLIC_REGISTRY_URL") or "http://127.0.0.1:5001"
+    # In production this is the public address nginx gives the registry's /public/ pages.
+    base = env_str("PUBLIC_REGISTRY_URL") or f"http://127.0.0.1:{env_str('REGISTRY_PORT') or 8081}"
     return f"{base.rstrip('/')}/public/certificates/{code}"
 
 
