@@ -23,9 +23,11 @@ MENU_CAPACITY = "Pemberdayaan"
 
 # Issue 7 (trainings, capital, meetings, partners): village staff do everything; partners record their
 # own trainings (object-level scoping in the views); auditors read.
-_CAPACITY_VIEWS = ("TrainingView|TrainingSessionView|TrainingEnrolmentView|TrainingWorkView|CapitalGrantView|"
-                   "CapitalWorkView|BusinessGroupView|CommunityMeetingView|MeetingWorkView|ProgrammeProposalView|"
-                   "PartnerView|FundingApplicationView|PartnerDashboardView|TrainingFollowUpView")
+# Two groups: FAB stores each regex string in ab_view_menu.name, a VARCHAR(250) on PostgreSQL.
+_TRAINING_VIEWS = "TrainingView|TrainingSessionView|TrainingEnrolmentView|TrainingFollowUpView|PartnerDashboardView"
+_OTHER_CAPACITY_VIEWS = ("CapitalGrantView|BusinessGroupView|CommunityMeetingView|ProgrammeProposalView|PartnerView|"
+                         "FundingApplicationView")
+_WORK_VIEWS = "TrainingWorkView|CapitalWorkView|MeetingWorkView"
 _CAPACITY_MENUS = ("Pemberdayaan|Ruang Mitra|Pelatihan|Modal Usaha|Kelompok Usaha|Rembug Warga|Usulan Program|"
                    "Tindak Lanjut Terlambat|Lembaga Mitra|Pengajuan Dana|Survei Lanjutan")
 
@@ -42,7 +44,8 @@ FAB_ROLES = {
         ["AuditView$", "can_(list|show|verify)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
          "menu_access$"],
-        [f"({_CAPACITY_VIEWS})$", "can_[a-z_]+$"],
+        [f"({_TRAINING_VIEWS}|{_WORK_VIEWS})$", "can_[a-z_]+$"],
+        [f"({_OTHER_CAPACITY_VIEWS})$", "can_[a-z_]+$"],
         [f"({_CAPACITY_MENUS})$", "menu_access$"],
         *_SELF_SERVICE,
     ],
@@ -62,7 +65,8 @@ FAB_ROLES = {
         ["AuditView$", "can_(list|show|export|verify)$"],
         ["ReportView$", "can_(list|runs|download)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
-        [f"({_CAPACITY_VIEWS.replace('|TrainingWorkView', '').replace('|CapitalWorkView', '')})$", "can_(list|show)$"],
+        [f"({_TRAINING_VIEWS})$", "can_(list|show)$"],
+        [f"({_OTHER_CAPACITY_VIEWS})$", "can_(list|show)$"],
         [f"({_CAPACITY_MENUS})$", "menu_access$"],
         *_SELF_SERVICE,
     ],

@@ -198,3 +198,10 @@ def test_agreement_document_upload_checks_type(stack, client, db):
     assert client.get(f"/partner-documents/{agreement.id}/download").data.startswith(b"%PDF")
     login(client, "mitra_csr")
     assert client.get(f"/partner-documents/{agreement.id}/upload").status_code == 403
+
+
+def test_role_regexes_fit_the_view_menu_column():
+    """FAB stores each view regex in ab_view_menu.name (VARCHAR(250) on PostgreSQL)."""
+    from admin.roles import FAB_ROLES
+
+    assert max(len(view) for rules in FAB_ROLES.values() for view, _ in rules) < 250
