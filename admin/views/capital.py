@@ -1,6 +1,7 @@
 """Modal usaha: proposals through assessment, approval and disbursement; loan repayments; field visits."""
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
@@ -103,7 +104,7 @@ class CapitalWorkView(BaseView):
     @has_access
     def manage(self, pk: int):
         grant = self._grant(pk)
-        return self.render_template("admin/capital_manage.html", grant=grant, rupiah=_rupiah,
+        return self.render_template("admin/capital_manage.html", grant=grant, rupiah=_rupiah, pay_key=uuid.uuid4().hex,
                                     arrears=cap.arrears(grant) if grant.schedule else None, today=date.today())
 
     @expose("/<int:pk>/<string:step>", methods=["POST"])
@@ -119,8 +120,11 @@ class CapitalWorkView(BaseView):
                 cap.disburse(session, grant, actor(), form.get("channel", ""),
                              date.fromisoformat(form.get("on") or date.today().isoformat()))
             elif step == "pay":
+                # The form's one-time key: a double submit records once, two equal payments twice.
+                key = form.get("key") if (form.get("key") or "").isalnum() else None
                 cap.record_payment(session, grant, form.get("amount"), actor(),
-                                   date.fromisoformat(form.get("on") or date.today().isoformat()))
+                                   date.fromisoformat(form.get("on") or date.today().isoformat()),
+                                   key=f"capital-{grant.id}-pay-{key}" if key else None)
             elif step == "visit":
                 cap.record_visit(session, grant, actor(), date.fromisoformat(form.get("on") or
                                                                               date.today().isoformat()),

@@ -121,6 +121,11 @@ def test_capital_grant_approval_disbursement_and_visit(client, db):
     assert grant.status == "dicairkan" and len(grant.schedule) == 4 and len(grant.visits) == 1
     page = client.get(f"/capital-work/{grant.id}/").data.decode()
     assert "Jadwal angsuran" in page and "Rp250.000" in page
+    key = re.search(r'name="key" value="([0-9a-f]+)"', page).group(1)
+    for form_key in (key, key, "lain"):  # a double submit records once; another form records again
+        client.post(f"/capital-work/{grant.id}/pay", data={"amount": "100000", "on": "2026-11-25", "key": form_key})
+    db.expire_all()
+    assert [p.amount for p in db.get(CapitalGrant, grant.id).payments] == [100000, 100000]
     pathway = client.get(f"/capital-work/household/{household.id}/pathway").data.decode()
     assert "Warung sembako" in pathway and "Rp900.000" in pathway
 
