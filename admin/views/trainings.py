@@ -71,6 +71,14 @@ class TrainingEnrolmentView(AuditedModelView):
                      "completed_on": "Lulus", "certificate_code": "Kode sertifikat"}
     formatters_columns = {"person.nik": nik_for_viewer}
 
+    def pre_update(self, item):
+        # Completion issues the certificate and schedules the surveys: only through "Nyatakan lulus".
+        if item.status == "selesai" and not item.certificate_code:
+            raise ValueError("Gunakan tombol 'Nyatakan lulus' pada halaman pelatihan untuk meluluskan peserta")
+        if item.status not in ("diundang", "terdaftar", "selesai", "keluar"):
+            raise ValueError("Status peserta: diundang, terdaftar, selesai atau keluar")
+        super().pre_update(item)
+
 
 class TrainingView(AuditedModelView):
     datamodel = SQLAInterface(Training)

@@ -210,3 +210,18 @@ def test_role_regexes_fit_the_view_menu_column():
     from admin.roles import FAB_ROLES
 
     assert max(len(view) for rules in FAB_ROLES.values() for view, _ in rules) < 250
+
+
+def test_participant_cannot_be_marked_complete_by_editing_the_status(client, db):
+    from services.registry.capacity import trainings as tr
+
+    training = make_training(db, BLT, "Status manual", rule={"programme_code": BLT})
+    enrolment = tr.invite(db, training, tr.eligible_persons(db, training)[:1], "operator")[0]
+    db.commit()
+    login(client, "operator")
+    client.post(f"/training-participants/edit/{enrolment.id}", data={"status": "selesai"})
+    db.expire_all()
+    assert db.get(TrainingEnrolment, enrolment.id).status == "diundang"
+    client.post(f"/training-participants/edit/{enrolment.id}", data={"status": "keluar"})
+    db.expire_all()
+    assert db.get(TrainingEnrolment, enrolment.id).status == "keluar"

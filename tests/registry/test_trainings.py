@@ -41,6 +41,9 @@ def test_target_rule_picks_adult_women_of_recipient_households(session, setup):
     names = [p.name for p in tr.eligible_persons(session, training, today=TODAY)]
     # Nur Aini is 16, Dewi's household receives nothing, the men are out.
     assert names == ["Siti Aminah Rahayu", "Fatimah Zahro"]
+    session.get(type(setup[0]["a"].members[0]), setup[0]["a"].members[0].id).occupation = "Petani / Pekebun"
+    training.target_rule = {"occupation": "petani"}
+    assert [p.name for p in tr.eligible_persons(session, training, today=TODAY)] == ["Ahmad Fauzi"]
     training.target_rule = {"dusun": "Kamal Timur"}
     assert [p.name for p in tr.eligible_persons(session, training, today=TODAY)] == [
         "Ahmad Fauzi", "Siti Aminah Rahayu", "Nur Aini", "Rudi Hartono", "Dewi Lestari"]

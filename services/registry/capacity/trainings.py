@@ -33,8 +33,8 @@ INVITATION_TEMPLATE = ("Yth. {{ nama }}, Anda diundang mengikuti pelatihan {{ pe
 def eligible_persons(session: Session, training: Training, today: date | None = None, limit: int = 500) -> list[Person]:
     """Persons matching the training's target rule who are not yet enrolled in it.
 
-    Rule keys (all optional): sex L/P, age_min, age_max, dusun, programme_code (member of a household
-    actively enrolled in that programme)."""
+    Rule keys (all optional): sex L/P, age_min, age_max, dusun, occupation (a word of the occupation, e.g.
+    "petani"), programme_code (member of a household actively enrolled in that programme)."""
     rule = training.target_rule or {}
     today = today or date.today()
     query = select(Person).join(Household, Person.household_id == Household.id)
@@ -42,6 +42,8 @@ def eligible_persons(session: Session, training: Training, today: date | None = 
         query = query.where(Person.sex == rule["sex"])
     if rule.get("dusun"):
         query = query.where(Household.dusun == rule["dusun"])
+    if rule.get("occupation"):
+        query = query.where(Person.occupation.ilike(f"%{rule['occupation']}%"))
     if rule.get("programme_code"):
         enrolled = (select(Enrolment.household_id).join(Programme, Enrolment.programme_id == Programme.id)
                     .where(Programme.code == rule["programme_code"], Enrolment.status == "aktif"))
