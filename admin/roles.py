@@ -38,6 +38,18 @@ _READ_REGISTRY = [
      "menu_access$"],
 ]
 
+MENU_CAPACITY = "Pemberdayaan"
+
+# Issue 7 (trainings, capital, meetings, partners): village staff do everything; partners record their
+# own trainings (object-level scoping in the views); auditors read.
+# Two groups: FAB stores each regex string in ab_view_menu.name, a VARCHAR(250) on PostgreSQL.
+_TRAINING_VIEWS = "TrainingView|TrainingSessionView|TrainingEnrolmentView|TrainingFollowUpView|PartnerDashboardView"
+_OTHER_CAPACITY_VIEWS = ("CapitalGrantView|BusinessGroupView|CommunityMeetingView|ProgrammeProposalView|PartnerView|"
+                         "FundingApplicationView")
+_WORK_VIEWS = "TrainingWorkView|CapitalWorkView|MeetingWorkView"
+_CAPACITY_MENUS = ("Pemberdayaan|Ruang Mitra|Pelatihan|Modal Usaha|Kelompok Usaha|Rembug Warga|Usulan Program|"
+                   "Tindak Lanjut Terlambat|Lembaga Mitra|Pengajuan Dana|Survei Lanjutan")
+
 _SELF_SERVICE = [
     ["UserDBModelView$", "can_userinfo$"],
     ["(ResetMyPasswordView|UserInfoEditView)$", "can_this_form_(get|post)$"],
@@ -68,6 +80,9 @@ FAB_ROLES = {
         ["(Penyaluran|Rekening Bank)$", "menu_access$"],
         ["(ChannelView|OptOutView|InboxView|ComplaintView)$", "can_[a-z_]+$"],
         ["(Saluran Pesan|Berhenti Langganan|Kotak Masuk|Pengaduan)$", "menu_access$"],
+        [f"({_TRAINING_VIEWS}|{_WORK_VIEWS})$", "can_[a-z_]+$"],
+        [f"({_OTHER_CAPACITY_VIEWS})$", "can_[a-z_]+$"],
+        [f"({_CAPACITY_MENUS})$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     KEPALA_DESA: [
@@ -96,6 +111,11 @@ FAB_ROLES = {
         # Partners record pickups for their own programmes only (checked per cycle in the view).
         ["DistributionView$", "can_(list|pickup|cards)$"],
         ["Penyaluran$", "menu_access$"],
+        ["(TrainingView|TrainingSessionView)$", "can_(list|show|add|edit)$"],
+        ["TrainingFollowUpView$", "can_(list|show|edit)$"],
+        ["TrainingEnrolmentView$", "can_(list|show)$"],
+        ["(TrainingWorkView|PartnerDashboardView)$", "can_(work|list)$"],
+        ["(Pemberdayaan|Ruang Mitra|Pelatihan|Survei Lanjutan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     AUDITOR: [
@@ -115,6 +135,9 @@ FAB_ROLES = {
         ["(Siklus|" + _CYCLE_MENUS + ")$", "menu_access$"],
         ["(InboxView|ComplaintView)$", "can_(list|show)$"],
         ["(Kotak Masuk|Pengaduan)$", "menu_access$"],
+        [f"({_TRAINING_VIEWS})$", "can_(list|show)$"],
+        [f"({_OTHER_CAPACITY_VIEWS})$", "can_(list|show)$"],
+        [f"({_CAPACITY_MENUS})$", "menu_access$"],
         *_SELF_SERVICE,
     ],
 }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_appbuilder import AppBuilder
 
-from ..roles import MENU_CYCLES, MENU_REGISTRY, MENU_SERVICES
+from ..roles import MENU_CAPACITY, MENU_CYCLES, MENU_REGISTRY, MENU_SERVICES
 
 
 def init_views(appbuilder: AppBuilder) -> None:
@@ -73,3 +73,55 @@ def init_views(appbuilder: AppBuilder) -> None:
                         category=MENU_CYCLES)
     # Reached from a cycle's page, not from the menu.
     appbuilder.add_view_no_menu(MusyawarahView)
+    _init_capacity_views(appbuilder)
+
+
+def _init_capacity_views(appbuilder: AppBuilder) -> None:
+    """Trainings, business capital, community meetings and partners (issue 7)."""
+    from flask_wtf.csrf import generate_csrf
+
+    # The work screens post plain HTML forms; Flask-WTF only adds csrf_token() when CSRFProtect is on.
+    appbuilder.app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
+    from .capital import BusinessGroupMemberView, BusinessGroupView, CapitalGrantView, CapitalWorkView
+    from .followups import TrainingFollowUpView
+    from .meetings import (
+        CommunityMeetingView,
+        MeetingActionView,
+        MeetingAttendeeView,
+        MeetingDecisionView,
+        MeetingIssueView,
+        MeetingWorkView,
+        ProgrammeProposalView,
+    )
+    from .partners import (
+        AgreementDocumentView,
+        FundingApplicationView,
+        OrganisationView,
+        PartnerAgreementView,
+        PartnerContactView,
+        PartnerDashboardView,
+    )
+    from .trainings import TrainingEnrolmentView, TrainingSessionView, TrainingView, TrainingWorkView
+
+    appbuilder.add_view(PartnerDashboardView, "Ruang Mitra", label="Ruang mitra", icon="fa-handshake-o",
+                        category=MENU_CAPACITY, category_label="Pemberdayaan")
+    appbuilder.add_view(TrainingView, "Pelatihan", label="Pelatihan", icon="fa-graduation-cap", category=MENU_CAPACITY)
+    for view in (TrainingSessionView, TrainingEnrolmentView, TrainingWorkView, CapitalWorkView, MeetingWorkView,
+                 BusinessGroupMemberView, MeetingAttendeeView, MeetingIssueView, MeetingDecisionView,
+                 MeetingActionView, PartnerContactView, PartnerAgreementView, AgreementDocumentView):
+        appbuilder.add_view_no_menu(view)
+    appbuilder.add_view(TrainingFollowUpView, "Survei Lanjutan", label="Survei lanjutan pelatihan",
+                        icon="fa-line-chart", category=MENU_CAPACITY)
+    appbuilder.add_view(CapitalGrantView, "Modal Usaha", label="Modal usaha", icon="fa-money", category=MENU_CAPACITY)
+    appbuilder.add_view(BusinessGroupView, "Kelompok Usaha", label="Kelompok usaha", icon="fa-users",
+                        category=MENU_CAPACITY)
+    appbuilder.add_view(CommunityMeetingView, "Rembug Warga", label="Rembug warga", icon="fa-comments",
+                        category=MENU_CAPACITY)
+    appbuilder.add_view(ProgrammeProposalView, "Usulan Program", label="Usulan program", icon="fa-lightbulb-o",
+                        category=MENU_CAPACITY)
+    appbuilder.add_link("Tindak Lanjut Terlambat", href="/meeting-work/overdue", label="Tindak lanjut terlambat",
+                        icon="fa-clock-o", category=MENU_CAPACITY)
+    appbuilder.add_view(OrganisationView, "Lembaga Mitra", label="Lembaga mitra", icon="fa-building",
+                        category=MENU_CAPACITY)
+    appbuilder.add_view(FundingApplicationView, "Pengajuan Dana", label="Pengajuan dana", icon="fa-bank",
+                        category=MENU_CAPACITY)

@@ -12,6 +12,7 @@ from .config import load_config
 
 def create_app(config: dict | None = None) -> Flask:
     from .api import api
+    from .capacity.public import public as public_certificates
     from .distribution.public import public as public_cycles
     from .geo_api import map_api, public_geo
     from .openrosa import openrosa
@@ -20,6 +21,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     app = create_service_app(__name__, "registry", load_config(), config, register_tasks, api,
                              openapi_spec=Path(__file__).with_name("openapi.yaml"))
-    for blueprint in (map_api, public_geo, public_cycles, survey_api, openrosa):
+    for blueprint in (map_api, public_geo, public_cycles, public_certificates, survey_api, openrosa):
         app.register_blueprint(blueprint)
     return app
