@@ -4,15 +4,21 @@ from __future__ import annotations
 from flask import Flask
 
 from services.common.service_app import create_service_app
+from services.common.web_security import content_security_policy, install_security_headers
 
 from .config import load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
     from .api import api
+    from .public.site import limiter, public
     from .tasks import register_tasks
 
     app = create_service_app(__name__, "reports", load_config(), config, register_tasks, api)
+    # The public transparency site (no login) lives on the reports service, with its own strict headers.
+    app.register_blueprint(public)
+    limiter.init_app(app)
+    install_security_headers(app, content_security_policy())
     # Beat keeps its state under BANSOS_VAR, not in the working directory.
     app.extensions["celery"].conf.beat_schedule_filename = app.config["BEAT_SCHEDULE_FILE"]
     return app

@@ -2,6 +2,7 @@
 from .audit import AuditChainHead, AuditEntry
 from .bank import BankAccount
 from .base import Base
+from .complaints import Complaint, SurveyResponse
 from .cycles import Cycle, Entitlement
 from .imports import ImportJob, ImportRejection
 from .people import DuplicateCandidate, Household, Person
@@ -12,6 +13,7 @@ __all__ = [
     "Base", "Household", "Person", "DuplicateCandidate", "Organisation", "Programme",
     "ProgrammePartner", "Enrolment", "ImportJob", "ImportRejection", "AuditEntry",
     "Cycle", "Entitlement", "HouseholdWelfare", "BankAccount", "AuditChainHead",
+    "Complaint", "SurveyResponse",
 ]
 
 # Every AuditEntry flushed in this process gets its place in the hash chain (services/registry/audit_chain.py).
