@@ -12,11 +12,17 @@ from sqlalchemy import func, select
 
 from services.registry.complaints.clock import ClockRules, add_working_days, clock_state
 from services.registry.complaints.export import LAPOR_COLUMNS, lapor_rows, write_csv, write_xlsx
-from services.registry.complaints.service import (ComplaintError, close, escalate_overdue, follow_up, forward,
-                                                  record_complaint)
+from services.registry.complaints.service import (
+    ComplaintError,
+    close,
+    escalate_overdue,
+    follow_up,
+    forward,
+    record_complaint,
+)
 from services.registry.models import AuditEntry, Complaint
 
-UTC = timezone.utc
+UTC = timezone.utc  # noqa: UP017
 # Friday 2027-01-08 10:00 in Jakarta (03:00 UTC): three working days later is Wednesday 2027-01-13.
 FRIDAY = datetime(2027, 1, 8, 3, 0, tzinfo=UTC)
 RULES = ClockRules()
@@ -110,7 +116,7 @@ def test_lapor_export_columns_and_sensitive_filter(session, tmp_path):
     parsed = list(csv.reader(io.StringIO(buffer.getvalue())))
     assert tuple(parsed[0]) == LAPOR_COLUMNS
     assert parsed[0][:6] == ["judul", "isi", "kategori", "tanggal", "lokasi", "status"]
-    record = dict(zip(parsed[0], parsed[1]))
+    record = dict(zip(parsed[0], parsed[1], strict=True))
     assert record["judul"].startswith("'=")  # formula neutralised
     assert record["kategori"] == "Tidak menerima" and record["tanggal"] == "2027-01-08 10:00"
     assert record["lokasi"] == "RT 001 / RW 002" and record["status"] == "Belum Terverifikasi"

@@ -8,8 +8,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from services.common.db import make_engine
-from services.registry.models import (Cycle, Entitlement, Household, Organisation, Person, Programme,
-                                      ProgrammePartner)
+from services.registry.models import Cycle, Entitlement, Household, Organisation, Person, Programme, ProgrammePartner
 
 NAMES = ["MOH. HASAN BASRI", "SITI AMINAH", "ABDUL ROCHIM", "SITTI KHOLIFAH", "MUHAMMAD FAUZI", "NUR HAYATI",
          "SLAMET RIYADI"]

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.reports.public.data import count_label, short_name
-from services.reports.public.poster import render_poster  # noqa: F401  (import check: segno + reportlab)
 from services.registry import schema as registry_schema
+from services.reports.public.data import count_label, short_name
 
 from .public_data import DRAFT_NAMES, NAMES, fill_public_registry
 
