@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from services.registry.models import Organisation
 
-from .roles import ADMIN, AUDITOR, MITRA_CSR, MITRA_LSM, OPERATOR
+from .roles import ADMIN, AUDITOR, COMPLAINT_SUPERVISOR, MITRA_CSR, MITRA_LSM, OPERATOR
 
 DEMO_PASSWORD = "Demo-Kamal-2026"  # demo only; create_demo_users refuses outside demo mode
 DEMO_USERS = (
@@ -17,6 +17,7 @@ DEMO_USERS = (
     ("mitra_lsm", "Mitra", "Yayasan Madura Sejahtera", MITRA_LSM, "Yayasan Madura Sejahtera"),
     ("mitra_csr", "Mitra", "PT Garam Bangkalan Lestari", MITRA_CSR, "PT Garam Bangkalan Lestari"),
     ("auditor", "Auditor", "Dinas Sosial", AUDITOR, None),
+    ("pengawas", "Pengawas", "Pengaduan", COMPLAINT_SUPERVISOR, None),
 )
 
 
@@ -34,7 +35,7 @@ def init_security(appbuilder: AppBuilder) -> list[str]:
 
 
 def create_demo_users(appbuilder: AppBuilder, password: str = DEMO_PASSWORD) -> list[str]:
-    """Create (or reset) the five demo users with their roles and organisations."""
+    """Create (or reset) the demo users with their roles and organisations."""
     sm = appbuilder.sm
     session = sm.session
     done = []

@@ -10,6 +10,9 @@ OPERATOR = "Operator Desa"
 MITRA_LSM = "Mitra LSM"
 MITRA_CSR = "Mitra CSR"
 AUDITOR = "Auditor"
+# Reads sensitive complaints (pungli, nepotisme) and moves them along; Admin and Auditor read them too.
+COMPLAINT_SUPERVISOR = "Pengawas Pengaduan"
+SENSITIVE_COMPLAINT_ROLES = frozenset({ADMIN, AUDITOR, COMPLAINT_SUPERVISOR})
 
 # Partners see only the programmes their organisation funds or runs; everyone else sees all.
 PARTNER_ROLES = frozenset({MITRA_LSM, MITRA_CSR})
@@ -31,8 +34,9 @@ FAB_ROLES = {
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView|ImportView|CampaignView|ReportView)$",
          "can_[a-z_]+$"],
         ["AuditView$", "can_(list|show|verify)$"],
-        ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
-         "menu_access$"],
+        ["ComplaintView$", "can_(list|show|add|step|overdue|export)$"],
+        ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit"
+         "|Pengaduan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     MITRA_LSM: [
@@ -45,8 +49,14 @@ FAB_ROLES = {
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView)$", "can_(list|show)$"],
         ["AuditView$", "can_(list|show|export|verify)$"],
         ["ReportView$", "can_(list|runs|download)$"],
-        ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
+        ["ComplaintView$", "can_(list|show|overdue|export)$"],
+        ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit|Pengaduan)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
 }
 FAB_ROLES[MITRA_CSR] = FAB_ROLES[MITRA_LSM]
+FAB_ROLES[COMPLAINT_SUPERVISOR] = [
+    ["ComplaintView$", "can_(list|show|add|step|overdue|export)$"],
+    ["(Registri|Pengaduan)$", "menu_access$"],
+    *_SELF_SERVICE,
+]

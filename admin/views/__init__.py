@@ -10,6 +10,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     """Register every view and menu entry on this app's AppBuilder."""
     from .audit import AuditView
     from .campaigns import CampaignView
+    from .complaints import ComplaintView
     from .imports import ImportView
     from .people import HouseholdView, PersonView
     from .programmes import ProgrammeView, RecipientView
@@ -25,4 +26,5 @@ def init_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(CampaignView, "Kampanye SMS", label="Kampanye SMS", icon="fa-envelope",
                         category=MENU_SERVICES)
     appbuilder.add_view(ReportView, "Laporan", label="Laporan", icon="fa-file-pdf-o", category=MENU_SERVICES)
+    appbuilder.add_view(ComplaintView, "Pengaduan", label="Pengaduan", icon="fa-bullhorn", category=MENU_REGISTRY)
     appbuilder.add_view(AuditView, "Jejak Audit", label="Jejak audit", icon="fa-history", category=MENU_REGISTRY)

@@ -58,6 +58,17 @@ class Complaint(Base):
     def __repr__(self) -> str:
         return self.tracking_code
 
+    @property
+    def category_label(self) -> str:
+        return COMPLAINT_CATEGORIES.get(self.category, self.category)
+
+    @property
+    def clock_label(self) -> str:
+        """The next step and its deadline now, for lists (rules from the environment)."""
+        from ..complaints.clock import ClockRules, clock_state
+
+        return clock_state(self, utcnow(), ClockRules.from_env()).label
+
 
 class SurveyResponse(Base):
     """A 1-5 satisfaction score after a distribution or training; one per one-time code."""
