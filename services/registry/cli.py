@@ -81,4 +81,24 @@ def verify_audit() -> None:
     sys.exit(1)
 
 
-COMMANDS = [import_roster, seed_demo_command, demo_roster, verify_audit]
+@click.command("export-lapor", help="Ekspor pengaduan untuk SP4N-LAPOR! (CSV atau XLSX menurut akhiran berkas).")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sensitif", is_flag=True, help="Sertakan kategori sensitif (pungli, nepotisme).")
+def export_lapor(out: Path, sensitif: bool) -> None:
+    from .complaints.export import lapor_rows, write_csv, write_xlsx
+
+    engine = make_engine(registry_database_url())
+    try:
+        with Session(engine) as session:
+            rows = lapor_rows(session, include_sensitive=sensitif)
+    finally:
+        engine.dispose()
+    if out.suffix.lower() == ".xlsx":
+        write_xlsx(rows, out)
+    else:
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            write_csv(rows, handle)
+    click.echo(f"{len(rows)} pengaduan ditulis ke {out}")
+
+
+COMMANDS = [import_roster, seed_demo_command, demo_roster, verify_audit, export_lapor]

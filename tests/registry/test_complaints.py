@@ -124,3 +124,18 @@ def test_lapor_export_columns_and_sensitive_filter(session, tmp_path):
     sheet = load_workbook(tmp_path / "lapor.xlsx").active
     values = list(sheet.values)
     assert values[0] == LAPOR_COLUMNS and len(values) == 3 and values[2][2] == "Nepotisme"
+
+
+def test_cli_export_lapor(registry_url, session, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from services.registry.cli import export_lapor
+
+    record_complaint(session, _payload(), "publik:web", now=FRIDAY)
+    record_complaint(session, _payload(code="ADU-BBBB3333", category="pungli"), "staf", now=FRIDAY)
+    session.commit()
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_url)
+    result = CliRunner().invoke(export_lapor, [str(tmp_path / "lapor.csv")])
+    assert result.exit_code == 0 and "1 pengaduan" in result.output
+    result = CliRunner().invoke(export_lapor, [str(tmp_path / "lapor.xlsx"), "--sensitif"])
+    assert "2 pengaduan" in result.output and len(list(load_workbook(tmp_path / "lapor.xlsx").active.values)) == 3
