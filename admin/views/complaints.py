@@ -89,6 +89,13 @@ class ComplaintView(AuditedModelView):
     }
     formatters_columns = {"phone": lambda v: v if may_see_sensitive() else mask_phone(v)}
 
+    def render_template(self, template, **kwargs):
+        # The step form on the show page is plain HTML: it needs the CSRF token the admin checks on POST.
+        from flask_wtf.csrf import generate_csrf
+
+        kwargs.setdefault("step_csrf_token", generate_csrf())
+        return super().render_template(template, **kwargs)
+
     def pre_add(self, item):
         if not (item.body or "").strip():
             raise ComplaintError("Isi pengaduan wajib diisi")
