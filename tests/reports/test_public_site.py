@@ -96,3 +96,13 @@ def test_poster_is_a_pdf_in_both_sizes_with_the_qr_url(public_app):
         assert "MOH. H*** B***" in text and "belum tersedia" in text
     assert round(sizes["a4"]) == 595 and round(sizes["a3"]) == 842
     assert client.get(f"/publik/siklus/{ids.approved_cycle_id}/poster-a5.pdf").status_code == 404
+
+
+def test_long_lists_come_in_pages(public_app):
+    app, ids, _ = public_app
+    app.config["PUBLIC_PAGE_SIZE"] = 3
+    client = app.test_client()
+    first = client.get(f"/publik/siklus/{ids.approved_cycle_id}").get_data(as_text=True)
+    last = client.get(f"/publik/siklus/{ids.approved_cycle_id}?hal=3").get_data(as_text=True)
+    assert "Halaman 1 dari 3" in first and "MOH. H*** B***" in first and "SLAMET R***" not in first
+    assert "Halaman 3 dari 3" in last and "SLAMET R***" in last and "MOH. H*** B***" not in last

@@ -68,7 +68,13 @@ def cycle(cycle_id: int):
         detail = data.cycle_detail(session, cycle_id)
     if detail is None:  # unknown, or not yet frozen: a draft list never leaves the registry
         abort(404)
-    return render_template("public/cycle.html", detail=detail, rupiah=data.rupiah)
+    # A cheap phone gets the list in pages; the poster keeps the whole list.
+    size = current_app.config.get("PUBLIC_PAGE_SIZE", 200)
+    pages = max(1, -(-len(detail.rows) // size))
+    page = min(max(request.args.get("hal", 1, type=int), 1), pages)
+    rows = detail.rows[(page - 1) * size:page * size]
+    return render_template("public/cycle.html", detail=detail, rows=rows, page=page, pages=pages,
+                           rupiah=data.rupiah)
 
 
 @public.get("/siklus/<int:cycle_id>/poster-<size>.pdf")
