@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
@@ -107,20 +107,33 @@ def escalate_overdue(session: Session, now: datetime, rules: ClockRules, actor: 
     """Escalate each open complaint whose current step is overdue, once per step; auto-close those whose
     closing deadline passed (as SP4N-LAPOR! does). Running it twice changes nothing the second time."""
     counts = {"escalated": 0, "closed": 0}
-    open_ones = session.scalars(select(Complaint).where(Complaint.status != "selesai").order_by(Complaint.id))
+    open_ones = session.scalars(select(Complaint).where(Complaint.status != "selesai").order_by(Complaint.id)).all()
     for complaint in open_ones:
         state = clock_state(complaint, now, rules)
         if not state.overdue:
             continue
         if state.step == "tutup":
-            _move(session, complaint, actor, "ditindaklanjuti", "selesai", closed_at=now,
-                  resolution=(complaint.resolution or "") + "\n[Ditutup otomatis: batas waktu penutupan lewat]")
-            counts["closed"] += 1
-        elif complaint.escalation_level < STEP_LEVEL[state.step]:
+            note = (complaint.resolution or "") + "\n[Ditutup otomatis: batas waktu penutupan lewat]"
+            if _claim(session, complaint, Complaint.status == "ditindaklanjuti",
+                      status="selesai", closed_at=now, resolution=note):
+                _audit(session, actor, "update", complaint, {"status": ["ditindaklanjuti", "selesai"],
+                                                             "closed_at": [None, now.isoformat()]})
+                counts["closed"] += 1
+        else:
+            level = STEP_LEVEL[state.step]
             before = complaint.escalation_level
-            complaint.escalation_level, complaint.escalated_at = STEP_LEVEL[state.step], now
-            _audit(session, actor, "escalate", complaint,
-                   {"escalation_level": [before, complaint.escalation_level], "step": state.step,
-                    "due": state.due.isoformat()})
-            counts["escalated"] += 1
+            if _claim(session, complaint, Complaint.escalation_level < level, escalation_level=level,
+                      escalated_at=now):
+                _audit(session, actor, "escalate", complaint,
+                       {"escalation_level": [before, level], "step": state.step, "due": state.due.isoformat()})
+                counts["escalated"] += 1
     return counts
+
+
+def _claim(session: Session, complaint: Complaint, condition, **values) -> bool:
+    """Apply ``values`` only if ``condition`` still holds in the database, decided by the UPDATE itself:
+    of two ticks running at once (a redelivery, two beats) exactly one wins, on PostgreSQL and SQLite."""
+    result = session.execute(update(Complaint).where(Complaint.id == complaint.id, condition).values(**values)
+                             .execution_options(synchronize_session=False))
+    session.refresh(complaint)
+    return result.rowcount == 1
