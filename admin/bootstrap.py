@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from services.registry.models import Organisation
 
-from .roles import ADMIN, AUDITOR, BPD, KEPALA_DESA, MITRA_CSR, MITRA_LSM, OPERATOR
+from .roles import ADMIN, AUDITOR, BPD, COMPLAINT_SUPERVISOR, KEPALA_DESA, MITRA_CSR, MITRA_LSM, OPERATOR
 
 DEMO_PASSWORD = "Demo-Kamal-2026"  # demo only; create_demo_users refuses outside demo mode
 DEMO_USERS = (
@@ -19,6 +19,7 @@ DEMO_USERS = (
     ("auditor", "Auditor", "Dinas Sosial", AUDITOR, None),
     ("kepala_desa", "Kepala Desa", "Kamal", KEPALA_DESA, "Pemerintah Desa Kamal"),
     ("bpd", "Ketua BPD", "Desa Kamal", BPD, "Pemerintah Desa Kamal"),
+    ("pengawas", "Pengawas", "Pengaduan", COMPLAINT_SUPERVISOR, None),
 )
 
 

@@ -12,6 +12,9 @@ MITRA_CSR = "Mitra CSR"
 AUDITOR = "Auditor"
 KEPALA_DESA = "Kepala Desa"
 BPD = "BPD"
+# Reads sensitive complaints (pungli, nepotisme) and moves them along; Admin and Auditor read them too.
+COMPLAINT_SUPERVISOR = "Pengawas Pengaduan"
+SENSITIVE_COMPLAINT_ROLES = frozenset({ADMIN, AUDITOR, COMPLAINT_SUPERVISOR})
 
 # Partners see only the programmes their organisation funds or runs; everyone else sees all.
 PARTNER_ROLES = frozenset({MITRA_LSM, MITRA_CSR})
@@ -83,6 +86,7 @@ FAB_ROLES = {
         [f"({_TRAINING_VIEWS}|{_WORK_VIEWS})$", "can_[a-z_]+$"],
         [f"({_OTHER_CAPACITY_VIEWS})$", "can_[a-z_]+$"],
         [f"({_CAPACITY_MENUS})$", "menu_access$"],
+        ["ComplaintView$", "can_(list|show|add|step|overdue|export)$"],
         *_SELF_SERVICE,
     ],
     KEPALA_DESA: [
@@ -133,7 +137,8 @@ FAB_ROLES = {
         ["(Peta Kebutuhan|Wilayah|Sumber Daya|Keterampilan)$", "menu_access$"],
         *_READ_CYCLES,
         ["(Siklus|" + _CYCLE_MENUS + ")$", "menu_access$"],
-        ["(InboxView|ComplaintView)$", "can_(list|show)$"],
+        ["InboxView$", "can_(list|show)$"],
+        ["ComplaintView$", "can_(list|show|overdue|export)$"],
         ["(Kotak Masuk|Pengaduan)$", "menu_access$"],
         [f"({_TRAINING_VIEWS})$", "can_(list|show)$"],
         [f"({_OTHER_CAPACITY_VIEWS})$", "can_(list|show)$"],
@@ -142,3 +147,8 @@ FAB_ROLES = {
     ],
 }
 FAB_ROLES[MITRA_CSR] = FAB_ROLES[MITRA_LSM]
+FAB_ROLES[COMPLAINT_SUPERVISOR] = [
+    ["ComplaintView$", "can_(list|show|add|step|overdue|export)$"],
+    ["(Registri|Pengaduan)$", "menu_access$"],
+    *_SELF_SERVICE,
+]

@@ -10,12 +10,13 @@ def init_views(appbuilder: AppBuilder) -> None:
     """Register every view and menu entry on this app's AppBuilder."""
     from .audit import AuditView
     from .campaigns import CampaignView
+    from .complaints import ComplaintView
     from .cycles import CycleView
     from .distribution import DistributionView
     from .funding import ChangeRequestView, ExclusionView, FundingSourceView, FundingStatusView
     from .imports import ImportView
     from .map import MapView
-    from .messaging import ChannelView, ComplaintView, InboxView, OptOutView
+    from .messaging import ChannelView, InboxView, OptOutView
     from .musyawarah import MusyawarahView
     from .payments import PaymentView
     from .people import HouseholdView, PersonView
@@ -41,7 +42,6 @@ def init_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(OptOutView, "Berhenti Langganan", label="Berhenti langganan", icon="fa-ban",
                         category=MENU_SERVICES)
     appbuilder.add_view(InboxView, "Kotak Masuk", label="Kotak masuk", icon="fa-inbox", category=MENU_SERVICES)
-    appbuilder.add_view(ComplaintView, "Pengaduan", label="Pengaduan", icon="fa-bullhorn", category=MENU_SERVICES)
     appbuilder.add_view(ReportView, "Laporan", label="Laporan", icon="fa-file-pdf-o", category=MENU_SERVICES)
     appbuilder.add_view(MapView, "Peta Kebutuhan", label="Peta kebutuhan", icon="fa-map", category=MENU_REGISTRY)
     appbuilder.add_view(RegionView, "Wilayah", label="Wilayah", icon="fa-map-o", category=MENU_REGISTRY)
@@ -59,6 +59,7 @@ def init_views(appbuilder: AppBuilder) -> None:
                         category=MENU_REGISTRY)
     appbuilder.add_view(InstrumentView, "Instrumen Survei", label="Instrumen survei", icon="fa-list-alt",
                         category=MENU_REGISTRY)
+    appbuilder.add_view(ComplaintView, "Pengaduan", label="Pengaduan", icon="fa-bullhorn", category=MENU_REGISTRY)
     appbuilder.add_view(AuditView, "Jejak Audit", label="Jejak audit", icon="fa-history", category=MENU_REGISTRY)
     appbuilder.add_view(CycleView, "Siklus Bantuan", label="Siklus bantuan", icon="fa-refresh", category=MENU_CYCLES,
                         category_label="Siklus")

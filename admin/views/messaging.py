@@ -9,7 +9,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 
-from services.registry.models import Complaint, InboxMessage
+from services.registry.models import InboxMessage
 
 from ..forms import OptOutForm, TestMessageForm
 from ..service_api import NotFound, ServiceUnavailable, notifications_api
@@ -110,17 +110,3 @@ class InboxView(AuditedModelView):
                      "text": "Isi", "handled": "Sudah ditangani", "person_id": "ID penduduk"}
 
 
-class ComplaintView(AuditedModelView):
-    datamodel = SQLAInterface(Complaint)
-    list_title = "Pengaduan"
-    show_title = "Pengaduan"
-    edit_title = "Ubah status pengaduan"
-    base_permissions = ["can_list", "can_show", "can_edit"]
-    base_order = ("created_at", "desc")
-    list_columns = ["tracking_code", "created_at", "channel", "phone", "category", "text", "status"]
-    show_columns = ["tracking_code", "created_at", "channel", "phone", "person_id", "category", "text", "status"]
-    edit_columns = ["category", "status"]
-    search_columns = ["tracking_code", "status", "phone", "category"]
-    label_columns = {"tracking_code": "Kode lacak", "created_at": "Diterima", "channel": "Saluran",
-                     "phone": "No. HP", "category": "Kategori", "text": "Isi", "status": "Status",
-                     "person_id": "ID penduduk"}

@@ -130,6 +130,42 @@ TASKS: dict[str, dict[str, Any]] = {
         "additionalProperties": False,
     },
     "reports.monthly": {"type": "object", "properties": {"period": {"type": "string"}}},
+    # A complaint from the public site (or another channel); the tracking code is the idempotency key.
+    "registry.record_complaint": {
+        "type": "object",
+        "required": ["tracking_code", "channel", "category", "body"],
+        "properties": {
+            "tracking_code": {"type": "string", "pattern": "^ADU-[A-Z0-9]{8}$"},
+            "channel": {"type": "string", "enum": ["web", "sms", "whatsapp", "staf"]},
+            "category": {"type": "string", "enum": ["salah_sasaran", "tidak_menerima", "dipotong", "pungli",
+                                                    "nepotisme", "data_salah", "layanan", "lainnya"]},
+            "title": {"type": "string", "maxLength": 200},
+            "body": {"type": "string", "minLength": 1, "maxLength": 5000},
+            "location": {"type": ["string", "null"], "maxLength": 200},
+            "anonymous": {"type": "boolean"},
+            "sender_name": {"type": ["string", "null"], "maxLength": 150},
+            "phone": {"type": ["string", "null"], "maxLength": 20},
+            "cycle_id": {"type": ["integer", "null"], "minimum": 1},
+            "programme_id": {"type": ["integer", "null"], "minimum": 1},
+            "photo_path": {"type": ["string", "null"], "maxLength": 300},
+        },
+        "additionalProperties": False,
+    },
+    # Beat: escalate overdue complaints and auto-close expired ones; "now" (ISO) only for tests/replays.
+    "registry.escalate_complaints": {"type": "object", "properties": {"now": {"type": "string"}},
+                                     "additionalProperties": False},
+    # A satisfaction score after a distribution; the one-time code is the idempotency key.
+    "registry.record_survey": {
+        "type": "object",
+        "required": ["code", "cycle_id", "score"],
+        "properties": {
+            "code": {"type": "string", "pattern": "^[A-Za-z0-9-]{6,40}$"},
+            "cycle_id": _ID,
+            "score": {"type": "integer", "minimum": 1, "maximum": 5},
+            "comment": {"type": ["string", "null"], "maxLength": 1000},
+        },
+        "additionalProperties": False,
+    },
 }
 
 QUEUES = ("registry", "notifications", "reports")

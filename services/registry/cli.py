@@ -158,5 +158,26 @@ def resume_entitlements() -> None:
 
 from .distribution.cli import COMMANDS as DISTRIBUTION_COMMANDS  # noqa: E402
 
+
+@click.command("export-lapor", help="Ekspor pengaduan untuk SP4N-LAPOR! (CSV atau XLSX menurut akhiran berkas).")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sensitif", is_flag=True, help="Sertakan kategori sensitif (pungli, nepotisme).")
+def export_lapor(out: Path, sensitif: bool) -> None:
+    from .complaints.export import lapor_rows, write_csv, write_xlsx
+
+    engine = make_engine(registry_database_url())
+    try:
+        with Session(engine) as session:
+            rows = lapor_rows(session, include_sensitive=sensitif)
+    finally:
+        engine.dispose()
+    if out.suffix.lower() == ".xlsx":
+        write_xlsx(rows, out)
+    else:
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            write_csv(rows, handle)
+    click.echo(f"{len(rows)} pengaduan ditulis ke {out}")
+
+
 COMMANDS = [import_roster, import_bnba_command, seed_demo_command, demo_roster, verify_audit,
-            import_regions_command, resume_entitlements, *DISTRIBUTION_COMMANDS]
+            import_regions_command, resume_entitlements, *DISTRIBUTION_COMMANDS, export_lapor]

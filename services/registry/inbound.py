@@ -4,15 +4,17 @@ Called by the ``registry.record_inbound`` task; keyed by the inbound message's k
 or a webhook the provider retried records nothing twice."""
 from __future__ import annotations
 
+import hashlib
 import re
-import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.privacy import mask_phone
 
-from .models import AuditEntry, Complaint, InboxMessage, Person
+from .complaints.service import ComplaintError, record_complaint
+from .models import AuditEntry, InboxMessage, Person
+from .models.complaints import COMPLAINT_CATEGORIES
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -33,43 +35,49 @@ def match_person(session: Session, phone: str | None) -> Person | None:
     return session.scalars(select(Person).where(Person.phone == phone).order_by(Person.id).limit(1)).first()
 
 
-def new_tracking_code(session: Session) -> str:
-    while True:
-        code = "ADU-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
-        if session.scalar(select(Complaint.id).where(Complaint.tracking_code == code)) is None:
-            return code
+def tracking_code_for(key: str) -> str:
+    """The same inbound message (a retried webhook, a redelivered task) always gets the same code."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return "ADU-" + "".join(_CODE_ALPHABET[byte % len(_CODE_ALPHABET)] for byte in digest[:8])
+
+
+def _complaint(session: Session, payload: dict, phone: str | None) -> dict:
+    """An "ADUAN ..." message becomes a complaint like any other (complaints/service.py, with its clock)."""
+    category = payload.get("category")
+    data = {"tracking_code": tracking_code_for(payload["key"]), "channel": payload["channel"],
+            "category": category if category in COMPLAINT_CATEGORIES else "lainnya",
+            "title": f"Pengaduan lewat {payload['channel'].upper()}", "body": payload["text"].strip() or "(kosong)",
+            "phone": phone}
+    actor = f"{payload['channel']}:{mask_phone(phone) if phone else '-'}"
+    try:
+        complaint = record_complaint(session, data, actor=actor)
+    except ComplaintError:  # a sender number the phone rules refuse (short code, foreign): keep the text
+        complaint = record_complaint(session, {**data, "phone": None}, actor=actor)
+    return {"kind": "complaint", "id": complaint.id, "tracking_code": complaint.tracking_code,
+            "person_id": complaint.person_id}
 
 
 def record_inbound(session: Session, payload: dict) -> dict:
     """Store one inbound message; returns what was created (or found, on a repeat)."""
     key, kind = payload["key"], payload["kind"]
-    model = Complaint if kind == "complaint" else InboxMessage
-    existing = session.scalar(select(model).where(model.source_key == key))
+    phone = normalise_phone(payload.get("phone"))
+    if kind == "complaint":
+        return _complaint(session, payload, phone)
+    existing = session.scalar(select(InboxMessage).where(InboxMessage.source_key == key))
     if existing is not None:
         return _result(existing)
-    phone = normalise_phone(payload.get("phone"))
     person = match_person(session, phone)
-    text = payload["text"].strip()
-    if kind == "complaint":
-        record = Complaint(tracking_code=new_tracking_code(session), source_key=key, channel=payload["channel"],
-                           phone=phone, person_id=person.id if person else None, text=text,
-                           category=payload.get("category") or "umum")
-    else:
-        # Hook for the lead: a reply to a payment-verification question arrives here as kind "verifikasi".
-        record = InboxMessage(source_key=key, channel=payload["channel"], phone=phone, kind=payload.get(
-            "inbox_kind") or "pesan", person_id=person.id if person else None, text=text)
+    # A reply to a payment-verification question arrives here as inbox_kind "verifikasi".
+    record = InboxMessage(source_key=key, channel=payload["channel"], phone=phone,
+                          kind=payload.get("inbox_kind") or "pesan", person_id=person.id if person else None,
+                          text=payload["text"].strip())
     session.add(record)
     session.flush()
     session.add(AuditEntry(actor=f"{payload['channel']}:{mask_phone(phone) if phone else '-'}", action="create",
-                           entity=model.__tablename__, entity_id=str(record.id),
-                           details={"after": {"person_id": record.person_id, "source_key": key,
-                                              **({"tracking_code": record.tracking_code}
-                                                 if kind == "complaint" else {})}}))
+                           entity="inbox_message", entity_id=str(record.id),
+                           details={"after": {"person_id": record.person_id, "source_key": key}}))
     return _result(record)
 
 
-def _result(record) -> dict:
-    if isinstance(record, Complaint):
-        return {"kind": "complaint", "id": record.id, "tracking_code": record.tracking_code,
-                "person_id": record.person_id}
+def _result(record: InboxMessage) -> dict:
     return {"kind": "inbox", "id": record.id, "person_id": record.person_id}

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from flask import current_app
 
 from services.common import contracts
 from services.common.contracts import contract_task
-from services.common.db import current_database
+from services.common.db import current_database, utcnow
 
+from .complaints.clock import ClockRules
+from .complaints.service import ComplaintError, escalate_overdue, record_complaint
+from .complaints.surveys import record_survey
 from .distribution.tasks import register_distribution_tasks
 from .importer.jobs import run_import_job
 from .inbound import record_inbound
@@ -62,3 +66,35 @@ def register_tasks(celery) -> None:
             result = record_inbound(session, payload)
         log.info("pesan masuk %s: %s %s", payload["key"], result["kind"], result["id"])
         return result
+
+    @contract_task(celery, "registry.record_complaint")
+    def record_complaint_task(payload: dict) -> dict:
+        """Store a complaint from the public site; redelivery finds it by its tracking code."""
+        database = current_database()
+        try:
+            with database.transaction() as session:
+                complaint = record_complaint(session, payload, actor=f"publik:{payload['channel']}")
+                return {"tracking_code": complaint.tracking_code, "id": complaint.id}
+        except ComplaintError as exc:
+            # Retrying cannot fix bad content: report it in the log with its code, keep the worker going.
+            log.warning("pengaduan %s ditolak: %s", payload["tracking_code"], exc)
+            return {"tracking_code": payload["tracking_code"], "error": str(exc)}
+
+    @contract_task(celery, "registry.escalate_complaints")
+    def escalate_complaints(payload: dict) -> dict:
+        """Escalate overdue complaints (once per clock step) and auto-close expired ones."""
+        now = datetime.fromisoformat(payload["now"]) if payload.get("now") else utcnow()
+        with current_database().transaction() as session:
+            counts = escalate_overdue(session, now, ClockRules.from_env())
+        log.info("eskalasi pengaduan: %s", counts)
+        return counts
+
+    @contract_task(celery, "registry.record_survey")
+    def record_survey_task(payload: dict) -> dict:
+        try:
+            with current_database().transaction() as session:
+                response, created = record_survey(session, payload)
+                return {"id": response.id, "created": created}
+        except ComplaintError as exc:
+            log.warning("survei %s ditolak: %s", payload["code"], exc)
+            return {"code": payload["code"], "error": str(exc)}

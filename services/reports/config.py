@@ -40,6 +40,16 @@ def load_config() -> dict:
         "CELERY_BEAT_SCHEDULE": {
             "reports-monthly": {"task": "reports.monthly", "schedule": monthly_schedule(schedule),
                                 "kwargs": {"payload": {}}, "options": {"queue": "reports"}},
+            # The complaint clock lives in the registry; this beat only sends it the tick.
+            "complaints-escalate": {"task": "registry.escalate_complaints",
+                                    "schedule": float(env_int("COMPLAINT_ESCALATE_EVERY", 3600)),
+                                    "kwargs": {"payload": {}}, "options": {"queue": "registry"}},
         },
         "PORT": env_int("REPORTS_PORT", 8083),
+        # Public site: the address printed in poster QR codes, CSRF secret, form rate limit, upload cap.
+        "REPORTS_PUBLIC_BASE_URL": env_str("REPORTS_PUBLIC_BASE_URL") or "",
+        "SECRET_KEY": secret("REPORTS_SECRET_KEY", "demo-reports-secret"),
+        "PUBLIC_FORM_RATE": env_str("REPORTS_PUBLIC_FORM_RATE") or "5/hour",
+        "RATELIMIT_STORAGE_URI": env_str("REPORTS_RATELIMIT_STORAGE_URI") or "memory://",
+        "MAX_CONTENT_LENGTH": 3 * 1024 * 1024,
     }

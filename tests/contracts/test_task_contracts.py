@@ -68,6 +68,12 @@ def test_routes_send_every_task_to_its_service_queue(service_celery_apps):
          "merpati"),
         ("reports.generate", {"run_key": "r", "report": "programme_recipients", "params": {"programme_id": 1},
                               "formats": ["docx"]}, "docx"),
+        ("registry.record_complaint", {"tracking_code": "ADU-AAAA2222", "channel": "web", "category": "gosip",
+                                       "body": "x"}, "gosip"),
+        ("registry.record_complaint", {"tracking_code": "123", "channel": "web", "category": "lainnya",
+                                       "body": "x"}, "123"),
+        ("registry.record_survey", {"code": "KUPON-1", "cycle_id": 1, "score": 6}, "6"),
+        ("registry.escalate_complaints", {"now": "x", "extra": 1}, "extra"),
     ],
 )
 def test_sender_refuses_payloads_outside_the_schema(name, payload, fragment):

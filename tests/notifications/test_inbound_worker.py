@@ -47,7 +47,7 @@ def test_complaint_by_sms_reaches_the_registry_worker(pg, redis_url, processes, 
 
     complaints, inbox = wait_for(lambda: all(recorded()) and recorded(), timeout=60, message="complaint recorded")
     [complaint] = complaints
-    assert complaint.person_id == person_id and complaint.text == "nama saya tidak ada di daftar BLT"
+    assert complaint.person_id == person_id and complaint.body == "nama saya tidak ada di daftar BLT"
     assert complaint.tracking_code.startswith("ADU-") and complaint.channel == "sms"
     assert [m.text for m in inbox] == ["Terima kasih"] and inbox[0].person_id == person_id
     app.extensions["database"].engine.dispose()

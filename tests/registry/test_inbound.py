@@ -28,9 +28,10 @@ def test_complaint_matched_to_person_once_per_key(session):
     session.commit()
     assert first == again and first["person_id"] == person.id and first["tracking_code"].startswith("ADU-")
     complaint = session.scalars(select(Complaint)).one()
-    assert complaint.status == "baru" and complaint.phone == "+6281234567890" and complaint.text == payload["text"]
+    assert complaint.status == "baru" and complaint.phone == "+6281234567890" and complaint.body == payload["text"]
+    assert complaint.channel == "sms" and complaint.category == "lainnya" and complaint.person_id == person.id
     audit = session.scalars(select(AuditEntry).where(AuditEntry.entity == "complaint")).one()
-    assert audit.details["after"]["tracking_code"] == complaint.tracking_code and "567890" not in audit.actor
+    assert audit.entity_id == complaint.tracking_code and "567890" not in audit.actor
 
 
 def test_inbox_message_from_unknown_phone(session):

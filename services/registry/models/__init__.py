@@ -12,35 +12,32 @@ from .capital import (
     LoanInstalment,
     LoanPayment,
 )
+from .complaints import Complaint, SatisfactionResponse
 from .cycles import Cycle, Entitlement
 from .distribution import GoodsStock, Pickup
-from .feedback import Complaint, InboxMessage
+from .feedback import InboxMessage
 from .funding import CyclePlan, EligibilityRule, FundingSource, ProgrammeExclusion
 from .imports import ImportJob, ImportRejection
-from .meetings import CommunityMeeting, MeetingAction, MeetingAttendee, MeetingDecision, MeetingIssue, ProgrammeProposal
+from .ledger import LedgerEntry, LedgerHead
+from .meetings import (
+    CommunityMeeting,
+    MeetingAction,
+    MeetingAttendee,
+    MeetingDecision,
+    MeetingIssue,
+    ProgrammeProposal,
+)
+from .musyawarah import ChangeRequest, Musyawarah, MusyawarahAttendee, MusyawarahDecision
 from .partners import FundingApplication, PartnerAgreement, PartnerContact
+from .payments import BankStatement, PaymentBatch, PaymentItem
 from .people import DuplicateCandidate, Household, Person
 from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
-from .trainings import Training, TrainingAttendance, TrainingEnrolment, TrainingFollowUp, TrainingSession
-from .welfare import HouseholdWelfare
-
-__all__ = [
-    "Base", "Household", "Person", "DuplicateCandidate", "Organisation", "Programme",
-    "ProgrammePartner", "Enrolment", "ImportJob", "ImportRejection", "AuditEntry",
-    "Cycle", "Entitlement", "HouseholdWelfare", "BankAccount", "AuditChainHead",
-    # issue 7: trainings, capital, meetings, partners
-    "Training", "TrainingSession", "TrainingEnrolment", "TrainingAttendance", "TrainingFollowUp",
-    "BusinessGroup", "BusinessGroupMember", "CapitalGrant", "CapitalDisbursement", "LoanInstalment", "LoanPayment",
-    "CapitalFollowUp", "CommunityMeeting", "MeetingAttendee", "MeetingIssue", "MeetingDecision", "MeetingAction",
-    "ProgrammeProposal", "PartnerContact", "PartnerAgreement", "FundingApplication",
-]
-from .ledger import LedgerEntry, LedgerHead
-from .musyawarah import ChangeRequest, Musyawarah, MusyawarahAttendee, MusyawarahDecision
-from .payments import BankStatement, PaymentBatch, PaymentItem
 from .regions import Region
 from .resources import PersonSkill, VillageResource
 from .surveys import Enumerator, Instrument, Question, SurveyCampaign, SurveyResponse
+from .trainings import Training, TrainingAttendance, TrainingEnrolment, TrainingFollowUp, TrainingSession
 from .verification import VerificationCase, VerificationSample
+from .welfare import HouseholdWelfare
 
 # Every model class imported above (ruff: F401 is off for this file in pyproject.toml).
 __all__ = sorted(name for name, value in list(globals().items())

@@ -1,7 +1,7 @@
 """trainings capital meetings partners
 
 Revision ID: 0003_training
-Revises: 0003_inbound
+Revises: 0003_distrib
 Create Date: 2026-11-29 04:29:11.692218
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0003_training'
-down_revision: Union[str, Sequence[str], None] = '0003_inbound'
+down_revision: Union[str, Sequence[str], None] = '0003_distrib'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,0 +1,1 @@
+"""Complaint handling: recording, the SP4N-LAPOR! clock, escalation and the hand-over export."""

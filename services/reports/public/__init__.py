@@ -1,0 +1,1 @@
+"""The public transparency site (no login): programmes, frozen cycle lists, posters, complaints, surveys."""

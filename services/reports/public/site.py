@@ -1,0 +1,158 @@
+"""The public site blueprint (/publik): no login, small HTML with its own CSS and no JavaScript."""
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from sqlalchemy import select
+
+from services.common.contracts import send
+from services.registry.models import Complaint
+from services.registry.models.complaints import COMPLAINT_CATEGORIES
+
+from . import data
+from .forms import ComplaintForm, SurveyForm, TrackForm, image_extension
+from .poster import PAGE_SIZES, render_poster
+
+public = Blueprint("public", __name__, url_prefix="/publik", template_folder="../templates",
+                   static_folder="../static/public", static_url_path="/aset")
+limiter = Limiter(key_func=get_remote_address)
+TRACKING_CODE = re.compile(r"^ADU-[A-Z0-9]{8}$")
+PUBLIC_STATUS = {"baru": "Diterima, menunggu diteruskan", "diteruskan": "Diteruskan ke petugas",
+                 "ditindaklanjuti": "Sedang ditindaklanjuti", "selesai": "Selesai"}
+
+
+def _form_rate() -> str:
+    return current_app.config.get("PUBLIC_FORM_RATE", "5/hour")
+
+
+def registry_session():
+    """A session on the read-only registry engine, built once per app."""
+    from ..registry_read import registry_sessions
+
+    factory = current_app.extensions.get("registry_read")
+    if factory is None:
+        factory = current_app.extensions["registry_read"] = registry_sessions(current_app.config["REGISTRY_READ_URL"])
+    return factory()
+
+
+def public_cycle_url(cycle_id: int) -> str:
+    base = current_app.config.get("REPORTS_PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+    return f"{base.rstrip('/')}{url_for('public.cycle', cycle_id=cycle_id)}"
+
+
+@public.get("/")
+def index():
+    with registry_session() as session:
+        programmes = data.programmes(session)
+    return render_template("public/index.html", programmes=programmes, rupiah=data.rupiah)
+
+
+@public.get("/program/<int:programme_id>")
+def programme(programme_id: int):
+    with registry_session() as session:
+        prog = data.programme(session, programme_id)
+        if prog is None:
+            abort(404)
+        areas = data.area_counts(session, [c.id for c in prog.cycles])
+    return render_template("public/programme.html", programme=prog, areas=areas, rupiah=data.rupiah)
+
+
+@public.get("/siklus/<int:cycle_id>")
+def cycle(cycle_id: int):
+    with registry_session() as session:
+        detail = data.cycle_detail(session, cycle_id)
+    if detail is None:  # unknown, or not yet frozen: a draft list never leaves the registry
+        abort(404)
+    # A cheap phone gets the list in pages; the poster keeps the whole list.
+    size = current_app.config.get("PUBLIC_PAGE_SIZE", 200)
+    pages = max(1, -(-len(detail.rows) // size))
+    page = min(max(request.args.get("hal", 1, type=int), 1), pages)
+    rows = detail.rows[(page - 1) * size:page * size]
+    return render_template("public/cycle.html", detail=detail, rows=rows, page=page, pages=pages,
+                           rupiah=data.rupiah)
+
+
+@public.get("/siklus/<int:cycle_id>/poster-<size>.pdf")
+def poster(cycle_id: int, size: str):
+    if size not in PAGE_SIZES:
+        abort(404)
+    with registry_session() as session:
+        detail = data.cycle_detail(session, cycle_id)
+    if detail is None:
+        abort(404)
+    pdf = render_poster(detail, size, public_cycle_url(cycle_id))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="papan-informasi-{cycle_id}-{size}.pdf"'})
+
+
+@public.route("/pengaduan", methods=["GET", "POST"])
+@limiter.limit(_form_rate, methods=["POST"])
+def complaint():
+    form = ComplaintForm()
+    if form.validate_on_submit():
+        code = "ADU-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+        payload = {"tracking_code": code, "channel": "web", "category": form.category.data,
+                   "title": (form.title.data or COMPLAINT_CATEGORIES[form.category.data]).strip()[:200],
+                   "body": form.body.data.strip(), "location": form.location.data or None,
+                   "anonymous": bool(form.anonymous.data),
+                   "sender_name": None if form.anonymous.data else (form.sender_name.data or None),
+                   "phone": None if form.anonymous.data else (form.phone.data or None),
+                   "photo_path": _store_photo(code, form.photo.data)}
+        send(current_app.extensions["celery"], "registry.record_complaint", payload)
+        return render_template("public/complaint_sent.html", code=code), 201
+    status = 400 if request.method == "POST" else 200
+    return render_template("public/complaint.html", form=form), status
+
+
+def _store_photo(code: str, upload) -> str | None:
+    """Keep the photo in the reports store (checked to be an image); the registry keeps its path."""
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    content = upload.read()
+    folder = Path(current_app.config["REPORTS_STORE"]) / "pengaduan"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{code}.{image_extension(content)}"
+    path.write_bytes(content)
+    return str(path)
+
+
+@public.get("/lacak")
+def track():
+    form = TrackForm(request.args)
+    found, searched = None, bool(request.args.get("kode"))
+    if searched and form.validate():
+        code = form.kode.data.strip().upper()
+        if TRACKING_CODE.match(code):
+            with registry_session() as session:
+                found = session.scalar(select(Complaint).where(Complaint.tracking_code == code))
+    return render_template("public/track.html", form=form, complaint=found, searched=searched,
+                           status_label=PUBLIC_STATUS, categories=COMPLAINT_CATEGORIES)
+
+
+@public.route("/survei/<int:cycle_id>", methods=["GET", "POST"])
+@limiter.limit(_form_rate, methods=["POST"])
+def survey(cycle_id: int):
+    with registry_session() as session:
+        detail = data.cycle_detail(session, cycle_id)
+    if detail is None:
+        abort(404)
+    form = SurveyForm(code=request.args.get("kode"))
+    if form.validate_on_submit():
+        send(current_app.extensions["celery"], "registry.record_survey",
+             {"code": form.code.data.strip(), "cycle_id": cycle_id, "score": int(form.score.data),
+              "comment": form.comment.data or None})
+        return render_template("public/survey_sent.html", detail=detail), 201
+    status = 400 if request.method == "POST" else 200
+    return render_template("public/survey.html", form=form, detail=detail), status
+
+
+@public.app_errorhandler(429)
+def _too_many(_exc):
+    return render_template("public/message.html", title="Terlalu banyak kiriman",
+                           message="Terlalu banyak kiriman dari alamat ini. Silakan coba lagi nanti."), 429
+
