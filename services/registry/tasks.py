@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from services.common.contracts import contract_task
 from services.common.db import current_database
@@ -25,3 +26,14 @@ def register_tasks(celery) -> None:
         log.info("impor %s: %s (diimpor %s, diperbarui %s, tetap %s, ditolak %s)", job.id, job.status,
                  job.imported, job.updated, job.unchanged, job.rejected)
         return {"import_id": job.id, "status": job.status}
+
+    # Idempotent by design: a second run finds the same signatures and changes nothing but last_seen_at.
+    @contract_task(celery, "registry.dedup_run", soft_time_limit=1800)
+    def dedup_run(payload: dict) -> dict:
+        """Run the whole duplicate check and store the cases; ``run_key`` names the request in logs."""
+        from .dedup.store import run_dedup
+
+        with Session(current_database().engine) as session:
+            counts = run_dedup(session, payload.get("requested_by") or "sistem")
+        log.info("dedup %s: %s", payload["run_key"], counts)
+        return {"run_key": payload["run_key"], **counts}

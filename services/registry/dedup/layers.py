@@ -1,0 +1,114 @@
+"""The four pair layers. Each yields ``(person_a, person_b, layer, score)`` with person_a < person_b.
+
+Every layer works on blocks (equal keys in a dict), never on all pairs: 1 M persons stay linear.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
+from .nik import one_slip_apart
+
+# Layer names as stored on a cluster and shown to the reviewer.
+NIK_SAMA, NIK_SELIP, NAMA_MIRIP, TELEPON, REKENING = "nik_sama", "nik_selip", "nama_mirip", "telepon", "rekening"
+
+# Similarity (0-100, rapidfuzz ratio on the name skeleton) for "same person, other spelling".
+NAME_THRESHOLD = 88
+# Same KK and same birth date is what twins look like: only an identical normalised name counts there.
+SAME_HOUSEHOLD_THRESHOLD = 100
+# A phone or account shared across households links two records only when the names agree this much.
+SHARED_CONTACT_NAME_THRESHOLD = 75
+# A phone or account held by more persons than this is an RT head's or an agent's: no signal.
+MAX_SHARED_GROUP = 30
+
+
+@dataclass(slots=True)
+class PersonRow:
+    id: int
+    household_id: int
+    nik: str
+    name: str
+    sex: str
+    birth_date: date | None
+    phone: str | None
+    key: str = ""  # normalised name, filled by the engine
+    skeleton: str = ""  # key without spaces
+
+
+Edge = tuple[int, int, str, float]
+
+
+def _pair(a: PersonRow, b: PersonRow) -> tuple[PersonRow, PersonRow]:
+    return (a, b) if a.id < b.id else (b, a)
+
+
+def exact_nik(people: Iterable[PersonRow]) -> Iterator[Edge]:
+    """(a) one NIK standing in two or more households."""
+    by_nik: dict[str, list[PersonRow]] = defaultdict(list)
+    for p in people:
+        if p.nik:
+            by_nik[p.nik].append(p)
+    for group in by_nik.values():
+        if len(group) > 1:
+            for a, b in combinations(group, 2):
+                if a.household_id != b.household_id:
+                    a, b = _pair(a, b)
+                    yield a.id, b.id, NIK_SAMA, 1.0
+
+
+def nik_slip(people: Iterable[PersonRow]) -> Iterator[Edge]:
+    """(b) NIKs one digit slip apart, with the same normalised name and birth date."""
+    blocks: dict[tuple, list[PersonRow]] = defaultdict(list)
+    for p in people:
+        if p.nik and p.birth_date and p.skeleton:
+            blocks[(p.birth_date, p.skeleton)].append(p)
+    for group in blocks.values():
+        if len(group) > 1:
+            for a, b in combinations(group, 2):
+                if one_slip_apart(a.nik, b.nik):
+                    a, b = _pair(a, b)
+                    yield a.id, b.id, NIK_SELIP, 0.95
+
+
+def name_variants(people: Iterable[PersonRow]) -> Iterator[Edge]:
+    """(c) same birth date and sex, names alike after normalisation (rapidfuzz within each block)."""
+    blocks: dict[tuple, list[PersonRow]] = defaultdict(list)
+    for p in people:
+        if p.birth_date and p.skeleton:
+            blocks[(p.birth_date, p.sex)].append(p)
+    for group in blocks.values():
+        if len(group) < 2:
+            continue
+        names = [p.skeleton for p in group]
+        scores = cdist(names, names, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD, dtype=np.uint8)
+        for i, j in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
+            a, b = group[i], group[j]
+            score = int(scores[i, j])
+            if a.household_id == b.household_id and score < SAME_HOUSEHOLD_THRESHOLD:
+                continue  # twins: same KK, same birth date, different names
+            a, b = _pair(a, b)
+            yield a.id, b.id, NAMA_MIRIP, round(score / 100, 2)
+
+
+def shared_contact(people: dict[int, PersonRow], contacts: Iterable[tuple[int, str]], layer: str) -> Iterator[Edge]:
+    """(d) one phone number or bank account used in two households by persons with alike names."""
+    groups: dict[str, list[PersonRow]] = defaultdict(list)
+    for person_id, value in contacts:
+        if value and person_id in people:
+            groups[value].append(people[person_id])
+    for group in groups.values():
+        if not 1 < len(group) <= MAX_SHARED_GROUP:
+            continue
+        for a, b in combinations(group, 2):
+            if a.household_id == b.household_id or a.id == b.id:
+                continue
+            if fuzz.ratio(a.skeleton, b.skeleton) >= SHARED_CONTACT_NAME_THRESHOLD:
+                a, b = _pair(a, b)
+                yield a.id, b.id, layer, 0.8
