@@ -25,7 +25,8 @@ def add_household(session: Session, n: int, members: list[dict]) -> Household:
         birth = m["birth"]
         person = Person(household_id=household.id, name=m["name"], sex=m.get("sex", "L"), birth_date=birth,
                         nik=m.get("nik") or nik(birth, m.get("sex", "L"), m.get("serial", n * 10 + i)),
-                        phone=m.get("phone"), relationship_to_head=m.get("rel", "KEPALA KELUARGA" if i == 0 else "ANAK"))
+                        phone=m.get("phone"),
+                        relationship_to_head=m.get("rel", "KEPALA KELUARGA" if i == 0 else "ANAK"))
         session.add(person)
         session.flush()
         if m.get("account"):
@@ -48,7 +49,7 @@ def tricky_registry(session: Session) -> dict[str, int]:
         {"name": "Husen Basri", "birth": D3, "serial": 14},
     ])
     # (a) the same NIK in a second household (the son registered again in his wife's KK)
-    h2 = add_household(session, 2, [
+    add_household(session, 2, [
         {"name": "Mohammad Rofii", "birth": D1, "nik": h1.members[0].nik},
         # common name, other birth date: not the same Siti Aminah
         {"name": "Siti Aminah", "sex": "P", "birth": date(1975, 1, 9), "serial": 22},
@@ -59,7 +60,7 @@ def tricky_registry(session: Session) -> dict[str, int]:
     # (c) name variant, same birth date and sex, unrelated NIK
     add_household(session, 4, [{"name": "Achmad Djunaedi", "birth": date(1968, 8, 17), "serial": 41,
                                 "phone": "+6281234500001"}])
-    add_household(session, 5, [{"name": "H. Ahmad Junaidi", "birth": date(1968, 8, 17), "serial": 51}])
+    add_household(session, 5, [{"name": "H. Ahmad Junaidi", "birth": date(1968, 8, 17), "serial": 63}])
     # (d) shared phone and bank account across households, names alike, birth date typo
     add_household(session, 6, [{"name": "Nur Hayati", "sex": "P", "birth": date(1985, 2, 2), "serial": 61,
                                 "phone": "+6281234500002", "account": "0012345678"}])

@@ -94,7 +94,8 @@ def name_variants(people: Iterable[PersonRow]) -> Iterator[Edge]:
             if a.household_id == b.household_id and score < SAME_HOUSEHOLD_THRESHOLD:
                 continue  # twins: same KK, same birth date, different names
             a, b = _pair(a, b)
-            yield a.id, b.id, NAMA_MIRIP, round(score / 100, 2)
+            # at most 0.9: a spelling match alone is weaker evidence than a NIK
+            yield a.id, b.id, NAMA_MIRIP, round(0.9 * score / 100, 2)
 
 
 def shared_contact(people: dict[int, PersonRow], contacts: Iterable[tuple[int, str]], layer: str) -> Iterator[Edge]:
