@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
 ROSTER_EXTENSIONS = ("csv", "xlsx")
@@ -31,3 +31,18 @@ class CampaignForm(ProgrammeChoiceForm):
         validators=[DataRequired("Isi pesan wajib diisi"), Length(max=2000)],
         description="Gunakan {{ nama }} untuk nama penerima dan {{ program }} untuk nama program.",
     )
+
+
+class DedupDecisionForm(FlaskForm):
+    """One reviewer decision on a dedup case; which fields matter depends on ``action``."""
+
+    action = SelectField("Keputusan", choices=[("merge", "Gabungkan"), ("dismiss", "Bukan orang yang sama"),
+                                               ("move", "Pindahkan ke KK lain")])
+    survivor_id = IntegerField("Data yang dipertahankan", validators=[Optional()])
+    person_id = IntegerField("Orang yang dipindah", validators=[Optional()])
+    no_kk = StringField("No. KK tujuan", validators=[Optional(), Length(max=20)])
+    reason = TextAreaField("Alasan", validators=[Optional(), Length(max=1000)])
+
+
+class DedupRunForm(FlaskForm):
+    """Only the CSRF token: starting a run takes no input."""

@@ -28,23 +28,26 @@ _SELF_SERVICE = [
 FAB_ROLES = {
     ADMIN: [[".*", ".*"]],
     OPERATOR: [
-        ["(HouseholdView|PersonView|ProgrammeView|RecipientView|ImportView|CampaignView|ReportView)$",
+        ["(HouseholdView|PersonView|ProgrammeView|RecipientView|ImportView|CampaignView|ReportView|DedupView)$",
          "can_[a-z_]+$"],
-        ["AuditView$", "can_(list|show)$"],
-        ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
-         "menu_access$"],
+        ["(AuditView|WhoGetsWhatView)$", "can_(list|show)$"],
+        ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit"
+         "|Siapa Dapat Apa|Kasus Data Ganda)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     MITRA_LSM: [
         ["(ProgrammeView|RecipientView)$", "can_(list|show)$"],
+        ["WhoGetsWhatView$", "can_list$"],
         ["ReportView$", "can_(list|runs|download)$"],
-        ["(Registri|Layanan|Program|Penerima|Laporan)$", "menu_access$"],
+        ["(Registri|Layanan|Program|Penerima|Laporan|Siapa Dapat Apa)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     AUDITOR: [
-        ["(HouseholdView|PersonView|ProgrammeView|RecipientView|AuditView)$", "can_(list|show)$"],
+        ["(HouseholdView|PersonView|ProgrammeView|RecipientView|AuditView|DedupView|WhoGetsWhatView)$",
+         "can_(list|show)$"],
         ["ReportView$", "can_(list|runs|download)$"],
-        ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit)$", "menu_access$"],
+        ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Laporan|Jejak Audit|Siapa Dapat Apa"
+         "|Kasus Data Ganda)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
 }

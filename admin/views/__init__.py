@@ -10,10 +10,12 @@ def init_views(appbuilder: AppBuilder) -> None:
     """Register every view and menu entry on this app's AppBuilder."""
     from .audit import AuditView
     from .campaigns import CampaignView
+    from .dedup import DedupView
     from .imports import ImportView
     from .people import HouseholdView, PersonView
     from .programmes import ProgrammeView, RecipientView
     from .reports import ReportView
+    from .whogets import WhoGetsWhatView
 
     appbuilder.add_view(HouseholdView, "Keluarga", label="Keluarga", icon="fa-home", category=MENU_REGISTRY,
                         category_label="Registri")
@@ -26,3 +28,7 @@ def init_views(appbuilder: AppBuilder) -> None:
                         category=MENU_SERVICES)
     appbuilder.add_view(ReportView, "Laporan", label="Laporan", icon="fa-file-pdf-o", category=MENU_SERVICES)
     appbuilder.add_view(AuditView, "Jejak Audit", label="Jejak audit", icon="fa-history", category=MENU_REGISTRY)
+    appbuilder.add_view(WhoGetsWhatView, "Siapa Dapat Apa", label="Siapa dapat apa", icon="fa-search",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(DedupView, "Kasus Data Ganda", label="Kasus data ganda", icon="fa-clone",
+                        category=MENU_REGISTRY)
