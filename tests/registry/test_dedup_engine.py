@@ -93,3 +93,19 @@ def test_signature_changes_when_a_member_changes():
     first = build_clusters([(1, 2, "nik_sama", 1.0)], people)[0].signature
     people[2].name = "Rofiq"
     assert build_clusters([(1, 2, "nik_sama", 1.0)], people)[0].signature != first
+
+
+def test_one_letter_slip_matches_but_two_different_first_names_do_not():
+    d = date(1990, 6, 1)
+    people = _people(_row(1, 1, "3526014106900001", "Suhartini Wahyuni", d, "P"),
+                     _row(2, 2, "3526034106900007", "Suhartni Wahyuni", d, "P"),  # dropped letter
+                     _row(3, 3, "3526054106900003", "Sri Handayani", d, "P"),
+                     _row(4, 4, "3526074106900004", "Siti Handayani", d, "P"))  # another woman, same day
+    assert [c.members for c in find_clusters(people)] == [[1, 2]]
+
+
+def test_same_name_and_day_but_other_sex_is_not_compared():
+    d = date(1990, 6, 1)
+    people = _people(_row(1, 1, "3526010106900001", "Nur Hidayah", d, "L"),
+                     _row(2, 2, "3526014106900002", "Nur Hidayah", d, "P"))
+    assert find_clusters(people) == []

@@ -12,6 +12,7 @@ from itertools import combinations
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
 from .nik import one_slip_apart
@@ -19,10 +20,12 @@ from .nik import one_slip_apart
 # Layer names as stored on a cluster and shown to the reviewer.
 NIK_SAMA, NIK_SELIP, NAMA_MIRIP, TELEPON, REKENING = "nik_sama", "nik_selip", "nama_mirip", "telepon", "rekening"
 
-# Similarity (0-100, rapidfuzz ratio on the name skeleton) for "same person, other spelling".
-NAME_THRESHOLD = 88
+# Edits (Levenshtein on the name skeleton, after normalisation has folded the known spelling variants)
+# allowed for "same person, other spelling". One edit covers a dropped/added letter or a typo; two
+# would join "Sri Handayani" and "Siti Handayani" born on one day, who are two people.
+MAX_NAME_EDITS = 1
 # Same KK and same birth date is what twins look like: only an identical normalised name counts there.
-SAME_HOUSEHOLD_THRESHOLD = 100
+MAX_SAME_HOUSEHOLD_EDITS = 0
 # A phone or account shared across households links two records only when the names agree this much.
 SHARED_CONTACT_NAME_THRESHOLD = 75
 # A phone or account held by more persons than this is an RT head's or an agent's: no signal.
@@ -86,16 +89,27 @@ def name_variants(people: Iterable[PersonRow]) -> Iterator[Edge]:
     for group in blocks.values():
         if len(group) < 2:
             continue
-        names = [p.skeleton for p in group]
-        scores = cdist(names, names, scorer=fuzz.ratio, score_cutoff=NAME_THRESHOLD, dtype=np.uint8)
-        for i, j in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
-            a, b = group[i], group[j]
-            score = int(scores[i, j])
-            if a.household_id == b.household_id and score < SAME_HOUSEHOLD_THRESHOLD:
+        for a, b, edits in _close_names(group):
+            if a.household_id == b.household_id and edits > MAX_SAME_HOUSEHOLD_EDITS:
                 continue  # twins: same KK, same birth date, different names
             a, b = _pair(a, b)
             # at most 0.9: a spelling match alone is weaker evidence than a NIK
-            yield a.id, b.id, NAMA_MIRIP, round(0.9 * score / 100, 2)
+            yield a.id, b.id, NAMA_MIRIP, round(0.9 * fuzz.ratio(a.skeleton, b.skeleton) / 100, 2)
+
+
+def _close_names(group: list[PersonRow]) -> Iterator[tuple[PersonRow, PersonRow, int]]:
+    """Pairs of the block whose skeletons are at most MAX_NAME_EDITS apart. Small blocks (most of them)
+    are compared directly; numpy's matrix set-up costs more than a handful of comparisons."""
+    if len(group) <= 12:
+        for a, b in combinations(group, 2):
+            edits = Levenshtein.distance(a.skeleton, b.skeleton, score_cutoff=MAX_NAME_EDITS)
+            if edits <= MAX_NAME_EDITS:
+                yield a, b, edits
+        return
+    names = [p.skeleton for p in group]
+    matrix = cdist(names, names, scorer=Levenshtein.distance, score_cutoff=MAX_NAME_EDITS, dtype=np.int32)
+    for i, j in zip(*np.nonzero(np.triu(matrix <= MAX_NAME_EDITS, 1)), strict=True):
+        yield group[i], group[j], int(matrix[i, j])
 
 
 def shared_contact(people: dict[int, PersonRow], contacts: Iterable[tuple[int, str]], layer: str) -> Iterator[Edge]:

@@ -44,15 +44,22 @@ def _spell(token: str) -> str:
     return token[:-1] if len(token) > 3 and token.endswith("h") else token
 
 
+# A village has a few thousand distinct name tokens among a million names: fold each once.
+_FOLDED: dict[str, str] = {}
+
+
+def _fold(token: str) -> str:
+    folded = _FOLDED.get(token)
+    if folded is None:
+        folded = "" if token in TITLES else _spell(TOKEN_VARIANTS.get(token, token))
+        if len(_FOLDED) < 1_000_000:
+            _FOLDED[token] = folded
+    return folded
+
+
 def normalise(name: str) -> str:
     """The comparison key of a name: canonical tokens, spelling-folded, joined by single spaces."""
-    out = []
-    for token in tokens(name):
-        if token in TITLES:
-            continue
-        token = TOKEN_VARIANTS.get(token, token)
-        out.append(_spell(token))
-    return " ".join(out)
+    return " ".join(folded for folded in map(_fold, tokens(name)) if folded)
 
 
 def skeleton(name: str) -> str:
