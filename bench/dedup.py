@@ -26,7 +26,7 @@ from services.common.db import make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
 from services.registry.dedup import engine as dedup_engine  # noqa: E402
 from services.registry.dedup.layers import PersonRow  # noqa: E402
-from services.registry.dedup.store import store_clusters  # noqa: E402
+from services.registry.dedup.store import run_dedup, store_clusters  # noqa: E402
 
 
 def pairs_of(groups) -> set[tuple[int, int]]:
@@ -116,7 +116,7 @@ def main() -> None:
                   f"{t2 - t1:.1f}s, store cases {t3 - t2:.1f}s) {counts}")
             print(quality(population, clusters))
             t4 = time.perf_counter()
-            again = store_clusters(session, *dedup_engine.scan(session), "bench")
+            again = run_dedup(session, "bench")
             print(f"second run (nothing new): {time.perf_counter() - t4:.1f}s {again}")
         engine.dispose()
     finally:

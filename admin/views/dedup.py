@@ -14,7 +14,8 @@ from sqlalchemy.orm import selectinload
 
 from services.common.contracts import send
 from services.registry.dedup.review import DedupError, dismiss, merge, move
-from services.registry.models import DedupCluster, Enrolment, Person
+from services.registry.dedup.store import request_run
+from services.registry.models import DedupCluster, DedupRun, Enrolment, Person
 from services.registry.models.dedup import CLUSTER_STATUSES
 
 from ..extensions import celery_app, db_session
@@ -51,7 +52,9 @@ class DedupView(BaseView):
                                 .options(selectinload(DedupCluster.members))
                                 .order_by(DedupCluster.score.desc(), DedupCluster.id)
                                 .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-        return self.render_template("admin/dedup_list.html", cases=cases, status=status, total=total, page=page,
+        last_run = session.scalars(select(DedupRun).order_by(DedupRun.id.desc()).limit(1)).first()
+        return self.render_template("admin/dedup_list.html", cases=cases, last_run=last_run, status=status,
+                                    total=total, page=page,
                                     pages=max(1, -(-total // PAGE_SIZE)), statuses=STATUS_LABELS,
                                     layer_labels=LAYER_LABELS, can_run=self._can("run"), form=DedupRunForm())
 
@@ -60,7 +63,9 @@ class DedupView(BaseView):
     def run(self):
         if not DedupRunForm().validate_on_submit():
             abort(400)
-        send(celery_app(), "registry.dedup_run", {"run_key": uuid.uuid4().hex, "requested_by": g.user.username})
+        # The run row is committed before the task is sent: the worker finds it, the list shows it.
+        run = request_run(db_session(), uuid.uuid4().hex, g.user.username)
+        send(celery_app(), "registry.dedup_run", {"run_key": run.run_key, "requested_by": run.requested_by})
         flash("Pemeriksaan data ganda dimulai; muat ulang halaman ini sebentar lagi.", "info")
         return redirect(url_for("DedupView.index"))
 

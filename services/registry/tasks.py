@@ -27,13 +27,13 @@ def register_tasks(celery) -> None:
                  job.imported, job.updated, job.unchanged, job.rejected)
         return {"import_id": job.id, "status": job.status}
 
-    # Idempotent by design: a second run finds the same signatures and changes nothing but last_seen_at.
+    # Idempotent: a finished run_key is not run again, and a rerun finds the same signatures anyway.
     @contract_task(celery, "registry.dedup_run", soft_time_limit=1800)
     def dedup_run(payload: dict) -> dict:
-        """Run the whole duplicate check and store the cases; ``run_key`` names the request in logs."""
+        """Run the whole duplicate check and store the cases; progress is kept in dedup_run."""
         from .dedup.store import run_dedup
 
         with Session(current_database().engine) as session:
-            counts = run_dedup(session, payload.get("requested_by") or "sistem")
+            counts = run_dedup(session, payload.get("requested_by") or "sistem", payload["run_key"])
         log.info("dedup %s: %s", payload["run_key"], counts)
         return {"run_key": payload["run_key"], **counts}

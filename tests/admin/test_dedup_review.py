@@ -75,6 +75,8 @@ def test_run_button_sends_the_dedup_task(client, stack):
     [(name, kwargs)] = queued_tasks(stack.broker, stack.var, "registry")
     assert name == "registry.dedup_run" and kwargs["payload"]["requested_by"] == "operator"
     stack.flush_broker()
+    # the run is recorded before the task leaves, so the list can show it waiting
+    assert "Pemeriksaan terakhir: antre" in client.get("/dedup/").data.decode()
 
 
 def _blt_recipient(db):

@@ -15,6 +15,7 @@ from services.registry.models import (
     BankAccount,
     Cycle,
     DedupCluster,
+    DedupRun,
     DuplicateCandidate,
     Enrolment,
     Entitlement,
@@ -61,6 +62,24 @@ def test_second_run_changes_nothing_and_a_dismissed_case_stays_dismissed(session
     third = run_dedup(session)
     assert third["new"] == 1
     assert len([c for c in session.execute(select(DedupCluster)).scalars() if c.status == "terbuka"]) == 4
+
+
+def test_a_run_key_runs_once_and_a_failed_run_says_why(session, monkeypatch):
+    tricky_registry(session)
+    first = run_dedup(session, "operator", run_key="k-1")
+    assert run_dedup(session, "operator", run_key="k-1") == first
+    assert session.execute(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "dedup_run")).scalar_one() == 1
+    from services.registry.dedup import store
+
+    def broken(*_args):
+        raise RuntimeError("disk penuh")
+
+    monkeypatch.setattr(store, "find_clusters", broken)
+    with pytest.raises(RuntimeError):
+        run_dedup(session, "operator", run_key="k-2")
+    failed = session.execute(select(DedupRun).where(DedupRun.run_key == "k-2")).scalar_one()
+    assert failed.status == "gagal" and "disk penuh" in failed.error
 
 
 def test_dismiss_needs_a_reason_and_is_audited(session):

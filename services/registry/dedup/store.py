@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import csv
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 
-from ..models import AuditEntry, DedupCluster, DedupMember, Household
+from ..models import AuditEntry, DedupCluster, DedupMember, DedupRun, Household
 from .clusters import Cluster
-from .engine import scan
+from .engine import find_clusters, load_accounts, load_people
 from .layers import PersonRow
 
 EXPORT_COLUMNS = ["cluster_id", "NIK", "NO_KK", "NAMA", "TANGGAL_LAHIR", "score"]
@@ -67,10 +70,65 @@ def store_clusters(session: Session, people: dict[int, PersonRow], clusters: lis
     return counts
 
 
-def run_dedup(session: Session, actor: str = "sistem") -> dict:
-    """The whole check: scan the registry, store the clusters, report counts."""
-    people, clusters = scan(session)
-    return store_clusters(session, people, clusters, actor)
+def request_run(session: Session, run_key: str, actor: str) -> DedupRun:
+    """The run named ``run_key``, created (status antre) if new; committed so a worker can find it."""
+    run = session.execute(select(DedupRun).where(DedupRun.run_key == run_key)).scalar_one_or_none()
+    if run is None:
+        try:
+            run = DedupRun(run_key=run_key, requested_by=actor, status="antre")
+            session.add(run)
+            session.commit()
+        except IntegrityError:  # a redelivery of the same key created it a moment ago
+            session.rollback()
+            run = session.execute(select(DedupRun).where(DedupRun.run_key == run_key)).scalar_one()
+    return run
+
+
+# A run "berjalan" longer than this lost its worker (the task's time limit is 30 minutes): run it again.
+STALE_AFTER = timedelta(hours=1)
+
+
+def _claim(session: Session, run: DedupRun) -> bool:
+    """Atomically mark the run as ours; False when it finished or another worker is on it (a redelivery)."""
+    now = utcnow()
+    claimable = or_(DedupRun.status.in_(("antre", "gagal")),
+                    and_(DedupRun.status == "berjalan", DedupRun.started_at < now - STALE_AFTER))
+    result = session.execute(update(DedupRun).where(DedupRun.id == run.id, claimable)
+                             .values(status="berjalan", started_at=now, error=None))
+    session.commit()
+    return result.rowcount == 1
+
+
+def _stage(session: Session, run: DedupRun, status: str, stage: str | None, **values) -> None:
+    run.status, run.stage = status, stage
+    for name, value in values.items():
+        setattr(run, name, value)
+    session.commit()
+
+
+def run_dedup(session: Session, actor: str = "sistem", run_key: str | None = None) -> dict:
+    """The whole check: scan the registry, store the clusters, report counts.
+
+    Idempotent per ``run_key``: a finished run returns its counts without running again."""
+    run = request_run(session, run_key or uuid.uuid4().hex, actor)
+    if not _claim(session, run):
+        session.refresh(run)
+        return dict(run.counts or {"skipped": run.status})
+    session.refresh(run)
+    _stage(session, run, "berjalan", "membaca")
+    try:
+        people = load_people(session)
+        accounts = load_accounts(session)
+        _stage(session, run, "berjalan", "memeriksa")
+        clusters = find_clusters(people, accounts)
+        _stage(session, run, "berjalan", "menyimpan")
+        counts = store_clusters(session, people, clusters, run.requested_by or actor)
+    except Exception as exc:
+        session.rollback()
+        _stage(session, run, "gagal", None, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=utcnow())
+        raise
+    _stage(session, run, "selesai", None, counts=counts, finished_at=utcnow())
+    return counts
 
 
 def export_open_clusters(session: Session, path: Path) -> int:

@@ -54,3 +54,25 @@ class DedupMember(Base):
     birth_date: Mapped[date | None] = mapped_column(Date)
 
     cluster: Mapped[DedupCluster] = relationship(back_populates="members")
+
+
+# antre -> berjalan (stage: membaca / memeriksa / menyimpan) -> selesai | gagal
+RUN_STATUSES = ("antre", "berjalan", "selesai", "gagal")
+
+
+class DedupRun(Base):
+    """One requested run of the whole check. ``run_key`` makes a redelivered task a no-op once finished;
+    status and stage are committed as the run goes, so the admin and a watchdog can see where it is."""
+
+    __tablename__ = "dedup_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_key: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="antre")
+    stage: Mapped[str | None] = mapped_column(String(30))
+    requested_by: Mapped[str] = mapped_column(String(100))
+    counts: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

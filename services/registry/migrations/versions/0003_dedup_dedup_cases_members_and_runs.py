@@ -1,8 +1,8 @@
-"""dedup clusters and members
+"""dedup cases, members and runs
 
 Revision ID: 0003_dedup
 Revises: 0002
-Create Date: 2026-11-29 04:22:25.359975
+Create Date: 2026-11-29 04:49:16.027056
 
 """
 from typing import Sequence, Union
@@ -39,6 +39,20 @@ def upgrade() -> None:
     with op.batch_alter_table('dedup_cluster', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dedup_cluster_status'), ['status'], unique=False)
 
+    op.create_table('dedup_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_key', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('stage', sa.String(length=30), nullable=True),
+    sa.Column('requested_by', sa.String(length=100), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dedup_run')),
+    sa.UniqueConstraint('run_key', name=op.f('uq_dedup_run_run_key'))
+    )
     op.create_table('dedup_member',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cluster_id', sa.Integer(), nullable=False),
@@ -67,6 +81,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_dedup_member_cluster_id'))
 
     op.drop_table('dedup_member')
+    op.drop_table('dedup_run')
     with op.batch_alter_table('dedup_cluster', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dedup_cluster_status'))
 
