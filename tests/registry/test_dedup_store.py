@@ -146,6 +146,9 @@ def test_move_puts_a_person_in_the_right_household(session):
     assert session.get(Person, ids["H. Ahmad Junaidi"]).household_id == target.id
     entry = session.execute(select(AuditEntry).where(AuditEntry.action == "dedup_move")).scalar_one()
     assert entry.details["after"]["no_kk"] == target.no_kk != entry.details["before"]["no_kk"]
+    # the pair still looks alike after the move, but the reviewer has decided on it as it now stands
+    again = run_dedup(session)
+    assert again["new"] == 0 and again["already_decided"] == 1
 
 
 def test_export_writes_exactly_the_agreed_columns_one_row_per_member(session, tmp_path):

@@ -19,6 +19,8 @@ from ..models import (
     Household,
     Person,
 )
+from .clusters import signature
+from .layers import PersonRow
 
 # Tables whose rows point at a person and must follow the survivor of a merge: (model, column).
 # Other parts of the registry (e.g. survey responses) add their own entry here.
@@ -141,6 +143,11 @@ def move(session: Session, cluster_id: int, person_id: int, no_kk: str, actor: s
     session.refresh(person)
     _settle_pairs(session, [p.id for p in people], "bukan_duplikat")
     _close(case, "dipindah", actor, reason)
+    # The decision covers the members as they are now: the next run finds this signature decided.
+    moved_signature = signature(PersonRow(p.id, p.household_id, p.nik, p.name, p.sex, p.birth_date, p.phone)
+                                for p in people)
+    if session.execute(select(DedupCluster.id).where(DedupCluster.signature == moved_signature)).first() is None:
+        case.signature = moved_signature
     session.add(AuditEntry(actor=actor, action="dedup_move", entity="person", entity_id=str(person.id),
                            details={"cluster_id": case.id, "before": before, "after": _person_state(person),
                                     "reason": reason}))
