@@ -82,6 +82,24 @@ def test_a_run_key_runs_once_and_a_failed_run_says_why(session, monkeypatch):
     assert failed.status == "gagal" and "disk penuh" in failed.error
 
 
+def test_a_run_another_worker_holds_is_skipped_until_it_is_stale(session):
+    from datetime import timedelta
+
+    from services.common.db import utcnow
+    from services.registry.dedup.store import request_run
+
+    tricky_registry(session)
+    run = request_run(session, "k-3", "operator")
+    run.status, run.started_at = "berjalan", utcnow()
+    session.commit()
+    assert run_dedup(session, "operator", run_key="k-3") == {"skipped": "berjalan"}
+    run.started_at = utcnow() - timedelta(hours=2)  # its worker died
+    session.commit()
+    assert run_dedup(session, "operator", run_key="k-3")["new"] == 4
+    session.refresh(run)
+    assert run.status == "selesai"
+
+
 def test_dismiss_needs_a_reason_and_is_audited(session):
     tricky_registry(session)
     run_dedup(session)

@@ -94,7 +94,9 @@ def _claim(session: Session, run: DedupRun) -> bool:
     claimable = or_(DedupRun.status.in_(("antre", "gagal")),
                     and_(DedupRun.status == "berjalan", DedupRun.started_at < now - STALE_AFTER))
     result = session.execute(update(DedupRun).where(DedupRun.id == run.id, claimable)
-                             .values(status="berjalan", started_at=now, error=None))
+                             .values(status="berjalan", started_at=now, error=None)
+                             # no in-Python evaluation: SQLite hands back naive datetimes
+                             .execution_options(synchronize_session=False))
     session.commit()
     return result.rowcount == 1
 
