@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
@@ -66,3 +66,18 @@ class OptOutForm(FlaskForm):
 class ActionForm(FlaskForm):
     """CSRF only: the cycle screens read their few fields from request.form and validate them in the
     selection module, which words every refusal in Indonesian."""
+
+
+class DedupDecisionForm(FlaskForm):
+    """One reviewer decision on a dedup case; which fields matter depends on ``action``."""
+
+    action = SelectField("Keputusan", choices=[("merge", "Gabungkan"), ("dismiss", "Bukan orang yang sama"),
+                                               ("move", "Pindahkan ke KK lain")])
+    survivor_id = IntegerField("Data yang dipertahankan", validators=[Optional()])
+    person_id = IntegerField("Orang yang dipindah", validators=[Optional()])
+    no_kk = StringField("No. KK tujuan", validators=[Optional(), Length(max=20)])
+    reason = TextAreaField("Alasan", validators=[Optional(), Length(max=1000)])
+
+
+class DedupRunForm(FlaskForm):
+    """Only the CSRF token: starting a run takes no input."""

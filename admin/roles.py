@@ -61,7 +61,7 @@ _SELF_SERVICE = [
 FAB_ROLES = {
     ADMIN: [[".*", ".*"]],
     OPERATOR: [
-        ["(HouseholdView|PersonView|ProgrammeView|RecipientView|ImportView|CampaignView|ReportView)$",
+        ["(HouseholdView|PersonView|ProgrammeView|RecipientView|ImportView|CampaignView|ReportView|DedupView)$",
          "can_[a-z_]+$"],
         ["AuditView$", "can_(list|show|verify)$"],
         ["(VillageResourceView|PersonSkillView)$", "can_[a-z_]+$"],
@@ -87,6 +87,9 @@ FAB_ROLES = {
         [f"({_OTHER_CAPACITY_VIEWS})$", "can_[a-z_]+$"],
         [f"({_CAPACITY_MENUS})$", "menu_access$"],
         ["ComplaintView$", "can_(list|show|add|step|overdue|export)$"],
+        ["DedupView$", "can_[a-z_]+$"],
+        ["WhoGetsWhatView$", "can_(list|show)$"],
+        ["(Siapa Dapat Apa|Kasus Data Ganda)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     KEPALA_DESA: [
@@ -103,6 +106,7 @@ FAB_ROLES = {
     ],
     MITRA_LSM: [
         ["(ProgrammeView|RecipientView)$", "can_(list|show)$"],
+        ["WhoGetsWhatView$", "can_list$"],
         ["ReportView$", "can_(list|runs|download)$"],
         # The map's aggregate layer only (small counts suppressed); no household points.
         ["MapView$", "can_map$"],
@@ -120,6 +124,9 @@ FAB_ROLES = {
         ["TrainingEnrolmentView$", "can_(list|show)$"],
         ["(TrainingWorkView|PartnerDashboardView)$", "can_(work|list)$"],
         ["(Pemberdayaan|Ruang Mitra|Pelatihan|Survei Lanjutan)$", "menu_access$"],
+        # Who-gets-what search: their own programmes only, masked NIK/KK (checked in the view).
+        ["WhoGetsWhatView$", "can_(list|show)$"],
+        ["Siapa Dapat Apa$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     AUDITOR: [
@@ -143,6 +150,8 @@ FAB_ROLES = {
         [f"({_TRAINING_VIEWS})$", "can_(list|show)$"],
         [f"({_OTHER_CAPACITY_VIEWS})$", "can_(list|show)$"],
         [f"({_CAPACITY_MENUS})$", "menu_access$"],
+        ["(DedupView|WhoGetsWhatView)$", "can_(list|show)$"],
+        ["(Siapa Dapat Apa|Kasus Data Ganda)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
 }

@@ -12,6 +12,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .campaigns import CampaignView
     from .complaints import ComplaintView
     from .cycles import CycleView
+    from .dedup import DedupView
     from .distribution import DistributionView
     from .funding import ChangeRequestView, ExclusionView, FundingSourceView, FundingStatusView
     from .imports import ImportView
@@ -25,6 +26,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .resources import PersonSkillView, RegionView, VillageResourceView
     from .rules import RuleView
     from .surveys import InstrumentView, SurveyCampaignView, SurveyResponseView, SurveyView, WelfareView
+    from .whogets import WhoGetsWhatView
 
     appbuilder.add_view(HouseholdView, "Keluarga", label="Keluarga", icon="fa-home", category=MENU_REGISTRY,
                         category_label="Registri")
@@ -61,6 +63,10 @@ def init_views(appbuilder: AppBuilder) -> None:
                         category=MENU_REGISTRY)
     appbuilder.add_view(ComplaintView, "Pengaduan", label="Pengaduan", icon="fa-bullhorn", category=MENU_REGISTRY)
     appbuilder.add_view(AuditView, "Jejak Audit", label="Jejak audit", icon="fa-history", category=MENU_REGISTRY)
+    appbuilder.add_view(WhoGetsWhatView, "Siapa Dapat Apa", label="Siapa dapat apa", icon="fa-search",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(DedupView, "Kasus Data Ganda", label="Kasus data ganda", icon="fa-clone",
+                        category=MENU_REGISTRY)
     appbuilder.add_view(CycleView, "Siklus Bantuan", label="Siklus bantuan", icon="fa-refresh", category=MENU_CYCLES,
                         category_label="Siklus")
     appbuilder.add_view(RuleView, "Aturan Kelayakan", label="Aturan kelayakan", icon="fa-filter", category=MENU_CYCLES)

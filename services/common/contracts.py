@@ -76,6 +76,12 @@ TASKS: dict[str, dict[str, Any]] = {
         },
         "additionalProperties": False,
     },
+    "registry.dedup_run": {
+        "type": "object",
+        "required": ["run_key"],
+        "properties": {"run_key": _KEY, "requested_by": {"type": "string", "maxLength": 100}},
+        "additionalProperties": False,
+    },
     "notifications.send_batch": {
         "type": "object",
         "required": ["campaign_key", "name", "channel", "template", "total", "batch_no", "recipients"],

@@ -1,4 +1,5 @@
-"""Registry JSON API (service-to-service, bearer SERVICE_TOKEN): households, persons, import progress."""
+"""Registry JSON API (service-to-service, bearer SERVICE_TOKEN): households, persons, who-gets-what,
+import progress."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
@@ -106,6 +107,26 @@ def persons():
     ).all()
     return jsonify({"persons": [{**_person(p), "no_kk": no_kk} for p, no_kk in rows], "page": page,
                     "page_size": PAGE_SIZE})
+
+
+@api.get("/who-gets-what")
+def who_gets_what_api():
+    """``q`` = NIK or No. KK; ``organisation_id`` scopes to a partner's programmes (masked NIK/KK)."""
+    from .queries import visible_programme_ids
+    from .whogets import QueryError, who_gets_what
+
+    session = current_database().session
+    organisation = request.args.get("organisation_id", "").strip()
+    programme_ids = None
+    if organisation:
+        if not organisation.isdigit():
+            return _error("organisation_id harus berupa angka", 400)
+        programme_ids = visible_programme_ids(session, int(organisation))
+    try:
+        result = who_gets_what(session, request.args.get("q", ""), programme_ids)
+    except QueryError as exc:
+        return _error(str(exc), 400)
+    return jsonify(result), (200 if result["found"] else 404)
 
 
 @api.get("/imports/<int:import_id>")

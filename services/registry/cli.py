@@ -156,6 +156,7 @@ def resume_entitlements() -> None:
     click.echo(f"{len(pending)} siklus dikirim ulang" + (": " + ", ".join(map(str, pending)) if pending else ""))
 
 
+from .dedup.cli import COMMANDS as DEDUP_COMMANDS  # noqa: E402
 from .distribution.cli import COMMANDS as DISTRIBUTION_COMMANDS  # noqa: E402
 
 
@@ -180,4 +181,5 @@ def export_lapor(out: Path, sensitif: bool) -> None:
 
 
 COMMANDS = [import_roster, import_bnba_command, seed_demo_command, demo_roster, verify_audit,
-            import_regions_command, resume_entitlements, *DISTRIBUTION_COMMANDS, export_lapor]
+            import_regions_command, resume_entitlements, *DISTRIBUTION_COMMANDS, export_lapor,
+            *DEDUP_COMMANDS]

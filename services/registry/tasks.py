@@ -5,6 +5,7 @@ import logging
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from services.common import contracts
 from services.common.contracts import contract_task
@@ -98,3 +99,14 @@ def register_tasks(celery) -> None:
         except ComplaintError as exc:
             log.warning("survei %s ditolak: %s", payload["code"], exc)
             return {"code": payload["code"], "error": str(exc)}
+
+    # Idempotent: a finished run_key is not run again, and a rerun finds the same signatures anyway.
+    @contract_task(celery, "registry.dedup_run", soft_time_limit=1800)
+    def dedup_run(payload: dict) -> dict:
+        """Run the whole duplicate check and store the cases; progress is kept in dedup_run."""
+        from .dedup.store import run_dedup
+
+        with Session(current_database().engine) as session:
+            counts = run_dedup(session, payload.get("requested_by") or "sistem", payload["run_key"])
+        log.info("dedup %s: %s", payload["run_key"], counts)
+        return {"run_key": payload["run_key"], **counts}

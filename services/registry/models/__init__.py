@@ -14,6 +14,7 @@ from .capital import (
 )
 from .complaints import Complaint, SatisfactionResponse
 from .cycles import Cycle, Entitlement
+from .dedup import DedupCluster, DedupMember, DedupRun
 from .distribution import GoodsStock, Pickup
 from .feedback import InboxMessage
 from .funding import CyclePlan, EligibilityRule, FundingSource, ProgrammeExclusion

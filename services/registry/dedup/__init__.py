@@ -1,0 +1,1 @@
+"""Layered deduplication of persons: pair layers -> clusters -> review cases (see engine.py)."""

@@ -1,0 +1,155 @@
+"""Reviewer decisions on a case: merge into one person, dismiss, or move a person to the right household.
+
+Every decision writes an AuditEntry with the state before and after; nothing is decided automatically.
+"""
+from __future__ import annotations
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from services.common.db import utcnow
+
+from ..models import (
+    AuditEntry,
+    BankAccount,
+    DedupCluster,
+    DuplicateCandidate,
+    Enrolment,
+    Entitlement,
+    Household,
+    Person,
+)
+from .clusters import signature
+from .layers import PersonRow
+
+# Tables whose rows point at a person and must follow the survivor of a merge: (model, column).
+# Other parts of the registry (e.g. survey responses) add their own entry here.
+PERSON_REFERENCES = [(Enrolment, "recipient_id"), (Entitlement, "recipient_id"), (BankAccount, "person_id")]
+
+
+class DedupError(ValueError):
+    """A decision that cannot be applied; the message is for the reviewer (Indonesian)."""
+
+
+def _person_state(person: Person) -> dict:
+    return {"id": person.id, "nik": person.nik, "name": person.name, "household_id": person.household_id,
+            "no_kk": person.household.no_kk, "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+            "sex": person.sex, "phone": person.phone}
+
+
+def _open_case(session: Session, cluster_id: int) -> DedupCluster:
+    case = session.get(DedupCluster, cluster_id)
+    if case is None:
+        raise DedupError("Kasus duplikat tidak ditemukan.")
+    if case.status != "terbuka":
+        raise DedupError(f"Kasus #{case.id} sudah diputuskan ({case.status}).")
+    return case
+
+
+def _members(session: Session, case: DedupCluster) -> list[Person]:
+    ids = [m.person_ref for m in case.members]
+    people = session.execute(select(Person).where(Person.id.in_(ids)).order_by(Person.id)).scalars().all()
+    if len(people) != len(ids):
+        raise DedupError("Data anggota kasus sudah berubah; jalankan pemeriksaan duplikat lagi.")
+    return list(people)
+
+
+def _close(case: DedupCluster, status: str, actor: str, reason: str | None) -> None:
+    case.status, case.decided_by, case.decided_at, case.reason = status, actor, utcnow(), reason
+
+
+def _settle_pairs(session: Session, ids: list[int], status: str) -> None:
+    """The import's pair flags for these persons are superseded by the case decision."""
+    session.execute(update(DuplicateCandidate).where(
+        DuplicateCandidate.status == "terbuka",
+        or_(DuplicateCandidate.person_id.in_(ids), DuplicateCandidate.other_person_id.in_(ids)),
+    ).values(status=status))
+    session.execute(update(Person).where(Person.id.in_(ids)).values(is_duplicate_candidate=False))
+
+
+def dismiss(session: Session, cluster_id: int, actor: str, reason: str) -> DedupCluster:
+    """"Bukan orang yang sama": the case stays closed until one of its members changes."""
+    if not (reason or "").strip():
+        raise DedupError("Alasan wajib diisi.")
+    case = _open_case(session, cluster_id)
+    people = _members(session, case)
+    _close(case, "bukan_duplikat", actor, reason.strip())
+    _settle_pairs(session, [p.id for p in people], "bukan_duplikat")
+    session.add(AuditEntry(actor=actor, action="dedup_dismiss", entity="dedup_cluster", entity_id=str(case.id),
+                           details={"before": {"status": "terbuka"}, "after": {"status": case.status},
+                                    "reason": case.reason, "members": [_person_state(p) for p in people]}))
+    session.commit()
+    return case
+
+
+def merge(session: Session, cluster_id: int, survivor_id: int, actor: str, reason: str | None = None) -> DedupCluster:
+    """Keep ``survivor_id``; re-point whatever referred to the others, then remove them."""
+    case = _open_case(session, cluster_id)
+    people = _members(session, case)
+    survivor = next((p for p in people if p.id == survivor_id), None)
+    if survivor is None:
+        raise DedupError("Orang yang dipertahankan harus anggota kasus ini.")
+    others = [p for p in people if p.id != survivor_id]
+    before = [_person_state(p) for p in people]
+    moved: dict[str, int] = {}
+    other_ids = [p.id for p in others]
+    for model, column in PERSON_REFERENCES:
+        col = getattr(model, column)
+        if model is BankAccount:
+            # The survivor may already hold the same account: drop the copy instead of breaking uniqueness.
+            held = set(session.execute(select(BankAccount.bank_code, BankAccount.account_number)
+                                       .where(BankAccount.person_id == survivor_id)).all())
+            for account in session.execute(select(BankAccount).where(col.in_(other_ids))).scalars():
+                if (account.bank_code, account.account_number) in held:
+                    session.delete(account)
+                else:
+                    account.person_id = survivor_id
+                    held.add((account.bank_code, account.account_number))
+                moved[model.__tablename__] = moved.get(model.__tablename__, 0) + 1
+            continue
+        result = session.execute(update(model).where(col.in_(other_ids)).values({column: survivor_id}))
+        moved[model.__tablename__] = result.rowcount
+    _settle_pairs(session, [p.id for p in people], "digabung")
+    session.flush()
+    for person in others:
+        session.delete(person)
+    _close(case, "digabung", actor, reason)
+    session.add(AuditEntry(actor=actor, action="dedup_merge", entity="person", entity_id=str(survivor_id),
+                           details={"cluster_id": case.id, "before": before, "after": _person_state(survivor),
+                                    "removed": other_ids, "repointed": moved, "reason": reason}))
+    session.commit()
+    return case
+
+
+def move(session: Session, cluster_id: int, person_id: int, no_kk: str, actor: str,
+         reason: str | None = None) -> DedupCluster:
+    """Move one member to the household with KK ``no_kk`` (the record was in the wrong family)."""
+    case = _open_case(session, cluster_id)
+    people = _members(session, case)
+    person = next((p for p in people if p.id == person_id), None)
+    if person is None:
+        raise DedupError("Orang yang dipindah harus anggota kasus ini.")
+    target = session.execute(select(Household).where(Household.no_kk == (no_kk or "").strip())).scalar_one_or_none()
+    if target is None:
+        raise DedupError(f"No. KK {no_kk} tidak ditemukan.")
+    if target.id == person.household_id:
+        raise DedupError("Orang ini sudah berada di KK tersebut.")
+    clash = session.execute(select(Person.id).where(Person.household_id == target.id, Person.nik == person.nik)).first()
+    if clash:
+        raise DedupError("NIK ini sudah ada di KK tujuan; gunakan 'gabungkan'.")
+    before = _person_state(person)
+    person.household_id = target.id
+    session.flush()
+    session.refresh(person)
+    _settle_pairs(session, [p.id for p in people], "bukan_duplikat")
+    _close(case, "dipindah", actor, reason)
+    # The decision covers the members as they are now: the next run finds this signature decided.
+    moved_signature = signature(PersonRow(p.id, p.household_id, p.nik, p.name, p.sex, p.birth_date, p.phone)
+                                for p in people)
+    if session.execute(select(DedupCluster.id).where(DedupCluster.signature == moved_signature)).first() is None:
+        case.signature = moved_signature
+    session.add(AuditEntry(actor=actor, action="dedup_move", entity="person", entity_id=str(person.id),
+                           details={"cluster_id": case.id, "before": before, "after": _person_state(person),
+                                    "reason": reason}))
+    session.commit()
+    return case
