@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -54,12 +55,21 @@ def browser():
 
 
 def log_in(driver, base: str, username: str) -> None:
-    driver.get(f"{base}/logout/")
-    driver.get(f"{base}/login/")
-    driver.find_element(By.NAME, "username").send_keys(username)
-    driver.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "input[type=submit], button[type=submit]").click()
-    WebDriverWait(driver, 15).until(lambda d: "/login" not in d.current_url)
+    """Log in through the real form; retried when a loaded machine makes Chromium see a page mid-reload."""
+    for attempt in range(3):
+        try:
+            driver.get(f"{base}/logout/")
+            driver.get(f"{base}/login/")
+            WebDriverWait(driver, 20).until(expected_conditions.presence_of_element_located((By.NAME, "username")))
+            driver.find_element(By.NAME, "username").send_keys(username)
+            driver.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
+            driver.find_element(By.CSS_SELECTOR, "input[type=submit], button[type=submit]").click()
+            WebDriverWait(driver, 30).until(lambda d: "/login" not in d.current_url)
+            return
+        except (StaleElementReferenceException, TimeoutException):
+            if attempt == 2:
+                raise AssertionError(f"login as {username} failed: {driver.current_url}\n"
+                                     f"{driver.page_source[-2000:]}") from None
 
 
 def test_screens_in_chromium(served_admin, browser):

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
@@ -125,8 +126,10 @@ def test_capital_grant_and_follow_up_then_partner_sees_only_its_own(served_admin
     Select(wait_for(browser, "#business_status")).select_by_value("berkembang")
     browser.find_element(By.ID, "visit-income").send_keys("1750000")
     browser.find_element(By.ID, "do-visit").click()
-    assert "berkembang" in wait_for(browser, "#visits").text
-    assert wait_for(browser, "#grant-status").text == "dicairkan"
+    # The visit form reloads the page: wait for the new page's text, not for the old element.
+    settled = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
+    settled.until(lambda d: "berkembang" in d.find_element(By.ID, "visits").text)
+    assert settled.until(lambda d: d.find_element(By.ID, "grant-status").text) == "dicairkan"
     shot(browser, "capital-follow-up-admin.png")
     browser.get(f"{base}/capital-work/household/{household.id}/pathway")
     assert "Ternak kambing" in wait_for(browser, "#path-capital").text

@@ -50,7 +50,7 @@ def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var
         programme = session.scalars(select(Programme).where(Programme.code == "BLT-DD-2026")).one()
         households = session.scalars(select(Household).order_by(Household.id).offset(150).limit(6)).all()
         for rank, household in enumerate(households, start=1):  # four poor, two not
-            session.add(HouseholdWelfare(household_id=household.id, band="1" if rank <= 4 else "7", rank=rank,
+            session.merge(HouseholdWelfare(household_id=household.id, band="1" if rank <= 4 else "7", rank=rank,
                                          score=Decimal(rank)))
         session.add(FundingSource(programme_id=programme.id, name="Dana Desa 2027", kind="dana_desa",
                                   budget=Decimal(5_000_000), fiscal_year=2027))

@@ -38,9 +38,9 @@ def blt(stack, db):
     programme = db.scalars(select(Programme).where(Programme.code == "BLT-DD-2026")).one()
     households = db.scalars(select(Household).order_by(Household.id).offset(200).limit(8)).all()
     for rank, household in enumerate(households, start=1):
-        if db.get(HouseholdWelfare, household.id) is None:
-            db.add(HouseholdWelfare(household_id=household.id, band="1" if rank <= 5 else "6", rank=rank,
-                                    score=Decimal(rank)))
+        # The demo seed scores every household (surveys, map): these eight get known desil bands.
+        db.merge(HouseholdWelfare(household_id=household.id, band="1" if rank <= 5 else "6", rank=rank,
+                                  score=Decimal(rank)))
     count = uuid.uuid4().hex[:6]  # the stack is shared by the module's tests: names must not repeat
     source = FundingSource(programme_id=programme.id, name=f"Dana Desa uji {count}", kind="dana_desa",
                            budget=Decimal(3_000_000), fiscal_year=2027)

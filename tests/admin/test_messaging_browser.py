@@ -86,8 +86,9 @@ def test_messaging_screens_in_chromium(served_admin, notifications_server, brows
     WebDriverWait(browser, 15).until(lambda d: "+6281311112222" in d.find_element(By.ID, "opt-outs-table").text)
     browser.save_screenshot(str(ARTIFACTS / "opt-outs-operator.png"))
 
-    browser.get(f"{base}/complaintview/list/")
-    assert "Beras bulan ini belum diterima" in browser.page_source and "ADU-" in browser.page_source
+    # The inbound "ADUAN" became an ordinary complaint, with its tracking code and clock.
+    browser.get(f"{base}/complaints/list/")
+    assert "Pengaduan lewat SMS" in browser.page_source and "ADU-" in browser.page_source
     browser.save_screenshot(str(ARTIFACTS / "complaints-operator.png"))
     browser.get(f"{base}/inboxview/list/")
     assert "Kapan pendataan ulang?" in browser.page_source

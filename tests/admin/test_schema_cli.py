@@ -77,7 +77,7 @@ def test_cli_init_admin_is_idempotent_and_demo_users_need_demo_mode(fresh_url, m
         engine.dispose()
     assert dict(rows) == {"admin": None, "operator": "Pemerintah Desa Kamal", "mitra_lsm": "Yayasan Madura Sejahtera",
                           "mitra_csr": "PT Garam Bangkalan Lestari", "auditor": None,
-                          "kepala_desa": "Pemerintah Desa Kamal", "bpd": "Pemerintah Desa Kamal"}
+                          "kepala_desa": "Pemerintah Desa Kamal", "bpd": "Pemerintah Desa Kamal", "pengawas": None}
 
 
 def test_create_demo_users_explains_missing_roles(tmp_var, monkeypatch):

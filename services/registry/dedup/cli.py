@@ -17,7 +17,7 @@ from ..config import registry_database_url
 @click.option("--actor", default="cli", show_default=True, help="Nama pelaku yang dicatat di jejak audit.")
 def dedup_command(export: Path | None, actor: str) -> None:
     """Periksa seluruh registri untuk data ganda dan simpan kasusnya untuk ditinjau."""
-    from .dedup.store import export_open_clusters, run_dedup
+    from .store import export_open_clusters, run_dedup
 
     engine = make_engine(registry_database_url())
     try:
