@@ -5,41 +5,17 @@ import json
 import time
 
 import pytest
-from celery import Celery
-from sqlalchemy import create_engine, func, select
 
 from services.common.contracts import send
-from services.common.settings import broker_transport_options
 from services.notifications import schema
-from services.notifications.models import Message
 from tests.helpers import wait_for
 
-from .conftest import make_payload
+from .workers import WORKER
+from .workers import batches as _batches
+from .workers import producer as _producer
+from .workers import status_counts as _status_counts
 
 pytestmark = pytest.mark.slow
-WORKER = "services.notifications.worker"
-
-
-def _producer(broker: str) -> Celery:
-    """A Celery app that knows no notifications code: it only sends by name, like the admin does."""
-    producer = Celery("producer-test", set_as_current=False)
-    producer.conf.update(broker_url=broker, broker_transport_options=broker_transport_options(broker),
-                         task_serializer="json")
-    return producer
-
-
-def _status_counts(url: str) -> dict[str, int]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return dict(conn.execute(select(Message.status, func.count()).group_by(Message.status)).all())
-    finally:
-        engine.dispose()
-
-
-def _batches(key: str, total: int, size: int) -> list[dict]:
-    return [make_payload(key=key, count=min(size, total - start), start=start, batch_no=n, total=total)
-            for n, start in enumerate(range(0, total, size))]
 
 
 @pytest.mark.postgres
