@@ -10,7 +10,6 @@ from selenium.common.exceptions import StaleElementReferenceException, TimeoutEx
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
@@ -18,6 +17,7 @@ from werkzeug.serving import make_server
 from services.common.privacy import mask_nik
 from services.registry.demo.roster import roster_rows, write_roster
 from services.registry.models import Enrolment, Person, Programme
+from tests.helpers import waiting
 
 from .stack import DEMO_PASSWORD, make_admin_app, prepare_database, queued_tasks
 
@@ -60,16 +60,15 @@ def log_in(driver, base: str, username: str) -> None:
         try:
             driver.get(f"{base}/logout/")
             driver.get(f"{base}/login/")
-            WebDriverWait(driver, 20).until(expected_conditions.presence_of_element_located((By.NAME, "username")))
+            waiting(driver, 30).until(expected_conditions.presence_of_element_located((By.NAME, "username")))
             driver.find_element(By.NAME, "username").send_keys(username)
             driver.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
             driver.find_element(By.CSS_SELECTOR, "input[type=submit], button[type=submit]").click()
-            WebDriverWait(driver, 30).until(lambda d: "/login" not in d.current_url)
+            waiting(driver, 30).until(lambda d: "/login" not in d.current_url)
             return
-        except (StaleElementReferenceException, TimeoutException):
+        except (StaleElementReferenceException, TimeoutException) as exc:
             if attempt == 2:
-                raise AssertionError(f"login as {username} failed: {driver.current_url}\n"
-                                     f"{driver.page_source[-2000:]}") from None
+                raise TimeoutException(f"login as {username} failed: {driver.current_url}") from exc
 
 
 def test_screens_in_chromium(served_admin, browser):
@@ -83,14 +82,14 @@ def test_screens_in_chromium(served_admin, browser):
 
     log_in(browser, base, "operator")
     browser.get(f"{base}/households/list/")
-    WebDriverWait(browser, 15).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "table")))
+    waiting(browser, 30).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "table")))
     assert "Daftar Keluarga" in browser.page_source
     assert len(browser.find_elements(By.CSS_SELECTOR, "table tbody tr")) >= 20
     browser.save_screenshot(str(ARTIFACTS / "households-operator.png"))
 
     log_in(browser, base, "mitra_lsm")
     browser.get(f"{base}/recipients/list/")
-    WebDriverWait(browser, 15).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "table")))
+    waiting(browser, 30).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "table")))
     source = browser.page_source
     assert mask_nik(blt_recipient.nik) in source and blt_recipient.nik not in source
     assert sembako_name not in source
@@ -108,12 +107,12 @@ def test_operator_forms_work_with_csrf_in_chromium(served_admin, browser, tmp_va
     browser.get(f"{base}/imports/upload")
     browser.find_element(By.NAME, "roster").send_keys(str(roster))
     browser.find_element(By.ID, "upload-roster").click()
-    WebDriverWait(browser, 15).until(lambda d: "/imports/" in d.current_url and d.current_url[-1].isdigit())
+    waiting(browser, 30).until(lambda d: "/imports/" in d.current_url and d.current_url[-1].isdigit())
     assert browser.find_element(By.ID, "import-progress").is_displayed()
     browser.save_screenshot(str(ARTIFACTS / "import-waiting-operator.png"))
     browser.get(f"{base}/campaigns/new")
     browser.find_element(By.ID, "send-campaign").click()
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "count-queued"))
+    waiting(browser, 30).until(lambda d: d.find_elements(By.ID, "count-queued"))
     assert browser.find_element(By.ID, "count-sent").text == "0"
     browser.save_screenshot(str(ARTIFACTS / "campaign-operator.png"))
     names = [name for name, _ in queued_tasks("filesystem://", tmp_var, "registry")]
@@ -131,7 +130,7 @@ def test_the_admin_pages_satisfy_their_own_content_security_policy(served_admin,
     violations = []
     for page in pages:
         browser.get(f"{base}{page}")
-        WebDriverWait(browser, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        waiting(browser, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
         violations += [(page, entry["message"]) for entry in browser.get_log("browser")
                        if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]]
     assert violations == []

@@ -8,15 +8,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from services.registry.app import create_app as create_registry_app
 from services.registry.models import CapitalGrant, Household, Programme, Training, TrainingEnrolment, TrainingSession
+from tests.helpers import waiting
 
 from .test_browser import CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401,F811 (fixtures)
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromed
 
 
 def wait_for(driver, css):
-    return WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, css))[0]
+    return waiting(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, css))[0]
 
 
 def shot(driver, name):
@@ -56,7 +56,7 @@ def test_training_journey_to_a_verified_certificate(served_admin, served_registr
     browser.find_element(By.NAME, "capacity").send_keys("4")
     browser.find_element(By.NAME, "rule_text").send_keys('{"sex": "P", "programme_code": "BLT-DD-2026"}')
     browser.execute_script("document.querySelector('form').submit()")
-    WebDriverWait(browser, 15).until(lambda d: "/trainings/add" not in d.current_url)
+    waiting(browser, 30).until(lambda d: "/trainings/add" not in d.current_url)
     with Session(engine, expire_on_commit=False) as session:
         training = session.scalars(select(Training).where(Training.topic == "Menjahit busana muslim")).one()
         assert training.target_rule == {"sex": "P", "programme_code": "BLT-DD-2026"}
@@ -127,7 +127,7 @@ def test_capital_grant_and_follow_up_then_partner_sees_only_its_own(served_admin
     browser.find_element(By.ID, "visit-income").send_keys("1750000")
     browser.find_element(By.ID, "do-visit").click()
     # The visit form reloads the page: wait for the new page's text, not for the old element.
-    settled = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
+    settled = waiting(browser, 30)
     settled.until(lambda d: "berkembang" in d.find_element(By.ID, "visits").text)
     assert settled.until(lambda d: d.find_element(By.ID, "grant-status").text) == "dicairkan"
     shot(browser, "capital-follow-up-admin.png")
@@ -154,7 +154,7 @@ def test_capacity_pages_satisfy_the_content_security_policy(served_admin, browse
     violations = []
     for page in pages:
         browser.get(f"{base}{page}")
-        WebDriverWait(browser, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        waiting(browser, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
         assert "Akses ditolak" not in browser.page_source, page
         violations += [(page, entry["message"]) for entry in browser.get_log("browser")
                        if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.models import Complaint
+from tests.helpers import waiting
 
 from .test_browser import ARTIFACTS, browser, log_in, pytestmark, served_admin  # noqa: F401  (fixtures)
 
@@ -21,7 +21,7 @@ def test_complaint_screens_in_chromium(served_admin, browser):  # noqa: F811
     browser.find_element(By.NAME, "location").send_keys("Dusun Krajan RT 001")
     browser.save_screenshot(str(ARTIFACTS / "complaint-add-operator.png"))
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
-    WebDriverWait(browser, 15).until(lambda d: "/complaints/add" not in d.current_url)
+    waiting(browser, 30).until(lambda d: "/complaints/add" not in d.current_url)
     with Session(app.extensions["database"].engine) as session:
         complaint = session.scalars(select(Complaint)).one()
     assert complaint.category == "dipotong" and complaint.recorded_by == "operator"
@@ -32,7 +32,7 @@ def test_complaint_screens_in_chromium(served_admin, browser):  # noqa: F811
     browser.get(f"{base}/complaints/show/{complaint.id}")
     browser.find_element(By.ID, "note").send_keys("Kasi Kesejahteraan Sosial")
     browser.find_element(By.CSS_SELECTOR, "#complaint-step button").click()
-    WebDriverWait(browser, 15).until(lambda d: "diteruskan" in d.page_source)
+    waiting(browser, 30).until(lambda d: "diteruskan" in d.page_source)
     browser.save_screenshot(str(ARTIFACTS / "complaint-show-operator.png"))
     with Session(app.extensions["database"].engine) as session:
         assert session.get(Complaint, complaint.id).forwarded_to == "Kasi Kesejahteraan Sosial"

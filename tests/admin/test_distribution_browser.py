@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from services.registry.distribution import cards, iso20022
 from services.registry.models import PaymentBatch, PaymentItem
 from tests.fakes.bank_statement import write_camt053
+from tests.helpers import waiting
 from tests.registry.distribution_fixtures import ents, make_cycle
 
 from .test_browser import CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401  (fixtures)
@@ -61,7 +62,7 @@ def test_distribution_journey_in_chromium(served_admin, browser, processes, tmp_
     browser.get(f"{base}/distribution/cycles/{bank.id}")
     browser.find_element(By.ID, "create-batch").click()
     _wait_text(browser, "Batch BSK-")
-    WebDriverWait(browser, 90).until(lambda d: d.find_elements(By.ID, "download-xml"),
+    waiting(browser, 90).until(lambda d: d.find_elements(By.ID, "download-xml"),
                                      message=worker.log_path.read_text()[-3000:])
     browser.save_screenshot(str(ARTIFACTS / "bank-batch-exported.png"))
     with Session(app.extensions["database"].engine) as session:
@@ -76,7 +77,7 @@ def test_distribution_journey_in_chromium(served_admin, browser, processes, tmp_
     browser.get(f"{base}/distribution/cycles/{bank.id}")
     browser.find_element(By.ID, "statement-file").send_keys(str(statement))
     browser.find_element(By.ID, "upload-statement").click()
-    WebDriverWait(browser, 90).until(lambda d: "dibayar 2, gagal 1" in d.page_source,
+    waiting(browser, 90).until(lambda d: "dibayar 2, gagal 1" in d.page_source,
                                      message=worker.log_path.read_text()[-3000:])
     browser.save_screenshot(str(ARTIFACTS / "statement-imported.png"))
 

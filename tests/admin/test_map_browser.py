@@ -2,11 +2,12 @@
 marker per household for staff, filters redraw them, partners get the polygons only. Screenshots kept."""
 from __future__ import annotations
 
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.registry.models import Household, HouseholdWelfare
+from tests.helpers import waiting
 
 from .test_browser import ARTIFACTS, browser, log_in, pytestmark, served_admin  # noqa: F401  (shared fixtures)
 
@@ -14,7 +15,7 @@ MAP_ARTIFACTS = ARTIFACTS.parent / "map"
 
 
 def wait_ready(driver) -> None:
-    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return !!(window.bansosMap && "
+    waiting(driver, 30).until(lambda d: d.execute_script("return !!(window.bansosMap && "
                                                                "(bansosMap.ready || bansosMap.error))"))
     assert driver.execute_script("return bansosMap.error || null") is None
 
@@ -51,10 +52,10 @@ def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for
     browser.save_screenshot(str(MAP_ARTIFACTS / "coverage-table-operator.png"))
 
     Select(browser.find_element("id", "filter-band")).select_by_value("miskin")
-    WebDriverWait(browser, 15).until(lambda d: count(d, "households") == poor)
+    waiting(browser, 30).until(lambda d: count(d, "households") == poor)
     assert browser.find_element("id", "household-count").text.startswith(f"{poor} keluarga")
     Select(browser.find_element("id", "filter-enrolled")).select_by_value("tidak")
-    WebDriverWait(browser, 15).until(lambda d: count(d, "households") < poor)
+    waiting(browser, 30).until(lambda d: count(d, "households") < poor)
     browser.save_screenshot(str(MAP_ARTIFACTS / "map-operator-miskin-belum-menerima.png"))
 
     log_in(browser, base, "mitra_lsm")

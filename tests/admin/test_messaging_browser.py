@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
@@ -16,6 +16,7 @@ from services.notifications import schema as notifications_schema
 from services.notifications.app import create_app as create_notifications_app
 from services.registry.inbound import record_inbound
 from services.registry.models import Household, Person
+from tests.helpers import waiting
 
 from .test_browser import ARTIFACTS, CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401
 
@@ -64,7 +65,7 @@ def test_messaging_screens_in_chromium(served_admin, notifications_server, brows
     template.clear()
     template.send_keys("Yth. {{ nama }}, warga dusun {{ dusun }} diundang rapat desa Senin pukul 09.00.")
     browser.find_element(By.ID, "preview-campaign").click()
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "campaign-preview"))
+    waiting(browser, 30).until(lambda d: d.find_elements(By.ID, "campaign-preview"))
     assert int(browser.find_element(By.ID, "preview-total").text) >= 1
     assert browser.find_element(By.ID, "preview-segments").text == "1"
     assert f"warga dusun {dusun} diundang" in browser.page_source
@@ -74,7 +75,7 @@ def test_messaging_screens_in_chromium(served_admin, notifications_server, brows
     assert "siap" in browser.find_element(By.ID, "channels-table").text
     browser.find_element(By.ID, "to").send_keys("0812-3456-0000")
     browser.find_element(By.ID, "send-test").click()
-    WebDriverWait(browser, 15).until(lambda d: "Pesan uji terkirim" in d.page_source)
+    waiting(browser, 30).until(lambda d: "Pesan uji terkirim" in d.page_source)
     browser.save_screenshot(str(ARTIFACTS / "channels-test-message-operator.png"))
     [line] = (tmp_var / "outbox" / "sms.jsonl").read_text().splitlines()
     assert json.loads(line)["to"] == "+6281234560000"
@@ -83,7 +84,7 @@ def test_messaging_screens_in_chromium(served_admin, notifications_server, brows
     assert "+6281299990000" in browser.find_element(By.ID, "opt-outs-table").text
     browser.find_element(By.ID, "address").send_keys("0813 1111 2222")
     browser.find_element(By.ID, "add-opt-out").click()
-    WebDriverWait(browser, 15).until(lambda d: "+6281311112222" in d.find_element(By.ID, "opt-outs-table").text)
+    waiting(browser, 30).until(lambda d: "+6281311112222" in d.find_element(By.ID, "opt-outs-table").text)
     browser.save_screenshot(str(ARTIFACTS / "opt-outs-operator.png"))
 
     # The inbound "ADUAN" became an ordinary complaint, with its tracking code and clock.

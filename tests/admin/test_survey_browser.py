@@ -4,11 +4,12 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.models import Household, HouseholdWelfare, SurveyResponse
+from tests.helpers import waiting
 
 from .test_browser import ARTIFACTS, CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401 (fixtures)
 
@@ -28,7 +29,7 @@ def test_keyboard_survey_entry_in_chromium(served_admin, browser):  # noqa: F811
     browser.find_element(By.ID, "kk").send_keys(household.no_kk)
     Select(browser.find_element(By.ID, "find-instrument")).select_by_value("BPS14")
     browser.find_element(By.ID, "find-household").click()
-    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "survey-form"))
+    waiting(browser, 30).until(lambda d: d.find_elements(By.ID, "survey-form"))
     assert household.no_kk in browser.page_source
     # The first question has the focus: 10 criteria met, 4 not, with the keyboard only.
     keys = []
@@ -37,7 +38,7 @@ def test_keyboard_survey_entry_in_chromium(served_admin, browser):  # noqa: F811
     browser.switch_to.active_element.send_keys(*keys[:-1])
     browser.save_screenshot(str(ARTIFACTS / "survey-entry-operator.png"))
     browser.switch_to.active_element.send_keys(Keys.ENTER)
-    WebDriverWait(browser, 15).until(lambda d: f"/surveys/entry/{household.id}" not in d.current_url)
+    waiting(browser, 30).until(lambda d: f"/surveys/entry/{household.id}" not in d.current_url)
     assert "tersimpan (skor 10)" in browser.page_source  # and the next household's form is open
     with Session(engine) as session:
         response = session.scalars(select(SurveyResponse).where(SurveyResponse.household_id == household.id)).one()
