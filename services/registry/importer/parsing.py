@@ -83,8 +83,8 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         workbook.close()
 
 
-def read_roster(path: str | Path, required: tuple[str, ...] = REQUIRED) -> Roster:
-    """Parse the file; raise RosterFileError if it cannot be imported at all."""
+def read_rows(path: str | Path) -> list[list[str]]:
+    """The non-blank rows of a CSV or XLSX file, header first; RosterFileError when it cannot be read."""
     path = Path(path)
     if not path.is_file():
         raise RosterFileError(f"Berkas tidak ditemukan: {path.name}")
@@ -99,6 +99,12 @@ def read_roster(path: str | Path, required: tuple[str, ...] = REQUIRED) -> Roste
     table = [row for row in table if any(cell for cell in row)]
     if not table:
         raise RosterFileError("Berkas kosong: tidak ada baris judul kolom")
+    return table
+
+
+def read_roster(path: str | Path, required: tuple[str, ...] = REQUIRED) -> Roster:
+    """Parse the file; raise RosterFileError if it cannot be imported at all."""
+    table = read_rows(path)
     headers = table[0]
     canonical = [canonical_header(h) if canonical_header(h) in COLUMNS else None for h in headers]
     missing = [name for name in required if name not in canonical]
