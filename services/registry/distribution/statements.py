@@ -104,6 +104,20 @@ def create_statement(session: Session, source: Path, filename: str, actor: str) 
     return statement
 
 
+def _claim(session, item: PaymentItem, expected: str, status: str, **values) -> bool:
+    """Move the payment from ``expected`` to ``status`` unless another delivery already did (conditional UPDATE)."""
+    return bool(session.execute(update(PaymentItem).where(PaymentItem.id == item.id, PaymentItem.status == expected)
+                                .values(status=status, **values)).rowcount)
+
+
+def _not_claimed(item: PaymentItem, status: str, counts: dict, reject):
+    """Already in ``status`` (the same file applied again) counts as unchanged; any other state is refused."""
+    if item.status == status:
+        counts["unchanged"] += 1
+        return None
+    return reject(f"pembayaran berstatus {item.status}, tidak bisa ditandai {status}")
+
+
 def _apply_line(session: Session, line: StatementLine, actor: str, counts: dict, rejections: list) -> None:
     def reject(reason):
         rejections.append({"row": line.row, "ref": line.reference, "reason": reason})
@@ -120,13 +134,8 @@ def _apply_line(session: Session, line: StatementLine, actor: str, counts: dict,
     if outcome == "paid":
         if line.amount is not None and line.amount != item.amount:
             return reject(f"nominal {line.amount} berbeda dari yang dikirim ({item.amount})")
-        won = session.execute(update(PaymentItem).where(PaymentItem.id == item.id, PaymentItem.status == "dikirim")
-                              .values(status="dibayar", settled_at=now)).rowcount
-        if not won:
-            if item.status == "dibayar":
-                counts["unchanged"] += 1
-                return None
-            return reject(f"pembayaran berstatus {item.status}, tidak bisa ditandai dibayar")
+        if not _claim(session, item, "dikirim", "dibayar", settled_at=now):
+            return _not_claimed(item, "dibayar", counts, reject)
         session.execute(update(Entitlement).where(Entitlement.id == entitlement_id)
                         .values(status="disalurkan", updated_at=now))
         ledger.append(session, cycle_id=item.entitlement.cycle_id, entitlement_id=entitlement_id, event="paid",
@@ -134,26 +143,16 @@ def _apply_line(session: Session, line: StatementLine, actor: str, counts: dict,
                                                                  "batch_id": item.batch_id})
         before, after, counts["paid"] = "dikirim", "dibayar", counts["paid"] + 1
     elif outcome == "failed":
-        won = session.execute(update(PaymentItem).where(PaymentItem.id == item.id, PaymentItem.status == "dikirim")
-                              .values(status="gagal", live_entitlement_id=None, reason_code=line.reason,
-                                      settled_at=now)).rowcount
-        if not won:
-            if item.status == "gagal":
-                counts["unchanged"] += 1
-                return None
-            return reject(f"pembayaran berstatus {item.status}, tidak bisa ditandai gagal")
+        if not _claim(session, item, "dikirim", "gagal", live_entitlement_id=None, reason_code=line.reason,
+                      settled_at=now):
+            return _not_claimed(item, "gagal", counts, reject)
         session.execute(update(Entitlement).where(Entitlement.id == entitlement_id, Entitlement.status == "menunggu")
                         .values(status="gagal", updated_at=now))
         before, after, counts["failed"] = "dikirim", "gagal", counts["failed"] + 1
     else:  # returned after being paid: money back, the entitlement may be paid again in a new batch
-        won = session.execute(update(PaymentItem).where(PaymentItem.id == item.id, PaymentItem.status == "dibayar")
-                              .values(status="dikembalikan", live_entitlement_id=None, reason_code=line.reason,
-                                      settled_at=now)).rowcount
-        if not won:
-            if item.status == "dikembalikan":
-                counts["unchanged"] += 1
-                return None
-            return reject(f"pembayaran berstatus {item.status}, tidak bisa ditandai dikembalikan")
+        if not _claim(session, item, "dibayar", "dikembalikan", live_entitlement_id=None, reason_code=line.reason,
+                      settled_at=now):
+            return _not_claimed(item, "dikembalikan", counts, reject)
         session.execute(update(Entitlement).where(Entitlement.id == entitlement_id)
                         .values(status="dikembalikan", updated_at=now))
         ledger.append(session, cycle_id=item.entitlement.cycle_id, entitlement_id=entitlement_id, event="returned",
