@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import uuid
 from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from population import Population, generate  # noqa: E402
 
+from bench import pgdb  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
 from services.registry.dedup import engine as dedup_engine  # noqa: E402
@@ -50,7 +50,7 @@ def quality(population: Population, clusters) -> dict:
 
 def copy_into(url: str, population: Population) -> None:
     """Load the population with COPY (the import path's speed), then reset the id sequences."""
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    dsn = pgdb.libpq(url)
     now = "2026-11-29 00:00:00+00"
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         with cur.copy("COPY household (id, no_kk, created_at, updated_at) FROM STDIN") as copy:
@@ -76,8 +76,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--memory-only", action="store_true", help="skip PostgreSQL: engine on in-memory rows")
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
-    parser.add_argument("--pg-admin-dsn", default="host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+    pgdb.add_arguments(parser)
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -93,12 +92,7 @@ def main() -> None:
         print(quality(population, clusters))
         return
 
-    name = f"bansos_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{args.pg_url}/{name}"
-    try:
-        schema.upgrade(url)
+    with pgdb.throwaway(args, schema.upgrade) as url:
         started = time.perf_counter()
         copy_into(url, population)
         print(f"loaded with COPY in {time.perf_counter() - started:.1f}s")
@@ -119,10 +113,6 @@ def main() -> None:
             again = run_dedup(session, "bench")
             print(f"second run (nothing new): {time.perf_counter() - t4:.1f}s {again}")
         engine.dispose()
-    finally:
-        with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 if __name__ == "__main__":
     main()
