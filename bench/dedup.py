@@ -56,10 +56,11 @@ def copy_into(url: str, population: Population) -> None:
         with cur.copy("COPY household (id, no_kk, created_at, updated_at) FROM STDIN") as copy:
             for h in population.households:
                 copy.write_row((h.id, h.no_kk, now, now))
-        with cur.copy("COPY person (id, household_id, nik, name, sex, birth_date, phone, is_duplicate_candidate, "
-                      "created_at, updated_at) FROM STDIN") as copy:
+        with cur.copy("COPY person (id, household_id, nik, name, sex, birth_date, birth_place, phone, "
+                      "is_duplicate_candidate, created_at, updated_at) FROM STDIN") as copy:
             for r in population.records:
-                copy.write_row((r.id, r.household, r.nik, r.name, r.sex, r.birth_date, r.phone, False, now, now))
+                copy.write_row((r.id, r.household, r.nik, r.name, r.sex, r.birth_date, r.birth_place or None, r.phone,
+                                False, now, now))
         with cur.copy("COPY bank_account (person_id, bank_code, account_number, holder_name, holder_name_matches, "
                       "active, created_at) FROM STDIN") as copy:
             for r in population.records:
@@ -84,7 +85,7 @@ def main() -> None:
     print(f"generated {len(population.records):,} persons in {len(population.households):,} households "
           f"({Counter(r.kind for r in population.records)}) in {time.perf_counter() - started:.1f}s")
     if args.memory_only:
-        people = {r.id: PersonRow(r.id, r.household, r.nik, r.name, r.sex, r.birth_date, r.phone)
+        people = {r.id: PersonRow(r.id, r.household, r.nik, r.name, r.sex, r.birth_date, r.phone, r.birth_place or None)
                   for r in population.records}
         started = time.perf_counter()
         clusters = dedup_engine.find_clusters(people, [(r.id, r.account) for r in population.records if r.account])
