@@ -19,13 +19,13 @@ from openpyxl.cell import WriteOnlyCell  # noqa: E402
 from openpyxl.styles import Font  # noqa: E402
 from reportlab.lib import colors  # noqa: E402
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
-from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # noqa: E402
 from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: E402
 
 from services.common.spreadsheet import SafeCsvWriter, safe_row  # noqa: E402
 
-from .periodic_data import COUNT, MONEY, PERCENT  # noqa: E402
+from .periodic_data import COUNT, MONEY, PERCENT, TEXT  # noqa: E402
 
 ROWS_PER_TABLE = 35  # page-sized chunks keep reportlab's table layout linear
 PAGE = landscape(A4)
@@ -99,14 +99,17 @@ def write_pdf(figures: dict, path, generated_at: datetime, digest: str) -> None:
     styles = getSampleStyleSheet()
     style = TableStyle([("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7), ("FONT", (0, 1), (-1, -1), "Helvetica", 7),
                         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
-                        ("ALIGN", (1, 1), (-1, -1), "RIGHT")])
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey)])
+    head_style = ParagraphStyle("kepala", parent=styles["BodyText"], fontName="Helvetica-Bold", fontSize=7,
+                                leading=8.5)
     story = [Paragraph(figures["title"], styles["Title"])]
     story += [Paragraph(f"<b>{label}:</b> {value}", styles["Normal"])
               for label, value in header_lines(figures, generated_at, digest)]
     story.append(Spacer(1, 4 * mm))
-    story.append(Table([["Ringkasan", "Nilai"], *[[label, show(value, kind)] for label, value, kind in
-                                                 figures["summary"]]], style=style, hAlign="LEFT"))
+    summary = Table([["Ringkasan", "Nilai"], *[[label, show(value, kind)] for label, value, kind in
+                                               figures["summary"]]], style=style, hAlign="LEFT")
+    summary.setStyle([("ALIGN", (1, 1), (1, -1), "RIGHT")])
+    story.append(summary)
     story.append(Spacer(1, 4 * mm))
     images = [Image(io.BytesIO(chart_png(chart)), width=125 * mm, height=57 * mm) for chart in figures["charts"]]
     if images:
@@ -114,15 +117,17 @@ def write_pdf(figures: dict, path, generated_at: datetime, digest: str) -> None:
     for tab in figures["tables"]:
         story.append(Paragraph(tab["title"], styles["Heading3"]))
         kinds = [c["type"] for c in tab["columns"]]
-        head = [Paragraph(f"<b>{c['name']}</b>", styles["BodyText"]) if len(c["name"]) > 14 else c["name"]
-                for c in tab["columns"]]
+        head = [Paragraph(c["name"], head_style) for c in tab["columns"]]
+        numbers = [("ALIGN", (i, 1), (i, -1), "RIGHT") for i, kind in enumerate(kinds) if kind != TEXT]
         if not tab["rows"]:
             story.append(Paragraph("Tidak ada data pada periode ini.", styles["Italic"]))
             continue
         for start in range(0, len(tab["rows"]), ROWS_PER_TABLE):
             chunk = [[show(v, k) for v, k in zip(row, kinds, strict=True)]
                      for row in tab["rows"][start:start + ROWS_PER_TABLE]]
-            story.append(Table([head, *chunk], style=style, repeatRows=1, hAlign="LEFT"))
+            part = Table([head, *chunk], style=style, repeatRows=1, hAlign="LEFT")
+            part.setStyle(numbers)
+            story.append(part)
     doc = SimpleDocTemplate(str(path), pagesize=PAGE, title=f"{figures['title']} {figures['period']}",
                             leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=14 * mm)
     doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
