@@ -200,7 +200,8 @@ def test_operator_posts_monthly_report_to_social_pages(client, periodic, stack):
         assert payload["targets"] == ["facebook", "instagram"] and payload["requested_by"] == "operator"
         assert payload["image_url"] == "https://transparansi.desakamal.example/publik/laporan/20/grafik.png"
         assert payload["link"] == "https://transparansi.desakamal.example/publik/"
-        assert "Oktober 2026" in payload["text"] and "Rp1.150.000" in payload["text"] and "4 keluarga" in payload["text"]
+        text = payload["text"]
+        assert "Oktober 2026" in text and "Rp1.150.000" in text and "4 keluarga" in text
         stack.flush_broker()
         # Only the monthly village report goes public, never a partner's or the kabupaten's.
         follow = client.post("/reports/runs/21/post", data={"targets": ["facebook"]}, follow_redirects=True)
