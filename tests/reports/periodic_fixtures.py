@@ -125,6 +125,6 @@ def fill_periodic_registry(url: str) -> dict:
                                                     disbursed_on=date(2026, 11, 1), recorded_by="uji")])
         session.commit()
         ids.update(blt=blt.id, sembako=sembako.id, desa=desa.id, lsm=lsm.id, csr=csr.id, dd=dd.id,
-                   blt_cycle=cycles["blt"].id, blt_unpaid=blt_e[3].id)
+                   blt_cycle=cycles["blt"].id, blt_unpaid=blt_e[3].id, sembako_unpaid=sem_e[1].id)
     engine.dispose()
     return ids

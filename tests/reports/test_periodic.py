@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from services.common.contracts import ContractError, validate
 from services.common.db import make_engine
 from services.registry import schema as registry_schema
-from services.registry.models import AuditEntry, FundingSource
+from services.registry.models import AuditEntry, Entitlement, FundingSource
 from services.reports import schema as reports_schema
 from services.reports.periods import previous_period
 from services.reports.runner import current_period, generate_run, periodic_payloads
@@ -96,9 +96,11 @@ def test_past_month_is_reproducible_current_month_moves(periodic):
     now = current_period()
     first = generate(app, "uji:okt:1", "realisasi_bulanan", formats=("csv",), period="2026-10")
     current_before = generate(app, "uji:kini:1", "realisasi_bulanan", formats=("csv",), period=now)
-    # After October closed: a new payment, and the budget raised in the admin (audited edit).
+    # After October closed: a new payment, a cancelled entitlement (change request) and the budget raised
+    # in the admin (audited edit).
     engine = make_engine(url)
     with Session(engine) as session:
+        session.get(Entitlement, ids["sembako_unpaid"]).status = "dibatalkan"
         append_at(session, datetime.now(UTC), cycle_id=ids["blt_cycle"], entitlement_id=ids["blt_unpaid"],
                   event="paid", amount=300000)
         source = session.get(FundingSource, ids["dd"])
@@ -117,6 +119,7 @@ def test_past_month_is_reproducible_current_month_moves(periodic):
     assert (summary_of(current_after.figures)["Tersalur periode ini"]
             == summary_of(current_before.figures)["Tersalur periode ini"] + 300_000)
     assert summary_of(current_after.figures)["Anggaran"] == 11_000_000
+    assert summary_of(current_after.figures)["Disetujui"] == summary_of(first.figures)["Disetujui"] - 250_000
 
 
 def test_partner_quarterly_only_its_programmes(periodic):
