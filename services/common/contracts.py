@@ -13,6 +13,14 @@ import jsonschema
 
 _ID = {"type": "integer", "minimum": 1}
 _KEY = {"type": "string", "minLength": 1, "maxLength": 200}
+_PERIODIC_REPORTS = ("realisasi_bulanan", "mitra_triwulan", "tahunan_kabupaten")
+
+
+def _when_report(reports: list[str], required: list[str]) -> dict:
+    """If the payload's report is one of ``reports``, its params must carry ``required``."""
+    return {"if": {"properties": {"report": {"enum": reports}}, "required": ["report"]},
+            "then": {"properties": {"params": {"required": required}}}}
+
 
 TASKS: dict[str, dict[str, Any]] = {
     "registry.import_roster": {
@@ -115,16 +123,33 @@ TASKS: dict[str, dict[str, Any]] = {
         },
         "additionalProperties": False,
     },
+    # A public announcement on the village's social pages; post_key makes it idempotent.
+    "notifications.post_social": {
+        "type": "object",
+        "required": ["post_key", "text", "targets"],
+        "properties": {
+            "post_key": _KEY,
+            "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "link": {"type": ["string", "null"], "maxLength": 500},
+            "image_url": {"type": ["string", "null"], "maxLength": 500},
+            "targets": {"type": "array", "minItems": 1, "uniqueItems": True,
+                        "items": {"type": "string", "enum": ["facebook", "instagram"]}},
+            "requested_by": {"type": "string", "maxLength": 200},
+        },
+        "additionalProperties": False,
+    },
+    # programme_recipients needs params.programme_id; the periodic reports need params.period
+    # (YYYY-MM, YYYY-Qn or YYYY) and the partner report also params.organisation_id.
     "reports.generate": {
         "type": "object",
         "required": ["run_key", "report", "params", "formats"],
         "properties": {
             "run_key": _KEY,
-            "report": {"type": "string", "enum": ["programme_recipients"]},
+            "report": {"type": "string", "enum": ["programme_recipients", *_PERIODIC_REPORTS]},
             "params": {
                 "type": "object",
-                "required": ["programme_id"],
-                "properties": {"programme_id": _ID, "period": {"type": "string"}},
+                "properties": {"programme_id": _ID, "period": {"type": "string", "maxLength": 10},
+                               "organisation_id": _ID},
             },
             "formats": {
                 "type": "array",
@@ -134,8 +159,22 @@ TASKS: dict[str, dict[str, Any]] = {
             "requested_by": {"type": "string", "maxLength": 200},
         },
         "additionalProperties": False,
+        "allOf": [
+            _when_report(["programme_recipients"], ["programme_id"]),
+            _when_report(["realisasi_bulanan", "tahunan_kabupaten"], ["period"]),
+            _when_report(["mitra_triwulan"], ["period", "organisation_id"]),
+        ],
     },
     "reports.monthly": {"type": "object", "properties": {"period": {"type": "string"}}},
+    # Beat: one periodic report for the last closed period (mitra_triwulan: one per partner); "period"
+    # only for tests and catch-up runs.
+    "reports.periodic": {
+        "type": "object",
+        "required": ["report"],
+        "properties": {"report": {"type": "string", "enum": list(_PERIODIC_REPORTS)},
+                       "period": {"type": "string", "maxLength": 10}},
+        "additionalProperties": False,
+    },
     # A complaint from the public site (or another channel); the tracking code is the idempotency key.
     "registry.record_complaint": {
         "type": "object",

@@ -5,7 +5,7 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from .poster import PAGE_SIZES, render_poster
 public = Blueprint("public", __name__, url_prefix="/publik", template_folder="../templates",
                    static_folder="../static/public", static_url_path="/aset")
 limiter = Limiter(key_func=get_remote_address)
+PUBLIC_CHART_REPORT = "realisasi_bulanan"  # the only report whose chart is public
 TRACKING_CODE = re.compile(r"^ADU-[A-Z0-9]{8}$")
 PUBLIC_STATUS = {"baru": "Diterima, menunggu diteruskan", "diteruskan": "Diteruskan ke petugas",
                  "ditindaklanjuti": "Sedang ditindaklanjuti", "selesai": "Selesai"}
@@ -156,3 +157,19 @@ def _too_many(_exc):
     return render_template("public/message.html", title="Terlalu banyak kiriman",
                            message="Terlalu banyak kiriman dari alamat ini. Silakan coba lagi nanti."), 429
 
+
+
+@public.get("/laporan/<int:run_id>/grafik.png")
+def report_chart(run_id: int):
+    """The chart of a finished monthly realisation report (aggregates only): the picture of a social-media
+    post. Any other report, unfinished run or unknown id is "not found"."""
+    from services.common.db import current_database
+
+    from ..models import Artifact, ReportRun
+
+    artifact = current_database().session.scalar(
+        select(Artifact).join(ReportRun).where(ReportRun.id == run_id, ReportRun.report == PUBLIC_CHART_REPORT,
+                                               ReportRun.status == "selesai", Artifact.format == "png"))
+    if artifact is None or not Path(artifact.path).is_file():
+        return jsonify({"error": "Tidak ditemukan"}), 404
+    return send_file(artifact.path, mimetype="image/png", max_age=3600)
