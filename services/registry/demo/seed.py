@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Enrolment, Household, Organisation, Person, Programme, ProgrammePartner
+from ..models import Enrolment, Household, Indicator, Organisation, Person, Programme, ProgrammePartner
 from .people import PeopleFactory
 
 SEED = 20260101
@@ -87,5 +87,10 @@ def seed_demo(session: Session) -> dict[str, int]:
     # Surveys first: the map's demo welfare rows only fill households the survey scoring left without one.
     surveys = seed_demo_surveys(session)
     regions = seed_map_demo(session)["regions"]
+    from ..indicators.defaults import seed_indicators
+
+    seed_indicators(session, tuple(spec["code"] for spec in PROGRAMMES))
+    session.commit()
     return {"organisations": len(organisations), "households": len(households), "enrolments": enrolled,
-            "persons": session.query(Person).count(), "regions": regions, **surveys}
+            "persons": session.query(Person).count(), "regions": regions,
+            "indicators": session.query(Indicator).count(), **surveys}
