@@ -206,3 +206,32 @@ def test_cli_computes_and_rejects_a_bad_period(registry_url, monkeypatch):
         periods = sorted({v.period for v in session.scalars(select(IndicatorValue))})
     engine.dispose()
     assert periods == ["2026-03", "2026-T1"]
+
+
+def test_programme_evaluation_before_after_and_comparison(session, ids):
+    from services.registry.indicators.evaluation import evaluate
+    from services.registry.models import Instrument, SurveyResponse
+
+    bps = Instrument(code="BPS14", version=1, name="BPS", purpose="kesejahteraan",
+                     scoring={"threshold": 9, "rentan_threshold": 6, "band_mode": "kategori"})
+    session.add(bps)
+    session.flush()
+    for n, day, score in ((1, "2026-01-02", 10), (1, "2026-06-02", 7), (2, "2026-01-02", 9), (2, "2026-06-02", 9),
+                          (6, "2026-01-02", 11), (6, "2026-06-02", 10)):
+        session.add(SurveyResponse(household_id=ids.households[n], instrument_id=bps.id, score=Decimal(score),
+                                   collected_at=indicator_data.at(day), source="admin", answers={}))
+    session.flush()
+    result = evaluate(session, ids.p, end=datetime(2026, 12, 31, tzinfo=UTC))
+    assert result.recipients == 4  # h1, h2, h3, h8
+    # Income: h1 1.000.000 -> 5.000.000 (April counts now), h2 800.000 -> 1.000.000.
+    assert (result.income.households, result.income.mean_change, result.income.median_change) == \
+        (2, Decimal("2100000.00"), Decimal("2100000.00"))
+    # Non-recipients of the recipients' band (miskin): h4 (no survey pair) and h6: 2.000.000 -> 1.900.000.
+    assert result.comparison_bands == ["miskin"]
+    assert (result.income_comparison.households, result.income_comparison.mean_change) == (1, Decimal("-100000.00"))
+    assert (result.score.mean_before, result.score.mean_after, result.score.mean_change) == \
+        (Decimal("9.50"), Decimal("8.00"), Decimal("-1.50"))
+    assert result.bands == {"miskin → miskin": 1, "miskin → rentan": 1}
+    assert result.score_comparison.mean_change == Decimal("-1.00")
+    first = result.rows[0]
+    assert (first["name"], first["income_before"], first["band_after"]) == ("Warga 1", 1000000.0, "rentan")

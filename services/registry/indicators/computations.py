@@ -185,30 +185,41 @@ def complaint_resolution_days(session: Session, scope: Scope) -> Result:
                   {"selesai": len(days), "rata_rata_hari": str(_round(statistics.fmean(days)))})
 
 
+def first_last(session: Session, value, instrument_condition, end: datetime,
+               household_ids=None) -> dict[int, tuple[float, float]]:
+    """{household: (first value, latest value)} over survey responses matching ``instrument_condition``
+    collected before ``end``, for households with two or more such responses (window functions)."""
+    order = (SurveyResponse.collected_at, SurveyResponse.id)
+    partition = SurveyResponse.household_id
+    ranked = (select(SurveyResponse.household_id.label("household_id"), value.label("value"),
+                     func.row_number().over(partition_by=partition, order_by=order).label("first"),
+                     func.row_number().over(partition_by=partition, order_by=[o.desc() for o in order]).label("last"),
+                     func.count().over(partition_by=partition).label("n"))
+              .join(Instrument, Instrument.id == SurveyResponse.instrument_id)
+              .where(instrument_condition, SurveyResponse.collected_at < end, value.is_not(None)))
+    if household_ids is not None:
+        ranked = ranked.where(SurveyResponse.household_id.in_(household_ids))
+    ranked = ranked.subquery()
+    rows = session.execute(select(ranked.c.household_id, ranked.c.value)
+                           .where(ranked.c.n >= 2, or_(ranked.c.first == 1, ranked.c.last == 1))
+                           .order_by(ranked.c.household_id, ranked.c.first)).all()
+    pairs: dict[int, list[float]] = {}
+    for household_id, number in rows:
+        pairs.setdefault(household_id, []).append(float(number))
+    return {hh: (values[0], values[-1]) for hh, values in pairs.items() if len(values) == 2}
+
+
+def income_expression(params: dict):
+    return SurveyResponse.answers[params.get("question") or "pendapatan_bulanan"].as_float()
+
+
 def income_pairs(session: Session, scope: Scope, household_ids=None) -> list[tuple[int, float, float]]:
     """(household, baseline income, follow-up income): each household's first and latest response under
     the needs instrument (``instrument``, any version) before the period's end, when it has two or more."""
     code = scope.params.get("instrument") or "KEBUTUHAN-DESA"
-    question = scope.params.get("question") or "pendapatan_bulanan"
-    income = SurveyResponse.answers[question].as_float()
-    order = (SurveyResponse.collected_at, SurveyResponse.id)
-    ranked = (select(SurveyResponse.household_id.label("household_id"), income.label("income"),
-                     func.row_number().over(partition_by=SurveyResponse.household_id, order_by=order).label("first"),
-                     func.row_number().over(partition_by=SurveyResponse.household_id,
-                                            order_by=[o.desc() for o in order]).label("last"),
-                     func.count().over(partition_by=SurveyResponse.household_id).label("n"))
-              .join(Instrument, Instrument.id == SurveyResponse.instrument_id)
-              .where(Instrument.code == code, SurveyResponse.collected_at < scope.period.end_at, income.is_not(None)))
-    if household_ids is not None:
-        ranked = ranked.where(SurveyResponse.household_id.in_(household_ids))
-    ranked = ranked.subquery()
-    rows = session.execute(select(ranked.c.household_id, ranked.c.income, ranked.c.first)
-                           .where(ranked.c.n >= 2, or_(ranked.c.first == 1, ranked.c.last == 1))
-                           .order_by(ranked.c.household_id, ranked.c.first)).all()
-    pairs: dict[int, list[float]] = {}
-    for household_id, value, _first in rows:
-        pairs.setdefault(household_id, []).append(float(value))
-    return [(hh, values[0], values[-1]) for hh, values in pairs.items() if len(values) == 2]
+    pairs = first_last(session, income_expression(scope.params), Instrument.code == code, scope.period.end_at,
+                       household_ids)
+    return [(hh, before, after) for hh, (before, after) in pairs.items()]
 
 
 def income_change(session: Session, scope: Scope) -> Result:
