@@ -32,7 +32,8 @@ def fill(session: Session) -> None:
     for code, points in VALUES.items():
         for period, value in points:
             year, month = map(int, period.split("-"))
-            session.add(IndicatorValue(indicator_id=indicators[code].id, period=period, period_start=date(year, month, 1),
+            session.add(IndicatorValue(indicator_id=indicators[code].id, period=period,
+                                       period_start=date(year, month, 1),
                                        period_end=date(year + month // 12, month % 12 + 1, 1), value=Decimal(value),
                                        final=True, details={}))
     needs = session.scalar(select(Instrument).where(Instrument.code == "KEBUTUHAN-DESA"))

@@ -134,6 +134,7 @@ def test_codes_issued_after_distribution_and_sent_as_sms_campaign(client, filled
     assert tasks and tasks[-1]["campaign_key"] == f"satisfaction-cycle-{cycle.id}"
     sent = {r["vars"]["kode"] for r in tasks[-1]["recipients"]}
     assert sent == {c.code for c in issued}
-    assert all(r["vars"]["tautan"].endswith(f"/publik/survei?kode={r['vars']['kode']}") for r in tasks[-1]["recipients"])
+    links = {r["vars"]["kode"]: r["vars"]["tautan"] for r in tasks[-1]["recipients"]}
+    assert all(link.endswith(f"/publik/survei?kode={code}") for code, link in links.items())
     login(client, "mitra_lsm")
     assert client.post(f"/satisfaction-codes/cycle/{cycle.id}/issue", data={}).status_code in (302, 403)

@@ -74,7 +74,8 @@ def build(session: Session, monkeypatch) -> Ids:
     # Budgets 2026: P 1.000.000, Q 500.000; a 2025 source that must not count.
     session.add_all([FundingSource(programme_id=p.id, name="DD P", kind="dana_desa", budget=Decimal(1000000),
                                    fiscal_year=2026),
-                     FundingSource(programme_id=q.id, name="CSR Q", kind="csr", budget=Decimal(500000), fiscal_year=2026),
+                     FundingSource(programme_id=q.id, name="CSR Q", kind="csr", budget=Decimal(500000),
+                                   fiscal_year=2026),
                      FundingSource(programme_id=p.id, name="DD P lama", kind="dana_desa", budget=Decimal(7000000),
                                    fiscal_year=2025)])
     # Enrolments: P has h1, h2, h3 (February) and h8 (10 April: after the period); Q has h4 (January).

@@ -186,10 +186,11 @@ def test_codes_go_out_as_one_sms_campaign(session, ids):
 
 
 def test_cli_computes_and_rejects_a_bad_period(registry_url, monkeypatch):
+    from sqlalchemy.orm import Session
+
     from services.cli import main
     from services.common.db import make_engine
     from services.registry.indicators.defaults import seed_indicators
-    from sqlalchemy.orm import Session
 
     monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_url)
     engine = make_engine(registry_url)
