@@ -23,6 +23,11 @@ AFTER_MARCH = datetime(2026, 4, 15, tzinfo=UTC)
 
 
 @pytest.fixture
+def broker(registry_url, request):
+    return request.getfixturevalue("redis_url") if registry_url.startswith("postgresql") else "filesystem://"
+
+
+@pytest.fixture
 def ids(session, monkeypatch):
     return indicator_data.build(session, monkeypatch)
 
@@ -236,3 +241,34 @@ def test_programme_evaluation_before_after_and_comparison(session, ids):
     assert result.score_comparison.mean_change == Decimal("-1.00")
     first = result.rows[0]
     assert (first["name"], first["income_before"], first["band_after"]) == ("Warga 1", 1000000.0, "rentan")
+
+
+def test_compute_task_runs_in_the_registry_worker(registry_url, broker, processes, monkeypatch):
+    from sqlalchemy.orm import Session
+
+    from services.common.contracts import send
+    from services.common.db import make_engine
+    from services.registry.indicators.defaults import seed_indicators
+    from tests.conftest import wait_for
+
+    engine = make_engine(registry_url)
+    with Session(engine) as session:
+        seed_indicators(session)
+        session.commit()
+
+    def stored():
+        with Session(engine) as session:
+            return sorted((v.period, v.final) for v in session.scalars(select(IndicatorValue)))
+
+    env = {"REGISTRY_DATABASE_URL": registry_url, "CELERY_BROKER_URL": broker}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    from services.registry.app import create_app
+
+    app = create_app()
+    processes.celery_worker("services.registry.worker", "registry", env)
+    send(app.extensions["celery"], "registry.compute_indicators", {"period": "2026-03", "requested_by": "uji"})
+    values = wait_for(lambda: len(stored()) == 7 and stored(), timeout=90, message="indikator dihitung")
+    engine.dispose()
+    # Six monthly indicators for March and the quarterly income change for T1, all final (computed after).
+    assert values == [("2026-03", True)] * 6 + [("2026-T1", True)]
