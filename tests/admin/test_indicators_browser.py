@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.registry.models import Programme
+from services.registry.models import Cycle, Enrolment, Entitlement, Household, Programme, SatisfactionCode
 from tests.helpers import waiting
 
 from . import indicator_data
@@ -75,3 +75,36 @@ def test_dashboard_and_evaluation_in_chromium(served_admin, browser):  # noqa: F
     masked = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#evaluation-rows td.nik")]
     assert masked and all("••••••••" in text for text in masked)
     shot(browser, "evaluation-mitra-lsm.png")
+
+
+def test_satisfaction_codes_screen_in_chromium(served_admin, browser):  # noqa: F811
+    app, base = served_admin
+    engine = app.extensions["database"].engine
+    with Session(engine) as session:
+        sembako = session.scalar(select(Programme).where(Programme.code == "SEMBAKO-CSR-2026"))
+        cycle = Cycle(programme_id=sembako.id, name="Sembako Maret 2026", status="disetujui")
+        session.add(cycle)
+        session.flush()
+        households = session.scalars(select(Household).join(Enrolment).where(Enrolment.programme_id == sembako.id)
+                                     .order_by(Household.id).limit(3)).all()
+        for hh, status in zip(households, ("disalurkan", "disalurkan", "menunggu"), strict=True):
+            session.add(Entitlement(cycle_id=cycle.id, programme_id=sembako.id, household_id=hh.id, status=status,
+                                    package="beras 10 kg", recipient_id=hh.members[0].id))
+        session.commit()
+        cycle_id = cycle.id
+    log_in(browser, base, "operator")
+    browser.get(f"{base}/satisfaction-codes/")
+    row = waiting(browser, 30).until(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#cycle-codes tbody tr")
+                                                if "Sembako Maret 2026" in r.text])[0]
+    row.find_element(By.XPATH, ".//button[contains(., 'Terbitkan kode')]").click()
+    waiting(browser, 30).until(lambda d: "2 kode survei baru diterbitkan" in d.page_source)
+    cells = [r for r in browser.find_elements(By.CSS_SELECTOR, "#cycle-codes tbody tr")
+             if "Sembako Maret 2026" in r.text][0].find_elements(By.TAG_NAME, "td")
+    assert [c.text for c in cells[2:5]] == ["2", "2", "0"]  # received, issued, used
+    shot(browser, "satisfaction-codes.png")
+    [r for r in browser.find_elements(By.CSS_SELECTOR, "#cycle-codes tbody tr")
+     if "Sembako Maret 2026" in r.text][0].find_element(By.XPATH, ".//button[contains(., 'SMS')]").click()
+    waiting(browser, 30).until(lambda d: "2 kode dikirim lewat SMS" in d.page_source)
+    with Session(engine) as session:
+        assert len(session.scalars(select(SatisfactionCode).where(SatisfactionCode.cycle_id == cycle_id)).all()) == 2
+    shot(browser, "satisfaction-codes-sent.png")
