@@ -187,7 +187,10 @@ def test_codes_go_out_as_one_sms_campaign(session, ids):
     recipient = payload["recipients"][0]
     assert recipient["vars"]["kode"] == "KS-SMS23456"
     assert recipient["vars"]["tautan"] == "https://desa.example/publik/survei?kode=KS-SMS23456"
-    assert "{kode}" in payload["template"] and "{tautan}" in payload["template"]
+    from services.notifications.rendering import compile_template, render
+
+    text = render(compile_template(payload["template"]), recipient["vars"])
+    assert "kode KS-SMS23456" in text and "https://desa.example/publik/survei?kode=KS-SMS23456" in text
 
 
 def test_cli_computes_and_rejects_a_bad_period(registry_url, monkeypatch):

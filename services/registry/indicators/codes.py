@@ -17,8 +17,9 @@ from services.common.db import utcnow
 from ..models import AuditEntry, Cycle, Entitlement, Person, SatisfactionCode, Training, TrainingEnrolment
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from an SMS
-SMS_TEMPLATE = ("Terima kasih telah menerima {program}. Mohon beri nilai kepuasan Anda (1-5) di {tautan} "
-                "dengan kode {kode}. Kode hanya berlaku sekali.")
+# Rendered by the notifications service (Jinja, sandboxed) with each recipient's vars.
+SMS_TEMPLATE = ("Terima kasih telah menerima {{ program }}. Mohon beri nilai kepuasan Anda (1-5) di {{ tautan }} "
+                "dengan kode {{ kode }}. Kode hanya berlaku sekali.")
 
 
 class CodeError(ValueError):
