@@ -35,6 +35,9 @@ def load_config() -> dict:
         "MAX_CONTENT_LENGTH": env_int("ADMIN_MAX_UPLOAD_MB", 50) * 1024 * 1024,
         "CAMPAIGN_BATCH_SIZE": 500,
         "APP_NAME": "Bansos Desa Kamal",
+        # The public satisfaction form linked in the SMS with each one-time code.
+        "PUBLIC_SURVEY_URL": ((env_str("REPORTS_PUBLIC_BASE_URL")
+                               or f"http://127.0.0.1:{env_int('REPORTS_PORT', 8083)}").rstrip("/") + "/publik/survei"),
         # Base map tiles, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"; blank: boundaries on a plain
         # background, which works offline.
         "MAP_TILES_URL": env_str("ADMIN_MAP_TILES_URL") or "",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_appbuilder import AppBuilder
 
-from ..roles import MENU_CAPACITY, MENU_CYCLES, MENU_REGISTRY, MENU_SERVICES
+from ..roles import MENU_CAPACITY, MENU_CYCLES, MENU_EVALUATION, MENU_REGISTRY, MENU_SERVICES
 
 
 def init_views(appbuilder: AppBuilder) -> None:
@@ -81,6 +81,19 @@ def init_views(appbuilder: AppBuilder) -> None:
     # Reached from a cycle's page, not from the menu.
     appbuilder.add_view_no_menu(MusyawarahView)
     _init_capacity_views(appbuilder)
+    _init_indicator_views(appbuilder)
+
+
+def _init_indicator_views(appbuilder: AppBuilder) -> None:
+    """Indicator dashboard, definitions and satisfaction codes (issue 6)."""
+    from .indicators import IndicatorDashboardView, IndicatorView, SatisfactionCodeView
+
+    appbuilder.add_view(IndicatorDashboardView, "Dasbor Indikator", label="Dasbor indikator", icon="fa-line-chart",
+                        category=MENU_EVALUATION, category_label="Evaluasi")
+    appbuilder.add_view(IndicatorView, "Definisi Indikator", label="Definisi indikator", icon="fa-sliders",
+                        category=MENU_EVALUATION)
+    appbuilder.add_view(SatisfactionCodeView, "Kode Survei Kepuasan", label="Kode survei kepuasan", icon="fa-ticket",
+                        category=MENU_EVALUATION)
 
 
 def _init_capacity_views(appbuilder: AppBuilder) -> None:

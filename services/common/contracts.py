@@ -199,16 +199,25 @@ TASKS: dict[str, dict[str, Any]] = {
     # Beat: escalate overdue complaints and auto-close expired ones; "now" (ISO) only for tests/replays.
     "registry.escalate_complaints": {"type": "object", "properties": {"now": {"type": "string"}},
                                      "additionalProperties": False},
-    # A satisfaction score after a distribution; the one-time code is the idempotency key.
+    # A satisfaction score after a distribution or training with an issued one-time code (used once;
+    # the code says which cycle or training). cycle_id, when given, must be the code's cycle.
     "registry.record_survey": {
         "type": "object",
-        "required": ["code", "cycle_id", "score"],
+        "required": ["code", "score"],
         "properties": {
             "code": {"type": "string", "pattern": "^[A-Za-z0-9-]{6,40}$"},
             "cycle_id": _ID,
             "score": {"type": "integer", "minimum": 1, "maximum": 5},
             "comment": {"type": ["string", "null"], "maxLength": 1000},
         },
+        "additionalProperties": False,
+    },
+    # Compute and store every active indicator for the period containing ``period`` (YYYY-MM; default:
+    # the last complete month). Final values are kept unless ``force``; idempotent otherwise.
+    "registry.compute_indicators": {
+        "type": "object",
+        "properties": {"period": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
+                       "force": {"type": "boolean"}, "requested_by": {"type": "string", "maxLength": 100}},
         "additionalProperties": False,
     },
 }

@@ -61,6 +61,10 @@ def load_config() -> dict:
             "complaints-escalate": {"task": "registry.escalate_complaints",
                                     "schedule": float(env_int("COMPLAINT_ESCALATE_EVERY", 3600)),
                                     "kwargs": {"payload": {}}, "options": {"queue": "registry"}},
+            # Indicators of the last complete month, computed in the registry and stored there for good.
+            "indicators-monthly": {"task": "registry.compute_indicators",
+                                   "schedule": monthly_schedule(env_str("INDICATORS_SCHEDULE") or "0 5 1 * *"),
+                                   "kwargs": {"payload": {}}, "options": {"queue": "registry"}},
         },
         "PORT": env_int("REPORTS_PORT", 8083),
         # Public site: the address printed in poster QR codes, CSRF secret, form rate limit, upload cap.

@@ -19,6 +19,7 @@ from .distribution import GoodsStock, Pickup
 from .feedback import InboxMessage
 from .funding import CyclePlan, EligibilityRule, FundingSource, ProgrammeExclusion
 from .imports import ImportJob, ImportRejection
+from .indicators import Indicator, IndicatorValue, SatisfactionCode
 from .ledger import LedgerEntry, LedgerHead
 from .meetings import (
     CommunityMeeting,

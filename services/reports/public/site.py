@@ -142,14 +142,48 @@ def survey(cycle_id: int):
         detail = data.cycle_detail(session, cycle_id)
     if detail is None:
         abort(404)
+    return _survey_form(detail.summary.name, cycle_id)
+
+
+@public.route("/survei", methods=["GET", "POST"])
+@limiter.limit(_form_rate, methods=["POST"])
+def survey_by_code():
+    """The link sent by SMS with each one-time code: the code says which distribution or training."""
+    return _survey_form(None, None)
+
+
+def _code_target(code: str, cycle_id: int | None) -> tuple[str | None, str | None]:
+    """(what the code is for, None) or (None, the reason it cannot be used), read from the registry."""
+    from services.registry.indicators.codes import CodeError, check_code
+
+    with registry_session() as session:
+        try:
+            issued = check_code(session, code, cycle_id)
+        except CodeError as exc:
+            return None, str(exc)
+        if issued.cycle is not None:
+            return f"{issued.cycle.programme.name} — {issued.cycle.name}", None
+        return f"Pelatihan {issued.training.topic}", None
+
+
+def _survey_form(title: str | None, cycle_id: int | None):
+    """Only an issued, unused code is accepted (checked here for a clear answer, and again atomically by
+    the registry, which keeps the first answer of a code and refuses any other)."""
     form = SurveyForm(code=request.args.get("kode"))
+    if request.method == "GET" and form.code.data and title is None:
+        title, _error = _code_target(form.code.data, None)
     if form.validate_on_submit():
-        send(current_app.extensions["celery"], "registry.record_survey",
-             {"code": form.code.data.strip(), "cycle_id": cycle_id, "score": int(form.score.data),
-              "comment": form.comment.data or None})
-        return render_template("public/survey_sent.html", detail=detail), 201
+        code = form.code.data.strip().upper()
+        target, error = _code_target(code, cycle_id)
+        if error is None:
+            payload = {"code": code, "score": int(form.score.data), "comment": form.comment.data or None}
+            if cycle_id is not None:
+                payload["cycle_id"] = cycle_id
+            send(current_app.extensions["celery"], "registry.record_survey", payload)
+            return render_template("public/survey_sent.html", title=title or target), 201
+        form.code.errors.append(error)
     status = 400 if request.method == "POST" else 200
-    return render_template("public/survey.html", form=form, detail=detail), status
+    return render_template("public/survey.html", form=form, title=title), status
 
 
 @public.app_errorhandler(429)
