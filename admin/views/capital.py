@@ -22,6 +22,7 @@ from .audit import AuditedModelView
 from .capacity_common import actor
 from .programmes import _rupiah
 
+
 def _int(value) -> int | None:
     return int(value) if (value or "").strip().isdigit() else None
 
@@ -71,7 +72,8 @@ class CapitalGrantView(AuditedModelView):
     search_columns = ["business", "kind", "status"]
     show_template = "admin/capital_show.html"
     label_columns = {"business": "Usaha", "kind": "Jenis (hibah/pinjaman)", "household": "Keluarga",
-                     "group": "Kelompok", "programme": "Program", "funding_source": "Sumber dana", "purpose": "Rencana penggunaan",
+                     "group": "Kelompok", "programme": "Program", "funding_source": "Sumber dana",
+                     "purpose": "Rencana penggunaan",
                      "amount_requested": "Nilai usulan", "amount_approved": "Nilai disetujui",
                      "instalments": "Jumlah angsuran (bulan)", "status": "Status", "assessment": "Hasil penilaian",
                      "assessed_by": "Penilai", "approved_by": "Penyetuju"}

@@ -14,8 +14,7 @@ from services.registry.capacity import capital as cap
 from services.registry.capacity.common import CapacityError
 from services.registry.capacity.pathway import household_pathway
 from services.registry.distribution import cards, pickup
-from services.registry.models import AuditEntry, BankAccount, FundingSource, LedgerEntry, TrainingEnrolment
-from services.registry.models import Training
+from services.registry.models import AuditEntry, BankAccount, FundingSource, LedgerEntry, Training, TrainingEnrolment
 from services.registry.selection import budget
 
 from .distribution_fixtures import ents, make_cycle
