@@ -156,3 +156,23 @@ def cycle_head(session: Session, cycle_id: int) -> dict:
         "entries": sum(counts.values()),
         "events": {event: {"count": counts[event], "amount": _amount_text(totals.get(event, 0))} for event in counts},
     }
+
+
+def capital_head(session: Session, programme_ids: set[int] | None = None) -> dict:
+    """Business-capital payouts and repayments in the chain (no cycle): counts, amounts and the newest entry,
+    optionally only for grants of the given programmes (a partner's view)."""
+    from .models import CapitalGrant  # the ledger model stays free of the capacity models
+
+    query = select(LedgerEntry).where(LedgerEntry.capital_grant_id.is_not(None))
+    if programme_ids is not None:
+        query = query.join(CapitalGrant, CapitalGrant.id == LedgerEntry.capital_grant_id).where(
+            CapitalGrant.programme_id.in_(sorted(programme_ids)))
+    rows = session.execute(query.order_by(LedgerEntry.seq)).scalars().all()
+    events: dict = {}
+    for row in rows:
+        slot = events.setdefault(row.event, {"count": 0, "amount": Decimal(0)})
+        slot["count"] += 1
+        slot["amount"] += Decimal(row.amount or 0)
+    return {"entries": len(rows), "head_seq": rows[-1].seq if rows else None,
+            "head_hash": rows[-1].hash if rows else None,
+            "events": {k: {"count": v["count"], "amount": _amount_text(v["amount"])} for k, v in events.items()}}
