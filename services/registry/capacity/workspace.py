@@ -67,21 +67,38 @@ def cycles(session: Session, programme_ids) -> list[dict]:
 
 
 def recipients(session: Session, programme_ids, limit: int = RECIPIENT_LIMIT) -> list[dict]:
-    """Active recipients: name, masked NIK, RT/RW and the latest entitlement's status in that programme."""
+    """Recipients, newest approved cycle first, as frozen in its snapshot (name, masked NIK, RT/RW, status),
+    then actively enrolled households that have no entitlement yet (from the live registry)."""
+    query = _scoped(select(Entitlement).join(Cycle).where(Cycle.status.in_(("disetujui", "selesai"))),
+                    Entitlement.programme_id, programme_ids)
+    query = query.options(selectinload(Entitlement.household), selectinload(Entitlement.recipient),
+                          selectinload(Entitlement.cycle)).order_by(Entitlement.cycle_id.desc(), Entitlement.id)
+    rows, seen = [], set()
+    for entitlement in session.scalars(query.limit(limit)):
+        snap, household = entitlement.snapshot or {}, entitlement.household
+        person = entitlement.recipient
+        seen.add((entitlement.programme_id, entitlement.household_id))
+        rows.append({"programme": entitlement.cycle.name, "name": snap.get("recipient_name") or
+                     (person.name if person else "-"),
+                     "nik": mask_nik(snap.get("nik") or (person.nik if person else None)),
+                     "rt": snap.get("rt") or household.rt or "-", "rw": snap.get("rw") or household.rw or "-",
+                     "latest": entitlement.status})
+    if len(rows) >= limit:
+        return rows
     query = _scoped(select(Enrolment).where(Enrolment.status == "aktif"), Enrolment.programme_id, programme_ids)
     query = query.options(selectinload(Enrolment.household).selectinload(Household.members),
-                          selectinload(Enrolment.recipient),
-                          selectinload(Enrolment.programme)).order_by(Enrolment.programme_id, Enrolment.id).limit(limit)
-    rows = []
-    for enrolment in session.scalars(query):
+                          selectinload(Enrolment.recipient), selectinload(Enrolment.programme)
+                          ).order_by(Enrolment.programme_id, Enrolment.id)
+    for enrolment in session.scalars(query.limit(limit)):
+        if len(rows) >= limit:
+            break
+        if (enrolment.programme_id, enrolment.household_id) in seen:
+            continue
         household = enrolment.household
         person = enrolment.recipient or household.head
-        latest = session.scalar(select(Entitlement.status).where(
-            Entitlement.household_id == household.id, Entitlement.programme_id == enrolment.programme_id)
-            .order_by(Entitlement.id.desc()).limit(1))
         rows.append({"programme": enrolment.programme.code, "name": person.name if person else "-",
                      "nik": mask_nik(person.nik if person else None), "rt": household.rt or "-",
-                     "rw": household.rw or "-", "latest": latest})
+                     "rw": household.rw or "-", "latest": None})
     return rows
 
 
