@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from services.common.privacy import mask_nik
@@ -42,8 +42,12 @@ def programmes(session: Session, programme_ids, organisation_id) -> list[dict]:
     rows = []
     for programme in session.scalars(_scoped(select(Programme).order_by(Programme.code), Programme.id,
                                              programme_ids)):
-        recipients = session.scalar(select(func.count(Enrolment.id)).where(
-            Enrolment.programme_id == programme.id, Enrolment.status == "aktif")) or 0
+        # Households enrolled now or entitled in an approved cycle (a cycle-only programme has no enrolments).
+        households = union(
+            select(Enrolment.household_id).where(Enrolment.programme_id == programme.id, Enrolment.status == "aktif"),
+            select(Entitlement.household_id).join(Cycle).where(Entitlement.programme_id == programme.id,
+                                                               Cycle.status.in_(("disetujui", "selesai"))))
+        recipients = session.scalar(select(func.count()).select_from(households.subquery())) or 0
         roles = session.scalars(select(ProgrammePartner.role).where(
             ProgrammePartner.programme_id == programme.id, ProgrammePartner.organisation_id == organisation_id)).all()
         committed = session.scalar(select(func.sum(PartnerAgreement.committed_amount)).where(
