@@ -148,6 +148,8 @@ def test_operator_pays_capital_by_bank_and_cash_into_the_ledger(client, db):
     index = client.get("/distribution/").data.decode()
     assert 'id="capital-ledger"' in index
     assert "Buku besar utuh" in client.post("/distribution/ledger/check", follow_redirects=True).data.decode()
+    funding = client.get("/funding/").data.decode().split(source.name, 1)[1].split("</tr>", 1)[0]
+    assert "Rp4.000.000" in funding  # bank Rp2.000.000 + cash Rp2.000.000 paid out of this source
     login(client, "mitra_lsm")
     capital = client.get("/mitra/").data.decode().split('id="partner-capital"', 1)[1].split("</table>", 1)[0]
     assert "Warung kelontong" in capital and "Rp2.000.000" in capital
