@@ -113,6 +113,12 @@ def test_workspace_shows_money_per_source_masked_recipients_and_report_link(clie
     assert 'href="/reports/"' in page and 'id="go-pickup"' in page
     cycles = page.split('id="partner-cycles"', 1)[1].split("</table>", 1)[0]
     assert cycle.name in cycles
+    # Who-gets-what leads village staff to the household pathway; partners (masked view) get no such link.
+    no_kk = ents(cycle)[0].household.no_kk
+    assert "who-pathway" not in client.get(f"/who-gets-what/?q={no_kk}").data.decode()
+    login(client, "operator")
+    found = client.get(f"/who-gets-what/?q={no_kk}").data.decode()
+    assert f'/capital-work/household/{ents(cycle)[0].household_id}/pathway' in found
 
 
 def test_operator_pays_capital_by_bank_and_cash_into_the_ledger(client, db):
