@@ -3,18 +3,29 @@ bank) and every loan repayment is a hash-chained ledger entry and an audit entry
 funding source (overspending refused); the household pathway shows cash -> training -> capital -> income."""
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from services.registry import ledger
 from services.registry.capacity import capital as cap
 from services.registry.capacity.common import CapacityError
 from services.registry.capacity.pathway import household_pathway
 from services.registry.distribution import cards, pickup
-from services.registry.models import AuditEntry, BankAccount, FundingSource, LedgerEntry, Training, TrainingEnrolment
+from services.registry.models import (
+    AuditEntry,
+    BankAccount,
+    CapitalGrant,
+    FundingSource,
+    LedgerEntry,
+    Training,
+    TrainingEnrolment,
+)
 from services.registry.selection import budget
 
 from .distribution_fixtures import ents, make_cycle
@@ -168,4 +179,47 @@ def test_pathway_shows_cash_received_training_capital_and_income(session, cycle)
     # One chain holds both the cash pickup and the capital payout.
     assert [e.event for e in session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq))] == ["collected",
                                                                                                 "collected"]
+    assert ledger.verify(session).ok
+
+
+def test_two_payouts_racing_for_the_last_money_pay_once(session, engine, cycle):
+    """Both grants were approved (here directly: e.g. before a budget cut); the ledger lock serialises the
+    two payouts, so the second sees the first's money as spent and is refused on both databases."""
+    first, second = (e.household for e in ents(cycle))
+    source = _source(session, cycle.programme, "3000000")
+    ids = []
+    for household in (first, second):
+        grant = CapitalGrant(kind="hibah", household_id=household.id, programme_id=cycle.programme_id,
+                             funding_source_id=source.id, business="Warung", amount_requested=Decimal("2000000"),
+                             amount_approved=Decimal("2000000"), status="disetujui")
+        session.add(grant)
+        session.flush()
+        ids.append((grant.id, household.members[0].id))
+    session.commit()
+    start, outcomes = threading.Barrier(2), []
+
+    def pay(grant_id, person_id):
+        with Session(engine) as own:
+            try:
+                start.wait()
+                cap.disburse(own, own.get(CapitalGrant, grant_id), "bendahara", "tunai", collector_id=person_id,
+                             location="Balai", handed_over_by="Bu Rina")
+                own.commit()
+                outcomes.append("paid")
+            except CapacityError as exc:
+                own.rollback()
+                outcomes.append(str(exc))
+            except OperationalError:  # SQLite: the other writer held the database lock too long
+                own.rollback()
+                outcomes.append("locked")
+
+    threads = [threading.Thread(target=pay, args=pair) for pair in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("paid") == 1, outcomes
+    assert session.scalar(select(func.count()).select_from(LedgerEntry)
+                          .where(LedgerEntry.capital_grant_id.is_not(None))) == 1
+    assert budget.source_status(session, source)["disbursed"] == Decimal("2000000")
     assert ledger.verify(session).ok
