@@ -122,7 +122,8 @@ class CapitalWorkView(BaseView):
         source = budget.source_status(db_session(), grant.funding_source) if grant.funding_source else None
         return self.render_template("admin/capital_manage.html", grant=grant, rupiah=_rupiah, pay_key=uuid.uuid4().hex,
                                     arrears=cap.arrears(grant) if grant.schedule else None, today=date.today(),
-                                    people=people, accounts=accounts, source=source, nik=nik_for_viewer)
+                                    people=people, accounts=accounts, source=source, nik=nik_for_viewer,
+                                    paid=sum(d.amount for d in grant.disbursements))
 
     @expose("/<int:pk>/<string:step>", methods=["POST"])
     @has_access
@@ -134,8 +135,12 @@ class CapitalWorkView(BaseView):
             elif step == "decide":
                 cap.decide(session, grant, actor(), form.get("decision") == "setuju", form.get("amount") or None)
             elif step == "disburse":
+                # One-time form key, as for repayments: a double submit pays once, a second tranche again.
+                key = form.get("key") if (form.get("key") or "").isalnum() else None
                 cap.disburse(session, grant, actor(), form.get("channel", ""),
                              date.fromisoformat(form.get("on") or date.today().isoformat()),
+                             key=f"capital-{grant.id}-disburse-{key}" if key else None,
+                             amount=(form.get("amount") or "").strip() or None,
                              collector_id=_int(form.get("collector_id")), location=form.get("location"),
                              handed_over_by=form.get("handed_over_by"),
                              bank_account_id=_int(form.get("bank_account_id")),

@@ -223,3 +223,34 @@ def test_two_payouts_racing_for_the_last_money_pay_once(session, engine, cycle):
                           .where(LedgerEntry.capital_grant_id.is_not(None))) == 1
     assert budget.source_status(session, source)["disbursed"] == Decimal("2000000")
     assert ledger.verify(session).ok
+
+
+def test_loan_paid_out_in_two_tranches_each_in_the_ledger(session, cycle):
+    household = ents(cycle)[0].household
+    source = _source(session, cycle.programme, "5000000")
+    loan = _approved(session, household, cycle.programme, source, "1000000", kind="pinjaman", instalments=2)
+    account = BankAccount(person=household.members[0], bank_code="002", account_number="0099777001",
+                          holder_name=household.members[0].name)
+    session.add(account)
+    session.commit()
+    first = cap.disburse(session, loan, "bendahara", "bank", on=date(2027, 1, 5), key="t1", amount="400000",
+                         bank_account_id=account.id, bank_reference="BRI-T1")
+    session.commit()
+    assert cap.disburse(session, loan, "bendahara", "bank", key="t1", amount="400000") is first  # retry: no-op
+    assert (loan.status, loan.schedule) == ("disetujui", [])  # not fully paid: no schedule, no repayments yet
+    with pytest.raises(CapacityError, match="melebihi sisa yang belum dicairkan"):
+        cap.disburse(session, loan, "bendahara", "tunai", key="t2", amount="700000",
+                     collector_id=household.members[0].id, location="Balai", handed_over_by="Bu Rina")
+    session.rollback()
+    cap.disburse(session, loan, "bendahara", "tunai", on=date(2027, 2, 5), key="t2",
+                 collector_id=household.members[0].id, location="Balai", handed_over_by="Bu Rina")
+    session.commit()
+    assert loan.status == "dicairkan" and [i.due_on for i in loan.schedule] == [date(2027, 3, 5), date(2027, 4, 5)]
+    assert [(e.event, e.amount) for e in _capital_entries(session, loan)] == [
+        ("paid", Decimal("400000.00")), ("collected", Decimal("600000.00"))]
+    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "capital_grant",
+                                                              AuditEntry.entity_id == str(loan.id))
+                              .order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["tranche", "dicairkan"]
+    assert budget.source_status(session, source)["disbursed"] == Decimal("1000000")
+    assert ledger.verify(session).ok

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import ledger
@@ -100,11 +100,13 @@ def recipients(grant: CapitalGrant, today: date) -> dict[int, Person]:
 def disburse(session: Session, grant: CapitalGrant, actor: str, channel: str, on: date | None = None,
              key: str | None = None, *, collector_id: int | None = None, location: str | None = None,
              handed_over_by: str | None = None, bank_account_id: int | None = None,
-             bank_reference: str | None = None) -> CapitalDisbursement:
-    """Pay out the approved amount once (the key makes a repeated click or retry a no-op), through the same
-    channels as an entitlement: cash or goods handed to the recipient (who, where, by whom), or a transfer to
-    the recipient's checked bank account (with the bank's reference). The payout is appended to the
-    hash-chained ledger and counted as disbursed from the grant's funding source, which may not overspend."""
+             bank_reference: str | None = None, amount=None) -> CapitalDisbursement:
+    """Pay out the approved amount, whole or in tranches (``amount``; default: what is left), once per key
+    (a repeated click or retry is a no-op), through the same channels as an entitlement: cash or goods handed
+    to the recipient (who, where, by whom), or a transfer to the recipient's checked bank account (with the
+    bank's reference). Each payout is appended to the hash-chained ledger and counted as disbursed from the
+    grant's funding source, which may not overspend. The grant becomes 'dicairkan' (and a loan gets its
+    schedule) when the last tranche is paid."""
     key = key or f"capital-{grant.id}-disburse"
     existing = session.scalar(select(CapitalDisbursement).where(CapitalDisbursement.key == key))
     if existing is not None:
@@ -142,9 +144,16 @@ def disburse(session: Session, grant: CapitalGrant, actor: str, channel: str, on
     # The ledger lock first (before the audit chain's head is flushed): it also serialises this budget check
     # with every other payout, so two payouts cannot both fit into the last rupiah of a source.
     ledger.lock(session)
+    # Under the lock: two tranches of the same grant cannot both take what is left.
+    paid = Decimal(session.scalar(select(func.coalesce(func.sum(CapitalDisbursement.amount), 0)).where(
+        CapitalDisbursement.grant_id == grant.id)))
+    remaining = grant.amount_approved - paid
+    amount = remaining if amount in (None, "") else money(amount, "Nilai pencairan")
+    if amount > remaining:
+        raise CapacityError(f"Nilai pencairan {rupiah(amount)} melebihi sisa yang belum dicairkan {rupiah(remaining)}")
     if grant.funding_source is not None:
-        require_payable(session, grant.funding_source, grant.amount_approved)
-    payout = CapitalDisbursement(grant=grant, key=key, amount=grant.amount_approved, channel=channel,
+        require_payable(session, grant.funding_source, amount)
+    payout = CapitalDisbursement(grant=grant, key=key, amount=amount, channel=channel,
                                  disbursed_on=on, recorded_by=actor, **fields)
     session.add(payout)
     session.flush()
@@ -155,6 +164,9 @@ def disburse(session: Session, grant: CapitalGrant, actor: str, channel: str, on
                  "household_id": grant.household_id, "group_id": grant.group_id,
                  "funding_source_id": grant.funding_source_id, **details})
     payout.ledger_seq = entry.seq
+    if paid + amount < grant.amount_approved:
+        audit(session, actor, "tranche", grant, amount=amount, paid=paid + amount, ledger_seq=entry.seq, **details)
+        return payout
     if grant.kind == "pinjaman":
         _schedule(session, grant, on)
     _move(session, grant, ("disetujui",), "dicairkan", actor, amount=payout.amount, ledger_seq=entry.seq, **details)
