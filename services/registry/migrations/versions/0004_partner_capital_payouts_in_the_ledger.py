@@ -1,7 +1,7 @@
 """capital payouts and repayments in the ledger; capital grants draw on a funding source
 
 Revision ID: 0004_partner
-Revises: 0003_dedup
+Revises: 0004_indicators
 Create Date: 2026-11-29 09:20:00
 
 A ledger entry now names either a cycle (entitlements) or a capital grant (payouts, repayments), so
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0004_partner'
-down_revision: Union[str, Sequence[str], None] = '0003_dedup'
+down_revision: Union[str, Sequence[str], None] = '0004_indicators'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
