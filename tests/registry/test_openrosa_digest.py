@@ -12,6 +12,7 @@ from sqlalchemy import select
 from services.registry.app import create_app
 from services.registry.models import Enumerator, OpenRosaNonceUse
 from services.registry.openrosa_auth import new_nonce, nonce_state
+from services.registry.surveys.instruments import load_shipped_instruments
 from tests.registry.openrosa_client import digest_authorization, digest_challenge, response_message
 
 PASSWORD = "rahasia-pencacah"
@@ -21,6 +22,7 @@ LIST = "/openrosa/formList"
 @pytest.fixture
 def client(registry_url, session, monkeypatch):
     monkeypatch.setenv("OPENROSA_NONCE_SECRET", "uji-rahasia-nonce")
+    load_shipped_instruments(session)
     enumerator = Enumerator(username="pencacah1", full_name="Pendamping Satu")
     enumerator.set_password(PASSWORD)
     legacy = Enumerator(username="lama", full_name="Pencacah Lama", password_hash="x")  # made before Digest
@@ -100,3 +102,19 @@ def test_basic_over_plain_http_is_refused_even_with_the_right_password(client):
     token = base64.b64encode(f"pencacah1:{PASSWORD}".encode()).decode()
     refused = _get(client, f"Basic {token}")
     assert refused.status_code == 401 and "HTTPS" in response_message(refused.data)
+
+
+@pytest.mark.parametrize("trust", [False, True])
+def test_basic_behind_a_trusted_tls_proxy_only(client, registry_url, trust):
+    """X-Forwarded-Proto counts only with REGISTRY_TRUST_PROXY (nginx in docker-compose); a client talking to
+    gunicorn directly cannot claim HTTPS to get Basic accepted."""
+    import base64
+
+    app = create_app({"TESTING": True, "DATABASE_URL": registry_url, "TRUST_PROXY": trust})
+    headers = {"X-OpenRosa-Version": "1.0", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "desa.example",
+               "Authorization": "Basic " + base64.b64encode(f"pencacah1:{PASSWORD}".encode()).decode()}
+    answer = app.test_client().get(LIST, headers=headers)
+    if trust:
+        assert answer.status_code == 200 and b"https://desa.example/openrosa/forms/" in answer.data
+    else:
+        assert answer.status_code == 401 and "HTTPS" in response_message(answer.data)
