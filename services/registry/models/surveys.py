@@ -109,6 +109,11 @@ class Enumerator(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    @property
+    def digest_ready(self) -> str:
+        """For the admin list: an account made before Digest needs its password set once more."""
+        return "ya" if self.digest_ha1 else "belum (atur ulang kata sandi)"
+
     def set_password(self, password: str) -> None:
         from werkzeug.security import generate_password_hash
 
