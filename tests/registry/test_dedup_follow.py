@@ -26,6 +26,8 @@ from services.registry.models import (
     Household,
     HouseholdWelfare,
     InboxMessage,
+    PaymentBatch,
+    PaymentItem,
     Person,
     PersonSkill,
     Programme,
@@ -108,8 +110,10 @@ def test_merge_moves_person_rows_and_the_emptied_household_with_its_survey_histo
         PersonSkill(person_id=keep.id, skill="menjahit", level="dasar"),
         PersonSkill(person_id=copy.id, skill="menjahit", level="mahir", source="pelatihan"),
         PersonSkill(person_id=copy.id, skill="memasak", level="menengah"),
-        BankAccount(person_id=keep.id, bank_code="002", account_number="1234567890", holder_name="Siti Aminah"),
-        BankAccount(person_id=copy.id, bank_code="002", account_number="1234567890", holder_name="Sitti Aminah"),
+        own_account := BankAccount(person_id=keep.id, bank_code="002", account_number="1234567890",
+                                   holder_name="Siti Aminah"),
+        copied_account := BankAccount(person_id=copy.id, bank_code="002", account_number="1234567890",
+                                      holder_name="Sitti Aminah"),
         BankAccount(person_id=copy.id, bank_code="009", account_number="555000111", holder_name="Sitti Aminah"),
         BusinessGroupMember(group_id=group.id, person_id=keep.id, role="anggota"),
         BusinessGroupMember(group_id=group.id, person_id=copy.id, role="ketua"),
@@ -117,14 +121,17 @@ def test_merge_moves_person_rows_and_the_emptied_household_with_its_survey_histo
                   body="...", person_id=copy.id, recorded_by="sms"),
         InboxMessage(source_key="sms-1", channel="sms", text="terima kasih", person_id=copy.id),
         Enrolment(programme_id=programme.id, household_id=copy_home.id, recipient_id=copy.id),
-        Entitlement(cycle_id=cycle.id, programme_id=programme.id, household_id=copy_home.id, recipient_id=copy.id,
-                    amount=Decimal(300000)),
+        entitlement := Entitlement(cycle_id=cycle.id, programme_id=programme.id, household_id=copy_home.id,
+                                   recipient_id=copy.id, amount=Decimal(300000)),
+        batch := PaymentBatch(cycle=cycle, reference="BATCH-1", created_by="uji"),
         CapitalGrant(kind="hibah", household_id=copy_home.id, business="Warung", amount_requested=Decimal(1000000)),
         VillageResource(kind="usaha_kecil", name="Warung Bu Siti", owner_household_id=copy_home.id),
     ])
     session.flush()
     session.add_all([TrainingAttendance(session_id=lesson.id, enrolment_id=finished.id, present=True),
-                     TrainingFollowUp(enrolment_id=finished.id, months=3, due_on=date(2026, 8, 2))])
+                     TrainingFollowUp(enrolment_id=finished.id, months=3, due_on=date(2026, 8, 2)),
+                     PaymentItem(batch_id=batch.id, entitlement_id=entitlement.id, bank_account_id=copied_account.id,
+                                 end_to_end_id="E2E-1", amount=Decimal(300000))])
     session.commit()
     case = _case(session, [keep, copy])
     copy_home_id, copy_id = copy_home.id, copy.id
@@ -154,6 +161,7 @@ def test_merge_moves_person_rows_and_the_emptied_household_with_its_survey_histo
     assert [(m.person_id, m.role) for m in session.scalars(select(BusinessGroupMember))] == [(keep.id, "ketua")]
     assert sorted((a.bank_code, a.person_id) for a in session.scalars(select(BankAccount))) == [
         ("002", keep.id), ("009", keep.id)]
+    assert session.execute(select(PaymentItem.bank_account_id)).scalar_one() == own_account.id  # payment kept
     enrolments = session.scalars(select(TrainingEnrolment).order_by(TrainingEnrolment.training_id)).all()
     assert [(e.training_id, e.person_id, e.status) for e in enrolments] == [
         (sewing.id, keep.id, "selesai"), (farming.id, keep.id, "terdaftar")]
