@@ -14,6 +14,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .cycles import CycleView
     from .dedup import DedupView
     from .distribution import DistributionView
+    from .enumerators import EnumeratorView
     from .funding import ChangeRequestView, ExclusionView, FundingSourceView, FundingStatusView
     from .imports import ImportView
     from .map import MapView
@@ -58,6 +59,8 @@ def init_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(SurveyResponseView, "Respons Survei", label="Respons survei", icon="fa-list",
                         category=MENU_REGISTRY)
     appbuilder.add_view(SurveyCampaignView, "Kampanye Survei", label="Kampanye survei", icon="fa-calendar",
+                        category=MENU_REGISTRY)
+    appbuilder.add_view(EnumeratorView, "Pencacah", label="Pencacah (ODK Collect)", icon="fa-mobile",
                         category=MENU_REGISTRY)
     appbuilder.add_view(InstrumentView, "Instrumen Survei", label="Instrumen survei", icon="fa-list-alt",
                         category=MENU_REGISTRY)
