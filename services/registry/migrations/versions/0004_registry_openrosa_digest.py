@@ -1,7 +1,7 @@
 """OpenRosa Digest auth: enumerator HA1 and the used nonce counts (replay protection)
 
 Revision ID: 0004_registry
-Revises: 0003_dedup
+Revises: 0004_partner
 Create Date: 2026-11-29 09:20:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0004_registry'
-down_revision: Union[str, Sequence[str], None] = '0003_dedup'
+down_revision: Union[str, Sequence[str], None] = '0004_partner'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
