@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 
 def make_engine(url: str, **kwargs) -> Engine:
+    # Statement parameters are NIKs, KKs, phones and bank accounts: never in an exception's text, so never
+    # in a log line, a worker's retry message, an import job's error or an error page.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from services.common.db import is_transient_db_error
+from services.common.privacy import redact_numbers
 
 from ..models import AuditEntry, ImportJob, ImportRejection
 from ..models.base import utcnow
@@ -149,7 +150,7 @@ def run_import_job(source, job_id: int, progress_every: int = PROGRESS_EVERY) ->
             log.warning("impor %s tertunda, basis data tidak tersedia: %s", job_id, exc)
             raise
         log.exception("impor %s gagal", job_id)
-        _set_job(engine, job_id, status="gagal", error=f"Impor gagal, tidak ada data yang diubah: {exc}"[:2000],
-                 finished_at=utcnow())
+        _set_job(engine, job_id, status="gagal", finished_at=utcnow(),
+                 error=redact_numbers(f"Impor gagal, tidak ada data yang diubah: {exc}")[:2000])
         raise
     return _load(engine, job_id)
