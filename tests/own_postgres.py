@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from tests.conftest import free_port
 
@@ -82,3 +83,14 @@ class OwnPostgres:
         except subprocess.CalledProcessError:
             pass  # already stopped
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def cluster():
+    """A started private cluster (import this fixture into the test module); skipped when impossible here."""
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    server = OwnPostgres().init()
+    yield server
+    server.destroy()

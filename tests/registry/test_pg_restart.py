@@ -20,19 +20,9 @@ from services.registry.audit_chain import verify
 from services.registry.importer.jobs import create_import_job
 from services.registry.models import AuditEntry, ImportJob, Person
 from tests.helpers import free_port, wait_for
-from tests.own_postgres import OwnPostgres, unavailable_reason
+from tests.own_postgres import cluster  # noqa: F401 - the private PostgreSQL fixture
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
-
-
-@pytest.fixture
-def cluster():
-    reason = unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    server = OwnPostgres().init()
-    yield server
-    server.destroy()
 
 
 def _job(engine, job_id: int) -> ImportJob:
@@ -49,7 +39,7 @@ def _health(base: str) -> tuple[int, dict] | None:
 
 
 def test_postgresql_restart_mid_import_loses_nothing_and_does_nothing_twice(
-        cluster, processes, redis_url, tmp_var, demo_roster):
+        cluster, processes, redis_url, tmp_var, demo_roster):  # noqa: F811
     path, rows = demo_roster(households=6000, invalid=5)
     url = cluster.create_database("bansos_registry")
     schema.upgrade(url)
