@@ -250,12 +250,27 @@ def send(celery_app, name: str, payload: dict, **options):
     return celery_app.send_task(name, kwargs={"payload": payload}, queue=queue_of(name), **options)
 
 
+DB_RETRIES = 30  # with the delay capped at DB_RETRY_MAX_DELAY: a database may be away ~25 minutes
+DB_RETRY_MAX_DELAY = 60
+
+
 def contract_task(celery_app, name: str, **task_options) -> Callable:
     """Register ``func(payload)`` as the task ``name``; the payload is validated on arrival."""
 
     def decorator(func: Callable[[dict], Any]):
         def run(payload: dict):
-            return func(validate(name, payload))
+            try:
+                return func(validate(name, payload))
+            except Exception as exc:
+                # Every task is idempotent: when the database is down (PostgreSQL restarting, connections
+                # cut) the task is sent again with a growing delay instead of failing and being acked away.
+                from .db import is_transient_db_error
+
+                task = celery_app.current_task
+                if not is_transient_db_error(exc) or task is None or task.name != name:
+                    raise
+                raise task.retry(exc=exc, countdown=min(DB_RETRY_MAX_DELAY, 2 ** task.request.retries),
+                                 max_retries=DB_RETRIES) from exc
 
         run.__name__ = func.__name__
         run.__doc__ = func.__doc__

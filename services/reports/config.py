@@ -71,6 +71,7 @@ def load_config() -> dict:
         "REPORTS_PUBLIC_BASE_URL": env_str("REPORTS_PUBLIC_BASE_URL") or "",
         "SECRET_KEY": secret("REPORTS_SECRET_KEY", "demo-reports-secret"),
         "PUBLIC_FORM_RATE": env_str("REPORTS_PUBLIC_FORM_RATE") or "5/hour",
+        "PUBLIC_CACHE_SECONDS": env_int("REPORTS_PUBLIC_CACHE_SECONDS", 30),
         "RATELIMIT_STORAGE_URI": env_str("REPORTS_RATELIMIT_STORAGE_URI") or "memory://",
         "MAX_CONTENT_LENGTH": 3 * 1024 * 1024,
     }

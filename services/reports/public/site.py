@@ -15,6 +15,7 @@ from services.registry.models import Complaint
 from services.registry.models.complaints import COMPLAINT_CATEGORIES
 
 from . import data
+from .cache import cached_page
 from .forms import ComplaintForm, SurveyForm, TrackForm, image_extension
 from .poster import PAGE_SIZES, render_poster
 
@@ -47,6 +48,7 @@ def public_cycle_url(cycle_id: int) -> str:
 
 
 @public.get("/")
+@cached_page
 def index():
     with registry_session() as session:
         programmes = data.programmes(session)
@@ -54,6 +56,7 @@ def index():
 
 
 @public.get("/program/<int:programme_id>")
+@cached_page
 def programme(programme_id: int):
     with registry_session() as session:
         prog = data.programme(session, programme_id)
@@ -64,6 +67,7 @@ def programme(programme_id: int):
 
 
 @public.get("/siklus/<int:cycle_id>")
+@cached_page
 def cycle(cycle_id: int):
     with registry_session() as session:
         detail = data.cycle_detail(session, cycle_id)
@@ -79,6 +83,7 @@ def cycle(cycle_id: int):
 
 
 @public.get("/siklus/<int:cycle_id>/poster-<size>.pdf")
+@cached_page
 def poster(cycle_id: int, size: str):
     if size not in PAGE_SIZES:
         abort(404)
