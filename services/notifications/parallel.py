@@ -75,10 +75,17 @@ def send_claimed(channel: Channel, campaign_key: str, messages: list[ClaimedMess
         # crash leaves at most the running ones plus one unrecorded group to recover. Recording happens
         # here while the threads keep sending.
         running = {pool.submit(send_one, channel, campaign_key, message, limiter) for message in messages}
-        while running:
-            done, running = wait(running, timeout=heartbeat_seconds, return_when=FIRST_COMPLETED)
-            pending_results.extend(future.result() for future in done)
-            if len(pending_results) >= record_every or time.monotonic() - last >= heartbeat_seconds:
-                record(pending_results)
-                pending_results, last = [], time.monotonic()
+        try:
+            while running:
+                done, running = wait(running, timeout=heartbeat_seconds, return_when=FIRST_COMPLETED)
+                pending_results.extend(future.result() for future in done)
+                if len(pending_results) >= record_every or time.monotonic() - last >= heartbeat_seconds:
+                    record(pending_results)
+                    pending_results, last = [], time.monotonic()
+        except BaseException:
+            # Recording failed (the database went away): leaving the block would wait for every queued
+            # message to be SENT with no way to record it. Cancel the ones not started; only those in
+            # flight go out, and the retry recovers them under their claims.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     record(pending_results)
