@@ -18,7 +18,6 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg
 import redis
 from celery import Celery
 from sqlalchemy import func, select
@@ -26,6 +25,7 @@ from sqlalchemy import func, select
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench import pgdb  # noqa: E402
 from bench.notifications_throughput import payloads  # noqa: E402
 from services.common.contracts import send  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
@@ -49,51 +49,45 @@ def _stop(workers: list[subprocess.Popen]) -> None:
 
 
 def campaign(args) -> None:
-    name = f"bansos_bench_camp_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{args.pg_url}/{name}"
-    broker = f"{args.redis}/{args.redis_db}"
-    redis.Redis.from_url(broker).flushdb()
-    gateway = FakeSmsGateway()
-    gateway.start()
-    engine = make_engine(url)
-    workers: list[subprocess.Popen] = []
-    try:
-        schema.upgrade(url)
-        env = {"NOTIFICATIONS_DATABASE_URL": url, "CELERY_BROKER_URL": broker, "BANSOS_DEMO": "1",
-               "BANSOS_VAR": tempfile.mkdtemp(prefix="bansos-bench-"), "SMS_GATEWAY_URL": gateway.url,
-               "SMS_GATEWAY_TOKEN": gateway.token, "NOTIFICATIONS_SEND_CONCURRENCY": str(args.send_concurrency)}
-        workers = _workers("services.notifications.worker", "notifications", args.workers, env)
-        producer = Celery("bench-producer", set_as_current=False)
-        producer.conf.update(broker_url=broker, task_serializer="json")
-        time.sleep(4)  # let the workers connect before the clock starts
-        started = time.monotonic()
-        # Batches built as they are sent, like the admin's streaming audience.
-        for payload in payloads(f"bench-{uuid.uuid4().hex[:6]}", args.recipients, args.batch):
-            send(producer, "notifications.send_batch", payload)
-        queued_after = time.monotonic() - started
-        while True:
-            with engine.connect() as conn:
-                done = conn.scalar(select(func.count()).where(Message.status.in_(("sent", "failed")))) or 0
-            if done >= args.recipients:
-                break
-            if any(w.poll() is not None for w in workers) or time.monotonic() - started > 900:
-                raise SystemExit(f"campaign: worker stopped or timed out at {done} messages")
-            time.sleep(0.2)
-        elapsed = time.monotonic() - started
-        accepted = gateway.accepted()
-        unique = len({r["reference"] for r in accepted})
-        print(f"campaign: {args.recipients} recipients in {elapsed:.1f}s = {args.recipients / elapsed:.0f} msg/s "
-              f"(all tasks queued after {queued_after:.1f}s; {args.workers} workers x {args.send_concurrency} "
-              f"threads, batch {args.batch}); gateway accepted {len(accepted)}, unique references {unique}")
-    finally:
-        _stop(workers)
-        engine.dispose()
-        gateway.stop()
+    with pgdb.throwaway(args, schema.upgrade, prefix="bansos_bench_camp") as url:
+        broker = f"{args.redis}/{args.redis_db}"
         redis.Redis.from_url(broker).flushdb()
-        with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        gateway = FakeSmsGateway()
+        gateway.start()
+        engine = make_engine(url)
+        workers: list[subprocess.Popen] = []
+        try:
+            env = {"NOTIFICATIONS_DATABASE_URL": url, "CELERY_BROKER_URL": broker, "BANSOS_DEMO": "1",
+                   "BANSOS_VAR": tempfile.mkdtemp(prefix="bansos-bench-"), "SMS_GATEWAY_URL": gateway.url,
+                   "SMS_GATEWAY_TOKEN": gateway.token, "NOTIFICATIONS_SEND_CONCURRENCY": str(args.send_concurrency)}
+            workers = _workers("services.notifications.worker", "notifications", args.workers, env)
+            producer = Celery("bench-producer", set_as_current=False)
+            producer.conf.update(broker_url=broker, task_serializer="json")
+            time.sleep(4)  # let the workers connect before the clock starts
+            started = time.monotonic()
+            # Batches built as they are sent, like the admin's streaming audience.
+            for payload in payloads(f"bench-{uuid.uuid4().hex[:6]}", args.recipients, args.batch):
+                send(producer, "notifications.send_batch", payload)
+            queued_after = time.monotonic() - started
+            while True:
+                with engine.connect() as conn:
+                    done = conn.scalar(select(func.count()).where(Message.status.in_(("sent", "failed")))) or 0
+                if done >= args.recipients:
+                    break
+                if any(w.poll() is not None for w in workers) or time.monotonic() - started > 900:
+                    raise SystemExit(f"campaign: worker stopped or timed out at {done} messages")
+                time.sleep(0.2)
+            elapsed = time.monotonic() - started
+            accepted = gateway.accepted()
+            unique = len({r["reference"] for r in accepted})
+            print(f"campaign: {args.recipients} recipients in {elapsed:.1f}s = {args.recipients / elapsed:.0f} msg/s "
+                  f"(all tasks queued after {queued_after:.1f}s; {args.workers} workers x {args.send_concurrency} "
+                  f"threads, batch {args.batch}); gateway accepted {len(accepted)}, unique references {unique}")
+        finally:
+            _stop(workers)
+            engine.dispose()
+            gateway.stop()
+            redis.Redis.from_url(broker).flushdb()
 
 
 def noop(args) -> None:
@@ -127,8 +121,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--send-concurrency", type=int, default=8)
     parser.add_argument("--noop", type=int, default=20_000)
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
-    parser.add_argument("--pg-admin-dsn", default="host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+    pgdb.add_arguments(parser)
     parser.add_argument("--redis", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379"))
     parser.add_argument("--redis-db", type=int, default=15)
     args = parser.parse_args()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import uuid
 from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from population import Population, generate  # noqa: E402
 
+from bench import pgdb  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
 from services.registry.dedup import engine as dedup_engine  # noqa: E402
@@ -50,16 +50,17 @@ def quality(population: Population, clusters) -> dict:
 
 def copy_into(url: str, population: Population) -> None:
     """Load the population with COPY (the import path's speed), then reset the id sequences."""
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    dsn = pgdb.libpq(url)
     now = "2026-11-29 00:00:00+00"
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         with cur.copy("COPY household (id, no_kk, created_at, updated_at) FROM STDIN") as copy:
             for h in population.households:
                 copy.write_row((h.id, h.no_kk, now, now))
-        with cur.copy("COPY person (id, household_id, nik, name, sex, birth_date, phone, is_duplicate_candidate, "
-                      "created_at, updated_at) FROM STDIN") as copy:
+        with cur.copy("COPY person (id, household_id, nik, name, sex, birth_date, birth_place, phone, "
+                      "is_duplicate_candidate, created_at, updated_at) FROM STDIN") as copy:
             for r in population.records:
-                copy.write_row((r.id, r.household, r.nik, r.name, r.sex, r.birth_date, r.phone, False, now, now))
+                copy.write_row((r.id, r.household, r.nik, r.name, r.sex, r.birth_date, r.birth_place or None, r.phone,
+                                False, now, now))
         with cur.copy("COPY bank_account (person_id, bank_code, account_number, holder_name, holder_name_matches, "
                       "active, created_at) FROM STDIN") as copy:
             for r in population.records:
@@ -76,8 +77,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--memory-only", action="store_true", help="skip PostgreSQL: engine on in-memory rows")
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
-    parser.add_argument("--pg-admin-dsn", default="host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+    pgdb.add_arguments(parser)
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -85,7 +85,7 @@ def main() -> None:
     print(f"generated {len(population.records):,} persons in {len(population.households):,} households "
           f"({Counter(r.kind for r in population.records)}) in {time.perf_counter() - started:.1f}s")
     if args.memory_only:
-        people = {r.id: PersonRow(r.id, r.household, r.nik, r.name, r.sex, r.birth_date, r.phone)
+        people = {r.id: PersonRow(r.id, r.household, r.nik, r.name, r.sex, r.birth_date, r.phone, r.birth_place or None)
                   for r in population.records}
         started = time.perf_counter()
         clusters = dedup_engine.find_clusters(people, [(r.id, r.account) for r in population.records if r.account])
@@ -93,12 +93,7 @@ def main() -> None:
         print(quality(population, clusters))
         return
 
-    name = f"bansos_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{args.pg_url}/{name}"
-    try:
-        schema.upgrade(url)
+    with pgdb.throwaway(args, schema.upgrade) as url:
         started = time.perf_counter()
         copy_into(url, population)
         print(f"loaded with COPY in {time.perf_counter() - started:.1f}s")
@@ -119,10 +114,6 @@ def main() -> None:
             again = run_dedup(session, "bench")
             print(f"second run (nothing new): {time.perf_counter() - t4:.1f}s {again}")
         engine.dispose()
-    finally:
-        with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 if __name__ == "__main__":
     main()

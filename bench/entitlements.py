@@ -10,17 +10,16 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import uuid
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import pgdb  # noqa: E402
 from services.common.db import Database, make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
 from services.registry.models import (  # noqa: E402
@@ -70,59 +69,55 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--chunk", type=int, default=1000)
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
-    parser.add_argument("--pg-admin-dsn", default="host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+    pgdb.add_arguments(parser)
     args = parser.parse_args()
-    name = f"bansos_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{args.pg_url}/{name}"
-    engine = make_engine(url)
-    try:
-        schema.upgrade(url)
-        with Session(engine, expire_on_commit=False) as session:
-            timed(f"seed {args.households} households", lambda: seed(session, args.households))
-            programme = Programme(code="BLTDD", name="BLT Dana Desa", kind="tunai", benefit_amount=Decimal(300000))
-            session.add(programme)
-            session.flush()
-            source = FundingSource(programme_id=programme.id, name="Dana Desa 2027", kind="dana_desa",
-                                   budget=Decimal(300000) * args.households)
-            rule = EligibilityRule(programme_id=programme.id, name="band <= 4, dewasa", condition=RULE)
-            cycle = Cycle(programme_id=programme.id, name="Januari 2027")
-            session.add_all([source, rule, cycle])
-            session.flush()
-            session.add(CyclePlan(cycle_id=cycle.id, rule_id=rule.id, funding_source_id=source.id,
-                                  benefit_amount=Decimal(300000)))
-            session.commit()
-            preview = timed("rule preview (count + 10)", lambda: rules.preview(session, RULE))
-            assert preview["count"] == args.households, preview["count"]
-            timed("candidate list (ranked, snapshots)", lambda: (cand.generate(session, cycle, "bench"),
-                                                                 session.commit()))
-            meeting = mus.record_meeting(session, cycle, "musdesus", date(2027, 1, 15), "Balai Desa", "Ketua BPD",
-                                         [("A", "Kepala Desa", True)], "bench")
-            timed("musyawarah: approve all listed", lambda: (mus.approve_remaining(session, meeting, "bench"),
-                                                            session.commit()))
-            timed("approval (all checks, freeze)", lambda: (approval.approve(session, cycle, "bench"),
-                                                           session.commit()))
-        database = Database()
-        database.engine = engine
-        chunks = 0
-
-        def generate():
-            nonlocal chunks
-            while True:
-                chunks += 1
-                if run_chunk(database, cycle.id, args.chunk)["done"]:
-                    return
-
-        timed(f"entitlements in chunks of {args.chunk}", generate)
-        with Session(engine) as session:
-            plan = session.get(CyclePlan, cycle.id)
-            print(f"entitlements: {plan.generated_count} in {chunks} chunks, status {plan.generation_status}")
-    finally:
+    with pgdb.throwaway(args, schema.upgrade) as url:
+        engine = make_engine(url)
+        run(engine, args)
         engine.dispose()
-        with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run(engine, args) -> None:
+    """Seed, select, decide, approve (timed step by step), then generate the entitlements in chunks."""
+    with Session(engine, expire_on_commit=False) as session:
+        timed(f"seed {args.households} households", lambda: seed(session, args.households))
+        programme = Programme(code="BLTDD", name="BLT Dana Desa", kind="tunai", benefit_amount=Decimal(300000))
+        session.add(programme)
+        session.flush()
+        source = FundingSource(programme_id=programme.id, name="Dana Desa 2027", kind="dana_desa",
+                               budget=Decimal(300000) * args.households)
+        rule = EligibilityRule(programme_id=programme.id, name="band <= 4, dewasa", condition=RULE)
+        cycle = Cycle(programme_id=programme.id, name="Januari 2027")
+        session.add_all([source, rule, cycle])
+        session.flush()
+        session.add(CyclePlan(cycle_id=cycle.id, rule_id=rule.id, funding_source_id=source.id,
+                              benefit_amount=Decimal(300000)))
+        session.commit()
+        preview = timed("rule preview (count + 10)", lambda: rules.preview(session, RULE))
+        assert preview["count"] == args.households, preview["count"]
+        timed("candidate list (ranked, snapshots)", lambda: (cand.generate(session, cycle, "bench"),
+                                                             session.commit()))
+        meeting = mus.record_meeting(session, cycle, "musdesus", date(2027, 1, 15), "Balai Desa", "Ketua BPD",
+                                     [("A", "Kepala Desa", True)], "bench")
+        timed("musyawarah: approve all listed", lambda: (mus.approve_remaining(session, meeting, "bench"),
+                                                        session.commit()))
+        timed("approval (all checks, freeze)", lambda: (approval.approve(session, cycle, "bench"),
+                                                       session.commit()))
+    database = Database()
+    database.engine = engine
+    chunks = 0
+
+    def generate():
+        nonlocal chunks
+        while True:
+            chunks += 1
+            if run_chunk(database, cycle.id, args.chunk)["done"]:
+                return
+
+    timed(f"entitlements in chunks of {args.chunk}", generate)
+    with Session(engine) as session:
+        plan = session.get(CyclePlan, cycle.id)
+        print(f"entitlements: {plan.generated_count} in {chunks} chunks, status {plan.generation_status}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ import argparse
 import random
 import sys
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import pgdb  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
 from services.registry.indicators import COMPUTATIONS, Scope  # noqa: E402
@@ -88,17 +88,11 @@ def generate(dsn: str, households: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=100_000)
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
-    parser.add_argument("--pg-admin-dsn", default="host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+    pgdb.add_arguments(parser)
     args = parser.parse_args()
-    name = f"bansos_bench_indicators_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{args.pg_url}/{name}"
-    engine = make_engine(url)
-    try:
-        schema.upgrade(url)
-        generate(args.pg_admin_dsn.replace("dbname=postgres", f"dbname={name}"), args.households)
+    with pgdb.throwaway(args, schema.upgrade, prefix="bansos_bench_indicators") as url:
+        engine = make_engine(url)
+        generate(pgdb.libpq(url), args.households)
         march = period_of(date(2026, 3, 1), "bulan")
         with Session(engine) as session:
             for computation, function in COMPUTATIONS.items():
@@ -112,11 +106,7 @@ def main() -> None:
             counts = compute_all(session, date(2026, 3, 1), datetime(2026, 4, 2, tzinfo=UTC), actor="bench")
             session.commit()
             print(f"compute_all: {counts['dihitung']} indicators in {time.perf_counter() - started:.2f}s")
-    finally:
         engine.dispose()
-        with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 if __name__ == "__main__":
     main()

@@ -11,16 +11,15 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import pgdb  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
 from services.registry.distribution import batches, iso20022  # noqa: E402
@@ -53,18 +52,15 @@ def load(engine, n: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--payments", type=int, default=100_000)
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
-    parser.add_argument("--pg-admin-dsn", default="host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+    pgdb.add_arguments(parser)
     args = parser.parse_args()
-    name = f"bansos_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{args.pg_url}/{name}"
-    os.environ["BANSOS_VAR"] = tempfile.mkdtemp(prefix="bansos-bench-")
-    try:
-        schema.upgrade(url)
+    # The export files (35 MiB of XML at 100k) go to a folder removed afterwards.
+    with tempfile.TemporaryDirectory(prefix="bansos-bench-") as var, pgdb.throwaway(args, schema.upgrade) as url:
+        os.environ["BANSOS_VAR"] = var
         engine = make_engine(url)
+        started = time.perf_counter()
         cycle_id = load(engine, args.payments)
+        print(f"loaded {args.payments:,} bank entitlements in {time.perf_counter() - started:.1f}s (not timed below)")
         with Session(engine, expire_on_commit=False) as session:
             started = time.perf_counter()
             batch, skipped = batches.create_batch(session, cycle_id, "bench")
@@ -81,9 +77,6 @@ def main() -> None:
         print(f"export CSV+pain001 {exported:6.1f} s  {done.exported_items / exported:9,.0f} /s  ({size:.1f} MiB XML)")
         print(f"XSD validation    {validated:6.1f} s  errors: {len(errors)}")
         engine.dispose()
-    finally:
-        with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

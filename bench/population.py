@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 REGIONS = tuple(f"3526{k:02d}" for k in range(1, 19))  # the 18 kecamatan of Bangkalan
+KECAMATAN = ("Kamal", "Labang", "Kwanyar", "Modung", "Blega", "Konang", "Galis", "Tanah Merah", "Tragah", "Socah",
+             "Bangkalan", "Burneh", "Arosbaya", "Geger", "Kokop", "Tanjung Bumi", "Sepulu", "Klampis")
+# Born away from home: the regency hospital, the city across the bridge, neighbouring kabupaten.
+ELSEWHERE = (("Bangkalan", 0.5), ("Surabaya", 0.3), ("Sampang", 0.08), ("Pamekasan", 0.04), ("Sumenep", 0.03),
+             ("Sidoarjo", 0.03), ("Jakarta", 0.02))
 MALE = ("Moh.", "Mohammad", "Muhammad", "Abd.", "Abdul", "Ach.", "Achmad", "Ahmad", "Mat", "Sulaiman", "Hasan",
         "Husen", "Suhairi", "Fathorrahman", "Mahfud", "Syamsul", "Hosnan", "Rasyid", "Junaidi", "Buhari", "Marsuki",
         "Samsuri", "Slamet", "Sutrisno", "Bambang", "Agus", "Joko", "Haris", "Imam", "Zainal", "Rofiq", "Bakri",
@@ -51,6 +56,7 @@ class Record:
     account: str | None
     entity: int
     kind: str = "asli"  # asli, or the duplicate kind: nik_sama, nik_selip, nama_mirip, kontak
+    birth_place: str | None = None  # TEMPAT_LAHIR as registered
 
 
 @dataclass(slots=True)
@@ -88,14 +94,16 @@ class Population:
     def _household(self) -> Household:
         region = self.rng.choice(REGIONS)
         issued = date(2005, 1, 1) + timedelta(days=self.rng.randrange(7300))
-        household = Household(len(self.households) + 1, f"{region}{issued:%d%m%y}{len(self.households) % 10000:04d}",
-                              region)
+        # KK serials count per kecamatan and issue date, as NIK serials do: unique at any population size.
+        prefix = f"KK{region}{issued:%d%m%y}"
+        serial = self.serials[prefix] = self.serials.get(prefix, 0) + 1
+        household = Household(len(self.households) + 1, f"{prefix[2:]}{serial:04d}", region)
         self.households.append(household)
         return household
 
     def _add(self, household: Household, name: str, sex: str, birth: date, nik: str | None = None,
              entity: int | None = None, kind: str = "asli", phone: str | None = None,
-             account: str | None = None) -> Record:
+             account: str | None = None, birth_place: str | None = None) -> Record:
         if entity is None:
             self.entities += 1
             entity = self.entities
@@ -104,11 +112,33 @@ class Population:
             phone = f"+628{self.rng.randrange(10**9, 10**10)}"
         if account is None and kind == "asli" and adult and self.rng.random() < 0.2:
             account = f"002:{self.rng.randrange(10**11, 10**12)}"
+        if birth_place is None and kind == "asli":
+            birth_place = self.birth_place(household.region)
         record = Record(len(self.records) + 1, household.id, nik or self._nik(household.region, birth, sex), name, sex,
-                        birth, phone, account, entity, kind)
+                        birth, phone, account, entity, kind, birth_place)
         self.records.append(record)
         self.niks.add(record.nik)
         return record
+
+    def birth_place(self, region: str) -> str:
+        """Most people were born in the kecamatan they live in; a quarter elsewhere (ELSEWHERE weights)."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.65:
+            return KECAMATAN[REGIONS.index(region)]
+        if roll < 0.75:  # married in from another kecamatan of the kabupaten
+            return rng.choice(KECAMATAN)
+        return rng.choices([p for p, _ in ELSEWHERE], [w for _, w in ELSEWHERE])[0]
+
+    def copied_place(self, original: Record) -> str:
+        """A second registration copies the birth place from the same KTP/akta, but not always faithfully:
+        5 % leave it blank, 5 % write another place (the hospital town instead of the village, a slip)."""
+        roll = self.rng.random()
+        if roll < 0.05:
+            return ""
+        if roll < 0.10:
+            return self.birth_place(self.rng.choice(REGIONS))
+        return original.birth_place.upper() if roll < 0.3 else original.birth_place
 
     def family(self) -> None:
         rng = self.rng
@@ -162,22 +192,25 @@ class Population:
             target = self.households[rng.randrange(len(self.households))]
         if kind == "nik_sama":
             name = original.name if rng.random() < 0.5 else self.variant(original.name)
-            return self._add(target, name, original.sex, original.birth_date, original.nik, original.entity, kind)
+            return self._add(target, name, original.sex, original.birth_date, original.nik, original.entity, kind,
+                             birth_place=self.copied_place(original))
         if kind == "nik_selip":
             wrong = slip(original.nik, rng)
             while wrong in self.niks:  # a slip onto someone else's real NIK would be layer (a), not (b)
                 wrong = slip(original.nik, rng)
-            return self._add(target, original.name, original.sex, original.birth_date, wrong, original.entity, kind)
+            return self._add(target, original.name, original.sex, original.birth_date, wrong, original.entity, kind,
+                             birth_place=self.copied_place(original))
         if kind == "nama_mirip":
             return self._add(target, self.variant(original.name), original.sex, original.birth_date, None,
-                             original.entity, kind)
+                             original.entity, kind, birth_place=self.copied_place(original))
         # kontak: same phone or account, alike name, birth date possibly mistyped, another NIK
         birth = original.birth_date + timedelta(days=rng.choice((0, 0, 1, -1, 10)))
         phone = original.phone or f"+628{rng.randrange(10**9, 10**10)}"
         original.phone = phone
         return self._add(target, self.variant(original.name) if rng.random() < 0.5 else original.name,
                          original.sex, birth, None, original.entity, kind, phone=phone,
-                         account=original.account if rng.random() < 0.5 else None)
+                         account=original.account if rng.random() < 0.5 else None,
+                         birth_place=self.copied_place(original))
 
 
 def slip(nik: str, rng: random.Random) -> str:

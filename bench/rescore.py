@@ -10,7 +10,6 @@ import argparse
 import random
 import sys
 import time
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import pgdb  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
 from services.registry.surveys.answers import score_answers  # noqa: E402
@@ -73,23 +73,16 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=300_000)
     parser.add_argument("--persons-per-household", type=float, default=3.34)
     parser.add_argument("--follow-up", type=float, default=0.2, help="share of households with a second visit")
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432")
-    parser.add_argument("--pg-admin-dsn", default="host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+    pgdb.add_arguments(parser)
     args = parser.parse_args()
 
-    name = f"bansos_bench_rescore_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{args.pg_url}/{name}"
-    engine = make_engine(url)
-    try:
-        schema.upgrade(url)
+    with pgdb.throwaway(args, schema.upgrade, prefix="bansos_bench_rescore") as url:
+        engine = make_engine(url)
         with Session(engine, expire_on_commit=False) as session:
             load_shipped_instruments(session)
             instrument = active_instrument(session, "BPS14")
         started = time.perf_counter()
-        generate(args.pg_admin_dsn.replace("dbname=postgres", f"dbname={name}"), instrument, args.households,
-                 args.persons_per_household, args.follow_up)
+        generate(pgdb.libpq(url), instrument, args.households, args.persons_per_household, args.follow_up)
         print(f"generation took {time.perf_counter() - started:.1f}s")
         for label in ("first rescore (inserts)", "second rescore (updates)"):
             with Session(engine) as session:
@@ -98,10 +91,7 @@ def main() -> None:
                 elapsed = time.perf_counter() - started
             print(f"{label}: {summary['households']} households in {elapsed:.2f}s "
                   f"({summary['households'] / elapsed:,.0f}/s); bands {summary['bands']}")
-    finally:
         engine.dispose()
-        with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ import pytest
 
 from services.registry.dedup.clusters import UnionFind, build_clusters
 from services.registry.dedup.engine import find_clusters
-from services.registry.dedup.layers import PersonRow
-from services.registry.dedup.names import normalise, skeleton
+from services.registry.dedup.layers import COMMON_NAME_HOLDERS, PersonRow
+from services.registry.dedup.names import normalise, place_key, skeleton
 from services.registry.dedup.nik import one_slip_apart
 
 
@@ -109,3 +109,38 @@ def test_same_name_and_day_but_other_sex_is_not_compared():
     people = _people(_row(1, 1, "3526010106900001", "Nur Hidayah", d, "L"),
                      _row(2, 2, "3526014106900002", "Nur Hidayah", d, "P"))
     assert find_clusters(people) == []
+
+
+@pytest.mark.parametrize(("a", "b"), [("Kab. Bangkalan", "BANGKALAN"), ("Kota Soemenep", "SUMENEP"), ("", None)])
+def test_birth_places_normalise_alike(a, b):
+    assert place_key(a) == place_key(b)
+
+
+def _common_name_registry(places: tuple[str | None, str | None], holders: int) -> dict[int, PersonRow]:
+    """Two 'Siti Aminah' born on one day in other KKs, plus ``holders`` more women of that name born on other days."""
+    d = date(1984, 7, 7)
+    people = [_row(1, 1, "3526014707840001", "Siti Aminah", d, "P"),
+              _row(2, 2, "3526024707840001", "Sitti Aminah", d, "P")]
+    people[0].birth_place, people[1].birth_place = places
+    people += [_row(10 + i, 10 + i, f"3526014101{50 + i:02d}{i:04d}", "Siti Aminah", date(1950 + i, 1, 1), "P")
+               for i in range(holders)]
+    return _people(*people)
+
+
+def test_common_name_born_in_other_places_is_two_people():
+    # More than COMMON_NAME_HOLDERS women share the name: same day + a known, different birth place = two people
+    # (their NIKs, serial 0001 in neighbouring kecamatan, are even one digit apart).
+    assert find_clusters(_common_name_registry(("Kamal", "Surabaya"), COMMON_NAME_HOLDERS)) == []
+
+
+@pytest.mark.parametrize("places", [("Kamal", "KAMAL"), ("Kamal", None), ("", "Surabaya")])
+def test_common_name_with_same_or_unknown_birth_place_is_still_a_case(places):
+    clusters = find_clusters(_common_name_registry(places, COMMON_NAME_HOLDERS))
+    assert [c.members for c in clusters] == [[1, 2]]
+    assert clusters[0].layers == ["nama_mirip", "nik_selip"]
+
+
+def test_rare_name_ignores_the_birth_place():
+    # A name few people hold: name + birth date is strong enough, a mistyped birth place does not hide the case.
+    clusters = find_clusters(_common_name_registry(("Kamal", "Surabaya"), 0))
+    assert [c.members for c in clusters] == [[1, 2]]

@@ -30,6 +30,12 @@ MAX_SAME_HOUSEHOLD_EDITS = 0
 SHARED_CONTACT_NAME_THRESHOLD = 75
 # A phone or account held by more persons than this is an RT head's or an agent's: no signal.
 MAX_SHARED_GROUP = 30
+# A (normalised name, sex) held by more persons than this is common in the registry: across a kabupaten,
+# two different people with such a name are regularly born on the same day (and their NIKs, serial 0001
+# in neighbouring kecamatan, are then one digit apart). For those, name + birth date alone is not enough:
+# a known birth place that differs rules the pair out. Rare names keep the plain rule, so a village-sized
+# registry (where hardly any name is this common) is checked exactly as before.
+COMMON_NAME_HOLDERS = 20
 
 
 @dataclass(slots=True)
@@ -41,8 +47,11 @@ class PersonRow:
     sex: str
     birth_date: date | None
     phone: str | None
+    birth_place: str | None = None
     key: str = ""  # normalised name, filled by the engine
     skeleton: str = ""  # key without spaces
+    place: str = ""  # normalised birth place, "" when unknown; filled by the engine
+    common: bool = False  # name held by more than COMMON_NAME_HOLDERS persons of this sex; filled by the engine
 
 
 Edge = tuple[int, int, str, float]
@@ -50,6 +59,11 @@ Edge = tuple[int, int, str, float]
 
 def _pair(a: PersonRow, b: PersonRow) -> tuple[PersonRow, PersonRow]:
     return (a, b) if a.id < b.id else (b, a)
+
+
+def _born_elsewhere(a: PersonRow, b: PersonRow) -> bool:
+    """A common name, and two known birth places that differ: most likely two people (COMMON_NAME_HOLDERS)."""
+    return (a.common or b.common) and bool(a.place) and bool(b.place) and a.place != b.place
 
 
 def exact_nik(people: Iterable[PersonRow]) -> Iterator[Edge]:
@@ -75,7 +89,7 @@ def nik_slip(people: Iterable[PersonRow]) -> Iterator[Edge]:
     for group in blocks.values():
         if len(group) > 1:
             for a, b in combinations(group, 2):
-                if one_slip_apart(a.nik, b.nik):
+                if one_slip_apart(a.nik, b.nik) and not _born_elsewhere(a, b):
                     a, b = _pair(a, b)
                     yield a.id, b.id, NIK_SELIP, 0.95
 
@@ -92,6 +106,8 @@ def name_variants(people: Iterable[PersonRow]) -> Iterator[Edge]:
         for a, b, edits in _close_names(group):
             if a.household_id == b.household_id and edits > MAX_SAME_HOUSEHOLD_EDITS:
                 continue  # twins: same KK, same birth date, different names
+            if _born_elsewhere(a, b):
+                continue
             a, b = _pair(a, b)
             # at most 0.9: a spelling match alone is weaker evidence than a NIK
             yield a.id, b.id, NAMA_MIRIP, round(0.9 * fuzz.ratio(a.skeleton, b.skeleton) / 100, 2)

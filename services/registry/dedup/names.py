@@ -65,3 +65,12 @@ def normalise(name: str) -> str:
 def skeleton(name: str) -> str:
     """The normalised key without spaces: "Nur Hayati" and "Nurhayati" become one string."""
     return normalise(name).replace(" ", "")
+
+
+# Administrative words around a birth place: "Kab. Bangkalan", "KOTA SURABAYA", "Ds. Kamal".
+PLACE_WORDS = {"kab", "kabupaten", "kota", "kec", "kecamatan", "desa", "ds", "kel", "kelurahan"}
+
+
+def place_key(place: str | None) -> str:
+    """The comparison key of a birth place ("" when unknown): spelling-folded, administrative words dropped."""
+    return "".join(_fold(token) for token in tokens(place or "") if token not in PLACE_WORDS)
