@@ -34,6 +34,7 @@ from ..models import (
     BusinessGroupMember,
     Candidate,
     CandidateFeedback,
+    CapitalDisbursement,
     CapitalGrant,
     ChangeRequest,
     Complaint,
@@ -49,6 +50,7 @@ from ..models import (
     Person,
     PersonSkill,
     Pickup,
+    SatisfactionCode,
     SurveyResponse,
     TrainingAttendance,
     TrainingEnrolment,
@@ -211,6 +213,23 @@ def _pairs(session: Session, old_ids: list[int], new_id: int, report: FollowRepo
     return 0
 
 
+def _satisfaction_codes(session: Session, old_ids: list[int], new_id: int, report: FollowReport) -> int:
+    """One code per (training, person): the kept person's code wins; the other stays, unlinked, so a used
+    code keeps its answer and an unused one can no longer be sent to a removed person."""
+    taken = select(SatisfactionCode.training_id).where(SatisfactionCode.person_id == new_id,
+                                                       SatisfactionCode.training_id.is_not(None))
+    clash = (SatisfactionCode.training_id.is_not(None)) & SatisfactionCode.training_id.in_(taken)
+    moved = session.execute(update(SatisfactionCode).where(SatisfactionCode.person_id.in_(old_ids), ~clash)
+                            .values(person_id=new_id)).rowcount
+    report.count("satisfaction_code.person_id", moved)
+    for code_id, training_id in session.execute(select(SatisfactionCode.id, SatisfactionCode.training_id)
+                                                .where(SatisfactionCode.person_id.in_(old_ids))).all():
+        report.conflicts.append(f"Kode kepuasan #{code_id} (pelatihan {training_id}): orang yang dipertahankan "
+                                "sudah punya kode untuk pelatihan ini; kode ini dilepas dari orang yang dihapus")
+    session.execute(update(SatisfactionCode).where(SatisfactionCode.person_id.in_(old_ids)).values(person_id=None))
+    return 0
+
+
 PERSON_LINKS: dict[tuple[str, str], Callable] = {
     ("enrolment", "recipient_id"): _plain(Enrolment, "recipient_id"),
     ("entitlement", "recipient_id"): _plain(Entitlement, "recipient_id"),
@@ -218,6 +237,8 @@ PERSON_LINKS: dict[tuple[str, str], Callable] = {
     ("inbox_message", "person_id"): _plain(InboxMessage, "person_id"),
     ("meeting_attendee", "person_id"): _plain(MeetingAttendee, "person_id"),
     ("pickup", "collector_id"): _plain(Pickup, "collector_id"),
+    ("capital_disbursement", "collector_id"): _plain(CapitalDisbursement, "collector_id"),
+    ("satisfaction_code", "person_id"): _satisfaction_codes,
     ("bank_account", "person_id"): _bank_accounts,
     ("person_skill", "person_id"): _skills,
     ("training_enrolment", "person_id"): _trainings,
@@ -260,6 +281,22 @@ def _responses(session: Session, old: int, new: int, report: FollowReport) -> in
     return 0
 
 
+def _household_codes(session: Session, old: int, new: int, report: FollowReport) -> int:
+    """One code per (cycle, household); training codes (no cycle) always move. A clash stays behind."""
+    taken = select(SatisfactionCode.cycle_id).where(SatisfactionCode.household_id == new,
+                                                    SatisfactionCode.cycle_id.is_not(None))
+    movable = SatisfactionCode.cycle_id.is_(None) | SatisfactionCode.cycle_id.not_in(taken)
+    moved = session.execute(update(SatisfactionCode).where(SatisfactionCode.household_id == old, movable)
+                            .values(household_id=new)).rowcount
+    report.count("satisfaction_code.household_id", moved)
+    left = session.execute(select(SatisfactionCode.id, SatisfactionCode.cycle_id)
+                           .where(SatisfactionCode.household_id == old)).all()
+    for code_id, cycle_id in left:
+        report.conflicts.append(f"Kode kepuasan #{code_id} (cycle_id {cycle_id}) tetap pada KK lama: KK yang "
+                                "dipertahankan sudah punya kode untuk siklus ini")
+    return len(left)
+
+
 HOUSEHOLD_LINKS: dict[tuple[str, str], Callable] = {
     ("survey_response", "household_id"): _responses,
     ("household_welfare", "household_id"): _welfare,
@@ -267,6 +304,7 @@ HOUSEHOLD_LINKS: dict[tuple[str, str], Callable] = {
     ("capital_grant", "household_id"): _plain(CapitalGrant, "household_id"),
     ("candidate_feedback", "household_id"): _plain(CandidateFeedback, "household_id"),
     ("change_request", "household_id"): _plain(ChangeRequest, "household_id"),
+    ("satisfaction_code", "household_id"): _household_codes,
     ("enrolment", "household_id"): _unique_per(Enrolment, "programme_id", "Kepesertaan program"),
     ("entitlement", "household_id"): _unique_per(Entitlement, "cycle_id", "Hak bantuan"),
     ("candidate", "household_id"): _unique_per(Candidate, "cycle_id", "Calon penerima"),
