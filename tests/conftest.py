@@ -18,6 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 PG_URL_BASE = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+# pytest-xdist runs the suite in several processes ("gw0", "gw1", ...); 0 when not distributed.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
 
 
 def free_port() -> int:
@@ -55,6 +57,22 @@ class PgDatabases:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _migration_templates(tmp_path_factory):
+    """Empty databases migrated to head are copied from a template (see tests/dbtemplates.py)."""
+    if os.environ.get("BANSOS_TEST_TEMPLATES") == "0":
+        yield None
+        return
+    from tests.dbtemplates import MigrationTemplates
+
+    templates = MigrationTemplates(tmp_path_factory.mktemp("db-templates"), PG_ADMIN_DSN)
+    templates.install()
+    try:
+        yield templates
+    finally:
+        templates.uninstall()
+
+
 @pytest.fixture
 def pg():
     dbs = PgDatabases()
@@ -63,7 +81,37 @@ def pg():
 
 
 # Each test area has its own Redis DB numbers, so suites running side by side never share a broker.
+# The numbers are two apart: the second xdist worker takes the even one next to each (2, 4, ... 14), so two
+# workers never flush each other's broker. A third or later worker gets a redis-server of its own (below).
 REDIS_DB_BY_AREA = {"registry": 1, "notifications": 3, "reports": 5, "admin": 7, "contracts": 9, "e2e": 11}
+REDIS_DB_OTHER = 13
+if WORKER == 1:
+    REDIS_DB_BY_AREA = {area: number + 1 for area, number in REDIS_DB_BY_AREA.items()}
+    REDIS_DB_OTHER += 1
+
+
+def _private_redis() -> str:
+    """A redis-server for this worker alone on a free port, stopped when the worker exits."""
+    import atexit
+
+    port = free_port()
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(lambda: (proc.terminate(), proc.wait(10)))
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return f"redis://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"redis-server untuk worker {WORKER} tidak mau hidup di port {port}")
+
+
+if WORKER >= 2:
+    REDIS_BASE = _private_redis()
 
 
 @pytest.fixture
@@ -72,7 +120,7 @@ def redis_url(request):
     import redis
 
     area = Path(str(request.node.path)).relative_to(REPO / "tests").parts[0]
-    number = REDIS_DB_BY_AREA.get(area, 13)
+    number = REDIS_DB_BY_AREA.get(area, REDIS_DB_OTHER)
     url = f"{REDIS_BASE}/{number}"
     client = redis.Redis.from_url(url)
     client.flushdb()
@@ -144,3 +192,22 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.25, message="co
         time.sleep(interval)
     text = message() if callable(message) else message
     raise AssertionError(f"timed out after {timeout}s waiting for {text} (last: {last!r})")
+
+
+# Under pytest-xdist the tests are handed out one by one in collection order: the long ones (a real
+# Chromium, the whole stack, real Celery workers) go first, so the workers finish together on short tests.
+LONG_FIRST = ("tests/e2e/", "_browser.py", "test_cycle_journey.py", "test_public_privacy.py", "test_chaos.py",
+              "test_worker_crashes.py", "_worker.py", "test_worker.py", "test_disk_full.py", "test_role_matrix.py",
+              "tests/contracts/test_openapi.py")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a serial run keeps pytest's order
+
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return next((n for n, part in enumerate(LONG_FIRST) if part in path), len(LONG_FIRST))
+
+    items.sort(key=rank)  # stable: the rest keeps pytest's order (grouped by the shared admin stack)

@@ -9,7 +9,7 @@ import redis
 
 from tests.conftest import REDIS_BASE, REDIS_DB_BY_AREA, PgDatabases
 
-from .stack import make_admin_app, prepare_database
+from .stack import make_admin_app, prepare_admin_database
 
 ADMIN_REDIS = f"{REDIS_BASE}/{REDIS_DB_BY_AREA['admin']}"
 
@@ -46,8 +46,8 @@ def stack(request, tmp_path_factory):
             url, broker = f"sqlite:///{var / 'registry.db'}", "filesystem://"
         else:
             url, broker = pg.create("admin"), ADMIN_REDIS
-        prepare_database(url)
-        app = make_admin_app(url, broker)
+        prepare_admin_database(url)
+        app = make_admin_app(url, broker, bootstrap=False)
         built = Stack(request.param, url, broker, var, app)
         built.flush_broker()
         try:

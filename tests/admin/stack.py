@@ -13,7 +13,15 @@ DEMO_PASSWORD = "Demo-Kamal-2026"
 
 
 def prepare_database(url: str) -> None:
-    """Registry history, then the admin's (ab_user points at organisation), then the demo data."""
+    """Registry history, then the admin's (ab_user points at organisation), then the demo data.
+
+    Seeding 300 households takes seconds: an empty database gets a copy of the first one the session built."""
+    from tests.dbtemplates import snapshot
+
+    snapshot("admin-seeded-demo", url, _migrate_and_seed)
+
+
+def _migrate_and_seed(url: str) -> None:
     from admin import schema as admin_schema
     from services.registry import schema as registry_schema
     from services.registry.demo.seed import seed_demo
@@ -28,8 +36,26 @@ def prepare_database(url: str) -> None:
         engine.dispose()
 
 
-def make_admin_app(url: str, broker: str, **extra):
-    """An admin app on ``url`` with roles and demo users in place (CSRF off for the test client)."""
+def prepare_admin_database(url: str) -> None:
+    """``prepare_database`` plus the admin's roles, permissions and demo users, as ``make_admin_app`` leaves them.
+
+    Syncing FAB's permissions and hashing eight passwords takes seconds: later calls copy the first result.
+    Pair with ``make_admin_app(url, broker, bootstrap=False)``."""
+    from tests.dbtemplates import snapshot
+
+    snapshot("admin-bootstrapped-demo", url, _prepare_and_bootstrap)
+
+
+def _prepare_and_bootstrap(url: str) -> None:
+    prepare_database(url)
+    app = make_admin_app(url, "memory://")
+    app.extensions["database"].engine.dispose()
+
+
+def make_admin_app(url: str, broker: str, *, bootstrap: bool = True, **extra):
+    """An admin app on ``url`` with roles and demo users in place (CSRF off for the test client).
+
+    ``bootstrap=False`` skips creating them: for a database from ``prepare_admin_database``, which has them."""
     from admin.app import create_app
     from admin.bootstrap import create_demo_users, init_security
 
@@ -38,9 +64,10 @@ def make_admin_app(url: str, broker: str, **extra):
     config = {"SQLALCHEMY_DATABASE_URI": url, "CELERY_BROKER_URL": broker, "WTF_CSRF_ENABLED": False,
               "TESTING": True, "RATELIMIT_ENABLED": False, **extra}
     app = create_app(config)
-    with app.app_context():
-        init_security(app.appbuilder)
-        create_demo_users(app.appbuilder)
+    if bootstrap:
+        with app.app_context():
+            init_security(app.appbuilder)
+            create_demo_users(app.appbuilder)
     return app
 
 

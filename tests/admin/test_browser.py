@@ -19,7 +19,7 @@ from services.registry.demo.roster import roster_rows, write_roster
 from services.registry.models import Enrolment, Person, Programme
 from tests.helpers import waiting
 
-from .stack import DEMO_PASSWORD, make_admin_app, prepare_database, queued_tasks
+from .stack import DEMO_PASSWORD, make_admin_app, prepare_admin_database, queued_tasks
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -30,8 +30,8 @@ pytestmark = pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromed
 @pytest.fixture
 def served_admin(tmp_var):
     url = f"sqlite:///{tmp_var / 'registry.db'}"
-    prepare_database(url)
-    app = make_admin_app(url, "filesystem://", WTF_CSRF_ENABLED=True, TESTING=False)
+    prepare_admin_database(url)
+    app = make_admin_app(url, "filesystem://", bootstrap=False, WTF_CSRF_ENABLED=True, TESTING=False)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

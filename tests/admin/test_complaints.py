@@ -13,7 +13,7 @@ from sqlalchemy import select
 from services.common.db import utcnow
 from services.registry.models import AuditEntry, Complaint
 
-from .stack import login, make_admin_app, prepare_database
+from .stack import login, make_admin_app, prepare_admin_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -22,8 +22,8 @@ def admin_app(request, tmp_var):
         url = f"sqlite:///{tmp_var / 'registry.db'}"
     else:
         url = request.getfixturevalue("pg").create("admin")
-    prepare_database(url)
-    app = make_admin_app(url, "filesystem://")
+    prepare_admin_database(url)
+    app = make_admin_app(url, "filesystem://", bootstrap=False)
     yield app
     app.extensions["database"].engine.dispose() if "database" in app.extensions else None
 

@@ -13,7 +13,7 @@ from flask import Flask
 
 from admin.roles import FAB_ROLES
 
-from .stack import login, make_admin_app, prepare_database
+from .stack import login, make_admin_app, prepare_admin_database
 
 USERS = {"Admin": "admin", "Operator Desa": "operator", "Mitra LSM": "mitra_lsm", "Mitra CSR": "mitra_csr",
          "Auditor": "auditor", "Kepala Desa": "kepala_desa", "BPD": "bpd", "Pengawas Pengaduan": "pengawas"}
@@ -79,8 +79,8 @@ def matrix_app(tmp_path_factory):
         mp.setenv("BANSOS_VAR", str(var))
         mp.setenv("BANSOS_DEMO", "1")
         url = f"sqlite:///{var / 'registry.db'}"
-        prepare_database(url)
-        app = make_admin_app(url, "filesystem://")
+        prepare_admin_database(url)
+        app = make_admin_app(url, "filesystem://", bootstrap=False)
         yield app
         app.extensions["database"].engine.dispose()
 
