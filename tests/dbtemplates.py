@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psycopg
 from alembic import command
+from psycopg.conninfo import conninfo_to_dict
 from sqlalchemy.engine import make_url
 
 ACTIVE: MigrationTemplates | None = None  # set for the test session by tests/conftest.py
@@ -77,7 +78,7 @@ class MigrationTemplates:
                 build(f"sqlite:///{template}")
                 self.templates[(key, backend)] = template
             _sqlite_copy(template, parsed.database)
-        elif backend == "postgresql" and parsed.host in ("127.0.0.1", "localhost") and _pg_is_empty(parsed):
+        elif backend == "postgresql" and self._same_server(parsed) and _pg_is_empty(parsed):
             template = self.templates.get((key, backend))
             if template is None:
                 template = f"bansos_t_tpl_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:8]}"
@@ -97,6 +98,15 @@ class MigrationTemplates:
             return False
         self.copies += 1
         return True
+
+
+    def _same_server(self, parsed) -> bool:
+        """Templates live on the test server (admin_dsn); a private cluster (e.g. the restart chaos test's)
+        on another port is migrated for real."""
+        server = conninfo_to_dict(self.admin_dsn)
+        local = ("127.0.0.1", "localhost")
+        same_host = parsed.host == server.get("host") or (parsed.host in local and server.get("host") in local)
+        return same_host and int(parsed.port or 5432) == int(server.get("port") or 5432)
 
 
 def _with_url(config, url: str):

@@ -119,7 +119,7 @@ def who_gets_what_api():
     organisation = request.args.get("organisation_id", "").strip()
     programme_ids = None
     if organisation:
-        if not organisation.isdigit():
+        if not (organisation.isascii() and organisation.isdigit()):
             return _error("organisation_id harus berupa angka", 400)
         programme_ids = visible_programme_ids(session, int(organisation))
     try:

@@ -32,7 +32,7 @@ def certificate_code(enrolment_id: int) -> str:
 def verify_code(session: Session, code: str) -> TrainingEnrolment | None:
     """The completed enrolment the code was issued for, or None for a forged, mistyped or revoked code."""
     enrolment_id, _, _ = (code or "").partition("-")
-    if not enrolment_id.isdigit() or len(code) > 64:
+    if not (enrolment_id.isascii() and enrolment_id.isdigit()) or len(code) > 64:
         return None
     if not hmac.compare_digest(certificate_code(int(enrolment_id)), code):
         return None

@@ -34,9 +34,9 @@ def _parse(headers: list[str], rows: list[list[str]], result: DtsenResult) -> di
     for number, cells in enumerate(rows, start=1):
         kk = cells[kk_at].strip() if kk_at < len(cells) else ""
         raw = cells[desil_at].strip() if desil_at < len(cells) else ""
-        if not (kk.isdigit() and len(kk) == 16):
+        if not (kk.isascii() and kk.isdigit() and len(kk) == 16):
             result.rejected.append((number, "NO_KK harus 16 digit angka", cells))
-        elif not raw.isdigit() or not 1 <= int(raw) <= 10:
+        elif not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 10:
             result.rejected.append((number, f"DESIL harus angka 1 sampai 10, bukan '{raw}'", cells))
         elif kk in wanted and wanted[kk][1] != int(raw):
             result.rejected.append((number, f"NO_KK {kk} muncul lagi dengan desil lain (baris {wanted[kk][0]})", cells))
