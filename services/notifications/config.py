@@ -54,6 +54,8 @@ def load_config() -> dict:
         "SMTP_USERNAME": env_str("SMTP_USERNAME"),
         "SMTP_PASSWORD": env_str("SMTP_PASSWORD"),
         "INBOUND_SMS_TOKEN": env_str("INBOUND_SMS_TOKEN"),
+        # Secret in the delivery-report URL set in the Zenziva console (falls back to INBOUND_SMS_TOKEN).
+        "ZENZIVA_CALLBACK_TOKEN": env_str("ZENZIVA_CALLBACK_TOKEN"),
         "SEND_CONCURRENCY": env_int("NOTIFICATIONS_SEND_CONCURRENCY", 8),
         "RECORD_EVERY": env_int("NOTIFICATIONS_RECORD_EVERY", 100),
     }

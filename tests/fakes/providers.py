@@ -45,8 +45,9 @@ class ProviderStandIn:
                 return 503, {}
             if failure == "reject" or not form.get("to", "").startswith("08"):
                 return 200, {"status": "0", "to": form.get("to"), "text": "Nomor tujuan tidak valid"}
-            return 200, {"messageId": str(uuid.uuid4().int % 10**6), "to": form["to"], "status": "1",
-                         "text": "Success"}
+            message_id = str(uuid.uuid4().int % 10**9)
+            self.requests[-1]["messageId"] = message_id
+            return 200, {"messageId": message_id, "to": form["to"], "status": "1", "text": "Success"}
         if headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
             return self.graph_form(path, {k: v[0] for k, v in parse_qs(raw.decode()).items()}, failure)
         body = json.loads(raw or b"{}")
@@ -80,6 +81,16 @@ class ProviderStandIn:
             return 200, {"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}],
                          "messages": [{"id": f"wamid.{uuid.uuid4().hex}"}]}
         return 404, {"error": "unknown path"}
+
+    def zenziva_sent(self) -> list[dict]:
+        """Every message Zenziva accepted: ``{"to", "message", "messageId"}``."""
+        return [r["body"] | {"messageId": r["messageId"]} for r in self.requests if r.get("messageId")]
+
+    def zenziva_report(self, message_id: str, status: str = "DELIVERED") -> dict:
+        """The delivery report Zenziva POSTs (form-encoded) to the callback URL set in its console."""
+        sent = next(r for r in self.zenziva_sent() if r["messageId"] == message_id)
+        return {"messageId": message_id, "to": sent["to"], "status": status,
+                "text": {"DELIVERED": "Terkirim ke penerima"}.get(status, "Gagal terkirim")}
 
     def graph_form(self, path: str, form: dict, failure: str | None) -> tuple[int, dict]:
         """Facebook Page and Instagram publishing (form-encoded Graph calls with access_token)."""
