@@ -26,7 +26,7 @@ class ProgrammeChoiceForm(FlaskForm):
 
 AUDIENCES = [("programme", "Penerima program"), ("cycle_unpaid", "Penerima siklus yang belum dibayar"),
              ("area", "Warga satu dusun / RT"), ("welfare_band", "Kelompok kesejahteraan"),
-             ("manual", "Daftar nomor HP / NIK")]
+             ("training", "Peserta pelatihan"), ("manual", "Daftar nomor HP / NIK")]
 CHANNELS = [("sms", "SMS"), ("whatsapp", "WhatsApp"), ("email", "E-mail")]
 
 
@@ -36,6 +36,7 @@ class CampaignForm(FlaskForm):
     fallback_sms = BooleanField("Kirim SMS bila WhatsApp gagal", default=True)
     programme_id = SelectField("Program", coerce=int, validators=[Optional()])
     cycle_id = SelectField("Siklus", coerce=int, validators=[Optional()])
+    training_id = SelectField("Pelatihan", coerce=int, validators=[Optional()])
     dusun = StringField("Dusun", validators=[Optional(), Length(max=100)])
     rt = StringField("RT", validators=[Optional(), Length(max=3)])
     band = StringField("Kelompok kesejahteraan (mis. miskin, rentan, atau desil 1-10)",
