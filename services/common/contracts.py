@@ -116,6 +116,21 @@ TASKS: dict[str, dict[str, Any]] = {
         },
         "additionalProperties": False,
     },
+    # A public announcement on the village's social pages; post_key makes it idempotent.
+    "notifications.post_social": {
+        "type": "object",
+        "required": ["post_key", "text", "targets"],
+        "properties": {
+            "post_key": _KEY,
+            "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "link": {"type": ["string", "null"], "maxLength": 500},
+            "image_url": {"type": ["string", "null"], "maxLength": 500},
+            "targets": {"type": "array", "minItems": 1, "uniqueItems": True,
+                        "items": {"type": "string", "enum": ["facebook", "instagram"]}},
+            "requested_by": {"type": "string", "maxLength": 200},
+        },
+        "additionalProperties": False,
+    },
     "reports.generate": {
         "type": "object",
         "required": ["run_key", "report", "params", "formats"],
