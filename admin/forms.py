@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional
 
 DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
 ROSTER_EXTENSIONS = ("csv", "xlsx")
@@ -82,3 +82,20 @@ class DedupDecisionForm(FlaskForm):
 
 class DedupRunForm(FlaskForm):
     """Only the CSRF token: starting a run takes no input."""
+
+
+SOCIAL_TARGETS = [("facebook", "Halaman Facebook"), ("instagram", "Instagram")]
+
+
+class SocialCheckForm(FlaskForm):
+    target = SelectField("Tujuan", choices=SOCIAL_TARGETS, default="facebook")
+
+
+class SocialPostForm(FlaskForm):
+    text = TextAreaField("Isi pengumuman", validators=[DataRequired("Isi pengumuman wajib diisi"), Length(max=2000)],
+                         description="Pengumuman publik: jangan cantumkan NIK, alamat lengkap atau nomor HP warga.")
+    link = StringField("Tautan (opsional)", validators=[Optional(), Length(max=500), URL(message="Tautan tidak sah")])
+    image_url = StringField("Alamat gambar (wajib untuk Instagram)",
+                            validators=[Optional(), Length(max=500), URL(message="Alamat gambar tidak sah")])
+    facebook = BooleanField("Halaman Facebook", default=True)
+    instagram = BooleanField("Instagram")
