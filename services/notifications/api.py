@@ -180,7 +180,7 @@ def social_check():
         return jsonify({"error": f"Tujuan tidak dikenal: {str(target)[:40]} (facebook atau instagram)"}), 400
     account = social_accounts(current_app.config)[target]
     if isinstance(account, str):
-        return jsonify({"error": account}), 502
+        return jsonify({"error": account}), 409  # not configured: nothing to reach yet
     try:
         return jsonify({"target": target, **check_account(account)})
     except (PermanentChannelError, TemporaryChannelError) as exc:
