@@ -11,8 +11,26 @@ from __future__ import annotations
 
 import http.client
 import queue
+import socket
 import ssl
 from urllib.parse import urlsplit
+
+
+class _NoDelay:
+    """TCP_NODELAY, as urllib3 sets it: http.client writes the headers and the body in two sends, and with
+    Nagle on the body waits for the ACK of the headers (a delayed ACK: up to 40 ms per request)."""
+
+    def connect(self):
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _HTTPConnection(_NoDelay, http.client.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_NoDelay, http.client.HTTPSConnection):
+    pass
 
 
 class HttpPoolError(Exception):
@@ -35,8 +53,8 @@ class HttpPool:
 
     def _connect(self) -> http.client.HTTPConnection:
         if self.https:
-            return http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self._ssl)
-        return http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            return _HTTPSConnection(self.host, self.port, timeout=self.timeout, context=self._ssl)
+        return _HTTPConnection(self.host, self.port, timeout=self.timeout)
 
     def post(self, body: bytes, content_type: str = "application/json", path: str | None = None) -> tuple[int, bytes]:
         """POST ``body``; returns (status, response body)."""
