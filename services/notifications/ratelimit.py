@@ -1,11 +1,12 @@
 """A rate limit of N messages per second per channel, shared by every worker process through Redis.
 
-Each message gets a send *slot*; consecutive slots are (1 + LATE)/N s apart across all processes
+Each message gets a send *slot*; consecutive slots are (1 + LATE + JITTER)/N s apart across all processes
 (GCRA: Redis keeps the "next free time" of the channel; one Lua script reserves slots atomically on
 Redis' own clock, so workers' clocks may differ). A message goes out no earlier than its slot and no
 later than LATE after it (a thread that wakes later gives the slot up and takes a new one), so any N+1
-sends span at least N(1 + LATE)/N - LATE = 1 s: no one-second window holds more than N. No burst after an
-idle period, none when several workers start at once; the cost is LATE (0.5 %) of the rate.
+sends span at least 1 + JITTER s: no one-second window holds more than N, even as the provider
+timestamps them with up to JITTER of network/scheduling noise. No burst after an idle period, none when
+several workers start at once; the cost is LATE + JITTER (1.5 %) of the rate.
 
 Slots are reserved in small blocks (about 0.1 s worth, at most 50) per Redis round trip, so a fast
 limit does not cost one Redis call per message; the threads of a process take the block's slots in
@@ -39,8 +40,10 @@ return string.format('%.6f', first - now)
 """
 
 
-# How late after its slot a message may still go out (seconds); also the spacing's safety margin.
+# How late after its slot a message may still go out, and the allowance for the time between our send and
+# the provider's clock (seconds per second of sending; see the module docstring).
 LATE = 0.005
+JITTER = 0.01
 
 
 class RateLimiterUnavailable(Exception):
@@ -64,7 +67,7 @@ class SlotLimiter:
 
     def __init__(self, rate: float) -> None:
         self.rate = rate
-        self.interval = (1.0 + LATE) / rate
+        self.interval = (1.0 + LATE + JITTER) / rate
         self.block = block_size(rate)
         self.slots: deque[float] = deque()
         self.lock = threading.Lock()
