@@ -48,6 +48,39 @@ def _stop(workers: list[subprocess.Popen]) -> None:
         worker.wait(timeout=60)
 
 
+def _cpu_seconds(pids) -> float:
+    """User + system CPU of these processes so far (clock ticks from /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _group(pgid: int) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def _pg_backends(admin_dsn: str, database: str) -> list[int]:
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        return [row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))]
+
+
+def _redis_cpu(client) -> float:
+    info = client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
 def campaign(args) -> None:
     name = f"bansos_bench_camp_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(args.pg_admin_dsn, autocommit=True) as conn:
@@ -68,6 +101,11 @@ def campaign(args) -> None:
         producer = Celery("bench-producer", set_as_current=False)
         producer.conf.update(broker_url=broker, task_serializer="json")
         time.sleep(4)  # let the workers connect before the clock starts
+        # CPU of everything the campaign runs on, so a figure taken on a shared machine can be read
+        # independently of the other load: workers, PostgreSQL backends, Redis, this process (gateway).
+        groups = [_group(w.pid) for w in workers]
+        cpu_before = (sum(_cpu_seconds(g) for g in groups), _redis_cpu(redis.Redis.from_url(broker)),
+                      time.process_time())
         started = time.monotonic()
         # Batches built as they are sent, like the admin's streaming audience.
         for payload in payloads(f"bench-{uuid.uuid4().hex[:6]}", args.recipients, args.batch):
@@ -82,6 +120,13 @@ def campaign(args) -> None:
                 raise SystemExit(f"campaign: worker stopped or timed out at {done} messages")
             time.sleep(0.5)  # counting 100k rows is not free: poll gently (the figure is +-0.5 s)
         elapsed = time.monotonic() - started
+        worker_cpu = sum(_cpu_seconds(_group(w.pid)) for w in workers) - cpu_before[0]
+        pg_cpu = _cpu_seconds(_pg_backends(args.pg_admin_dsn, name))
+        redis_cpu = _redis_cpu(redis.Redis.from_url(broker)) - cpu_before[1]
+        own_cpu = time.process_time() - cpu_before[2]
+        print(f"campaign: CPU seconds - workers {worker_cpu:.1f}, PostgreSQL backends {pg_cpu:.1f} (whole "
+              f"connection lives), Redis {redis_cpu:.1f}, gateway + producer + polling {own_cpu:.1f}; total "
+              f"{worker_cpu + pg_cpu + redis_cpu + own_cpu:.1f} for {args.recipients} messages")
         accepted = gateway.accepted()
         unique = len({r["reference"] for r in accepted})
         load = os.getloadavg()
