@@ -220,6 +220,8 @@ def deliver_batch(db, campaign_id: int, campaign_key: str, recipient_keys: list[
     work = resend + claimed
     outcome.already_handled = len(recipient_keys) - len(work)
 
+    # Renewed at least three times per lease, however short a lease is configured.
+    heartbeat_seconds = min(heartbeat_seconds, stale_seconds / 3)
     renewed = [time.monotonic()]
 
     def record(results: list[dict]) -> None:
