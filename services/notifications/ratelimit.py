@@ -6,7 +6,7 @@ Redis' own clock, so workers' clocks may differ). A message goes out no earlier 
 later than LATE after it (a thread that wakes later gives the slot up and takes a new one), so any N+1
 sends span at least 1 + JITTER s: no one-second window holds more than N, even as the provider
 timestamps them with up to JITTER of network/scheduling noise. No burst after an idle period, none when
-several workers start at once; the cost is LATE + JITTER (1.5 %) of the rate.
+several workers start at once; the cost is LATE + JITTER (3 %) of the rate.
 
 Slots are reserved in small blocks (about 0.1 s worth, at most 50) per Redis round trip, so a fast
 limit does not cost one Redis call per message; the threads of a process take the block's slots in
@@ -42,7 +42,7 @@ return string.format('%.6f', first - now)
 
 # How late after its slot a message may still go out, and the allowance for the time between our send and
 # the provider's clock (seconds per second of sending; see the module docstring).
-LATE = 0.005
+LATE = 0.02  # a loaded machine wakes sleeping threads late; much less and most slots would be missed
 JITTER = 0.01
 
 
