@@ -23,6 +23,8 @@ def load_config() -> dict:
         "CELERY_BROKER_URL": broker_url(),
         "NOTIFICATIONS_API_URL": (env_str("NOTIFICATIONS_API_URL") or "http://127.0.0.1:8082").rstrip("/"),
         "REPORTS_API_URL": (env_str("REPORTS_API_URL") or "http://127.0.0.1:8083").rstrip("/"),
+        # The public site's address as the world sees it: social posts link to its pages and chart images.
+        "REPORTS_PUBLIC_BASE_URL": (env_str("REPORTS_PUBLIC_BASE_URL") or "").rstrip("/"),
         "SERVICE_TOKEN": secret("SERVICE_TOKEN", "demo-service-token"),
         "SERVICE_API_TIMEOUT": env_int("ADMIN_SERVICE_API_TIMEOUT", 10),
         "PORT": env_int("ADMIN_PORT", 8080),
@@ -35,6 +37,9 @@ def load_config() -> dict:
         # mean fewer claims, statements and broker round trips per campaign.
         "CAMPAIGN_BATCH_SIZE": env_int("CAMPAIGN_BATCH_SIZE", 1000),
         "APP_NAME": "Bansos Desa Kamal",
+        # The public satisfaction form linked in the SMS with each one-time code.
+        "PUBLIC_SURVEY_URL": ((env_str("REPORTS_PUBLIC_BASE_URL")
+                               or f"http://127.0.0.1:{env_int('REPORTS_PORT', 8083)}").rstrip("/") + "/publik/survei"),
         # Base map tiles, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"; blank: boundaries on a plain
         # background, which works offline.
         "MAP_TILES_URL": env_str("ADMIN_MAP_TILES_URL") or "",

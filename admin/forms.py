@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
@@ -22,6 +30,27 @@ class RosterUploadForm(FlaskForm):
 
 class ProgrammeChoiceForm(FlaskForm):
     programme_id = SelectField("Program", coerce=int, validators=[DataRequired("Pilih program")])
+
+
+REPORT_KINDS = [("programme_recipients", "Daftar penerima program"),
+                ("realisasi_bulanan", "Realisasi bulanan desa"),
+                ("mitra_triwulan", "Laporan triwulan mitra"),
+                ("tahunan_kabupaten", "Laporan tahunan kabupaten")]
+SOCIAL_TARGETS = [("facebook", "Facebook"), ("instagram", "Instagram")]
+
+
+class ReportRequestForm(FlaskForm):
+    """Which report, for which period, and (by kind) which programme or partner; checked in the view."""
+
+    report = SelectField("Jenis laporan", choices=REPORT_KINDS, default="programme_recipients")
+    period = StringField("Periode", validators=[Optional(), Length(max=10)])
+    programme_id = SelectField("Program", coerce=int, validators=[Optional()])
+    organisation_id = SelectField("Mitra", coerce=int, validators=[Optional()])
+
+
+class SocialPostForm(FlaskForm):
+    targets = SelectMultipleField("Halaman", choices=SOCIAL_TARGETS, default=["facebook", "instagram"],
+                                  validators=[DataRequired("Pilih Facebook dan/atau Instagram")])
 
 
 AUDIENCES = [("programme", "Penerima program"), ("cycle_unpaid", "Penerima siklus yang belum dibayar"),
@@ -84,14 +113,14 @@ class DedupRunForm(FlaskForm):
     """Only the CSRF token: starting a run takes no input."""
 
 
-SOCIAL_TARGETS = [("facebook", "Halaman Facebook"), ("instagram", "Instagram")]
+SOCIAL_ACCOUNTS = [("facebook", "Halaman Facebook"), ("instagram", "Instagram")]
 
 
 class SocialCheckForm(FlaskForm):
-    target = SelectField("Tujuan", choices=SOCIAL_TARGETS, default="facebook")
+    target = SelectField("Tujuan", choices=SOCIAL_ACCOUNTS, default="facebook")
 
 
-class SocialPostForm(FlaskForm):
+class SocialAnnouncementForm(FlaskForm):
     text = TextAreaField("Isi pengumuman", validators=[DataRequired("Isi pengumuman wajib diisi"), Length(max=2000)],
                          description="Pengumuman publik: jangan cantumkan NIK, alamat lengkap atau nomor HP warga.")
     link = StringField("Tautan (opsional)", validators=[Optional(), Length(max=500), URL(message="Tautan tidak sah")])

@@ -42,6 +42,17 @@ _READ_REGISTRY = [
 ]
 
 MENU_CAPACITY = "Pemberdayaan"
+MENU_EVALUATION = "Evaluasi"
+
+# Indicators (issue 6): staff define them; everyone with a login reads the dashboard and the evaluation
+# (partners: their programmes only, masked NIK, checked in the view); codes are village staff work.
+_INDICATOR_MENUS = "Evaluasi|Dasbor Indikator|Definisi Indikator|Kode Survei Kepuasan"
+_READ_INDICATORS = [
+    ["IndicatorView$", "can_(list|show)$"],
+    ["IndicatorDashboardView$", "can_(list|evaluate)$"],
+    ["SatisfactionCodeView$", "can_list$"],
+    [f"({_INDICATOR_MENUS})$", "menu_access$"],
+]
 
 # Issue 7 (trainings, capital, meetings, partners): village staff do everything; partners record their
 # own trainings (object-level scoping in the views); auditors read.
@@ -76,7 +87,8 @@ FAB_ROLES = {
         ["ChangeRequestView$", "can_(list|show)$"],
         ["(Siklus|" + _CYCLE_MENUS + ")$", "menu_access$"],
         ["SurveyView$", "can_(list|show|add|rescore)$"],
-        ["SurveyCampaignView$", "can_(list|show|add|edit)$"],
+        ["(SurveyCampaignView|EnumeratorView)$", "can_(list|show|add|edit)$"],
+        ["Pencacah$", "menu_access$"],
         ["(InstrumentView|SurveyResponseView|WelfareView)$", "can_(list|show)$"],
         ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei|Kampanye Survei)$", "menu_access$"],
         ["(DistributionView|PaymentView)$", "can_(list|pickup|cards|manage|download)$"],
@@ -91,18 +103,22 @@ FAB_ROLES = {
         ["DedupView$", "can_[a-z_]+$"],
         ["WhoGetsWhatView$", "can_(list|show)$"],
         ["(Siapa Dapat Apa|Kasus Data Ganda)$", "menu_access$"],
+        ["(IndicatorView|IndicatorDashboardView|SatisfactionCodeView)$", "can_[a-z_]+$"],
+        [f"({_INDICATOR_MENUS})$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     KEPALA_DESA: [
         *_READ_CYCLES,
         ["CycleView$", "can_approve$"],
         *_READ_REGISTRY,
+        *_READ_INDICATORS,
         *_SELF_SERVICE,
     ],
     BPD: [
         *_READ_CYCLES,
         ["MusyawarahView$", "can_record$"],
         *_READ_REGISTRY,
+        *_READ_INDICATORS,
         *_SELF_SERVICE,
     ],
     MITRA_LSM: [
@@ -128,6 +144,9 @@ FAB_ROLES = {
         # Who-gets-what search: their own programmes only, masked NIK/KK (checked in the view).
         ["WhoGetsWhatView$", "can_(list|show)$"],
         ["Siapa Dapat Apa$", "menu_access$"],
+        # Indicator dashboard and evaluation of their own programmes (filtered in the view).
+        ["IndicatorDashboardView$", "can_(list|evaluate)$"],
+        ["(Evaluasi|Dasbor Indikator)$", "menu_access$"],
         *_SELF_SERVICE,
     ],
     AUDITOR: [
@@ -135,6 +154,8 @@ FAB_ROLES = {
         ["AuditView$", "can_(list|show|export|verify)$"],
         ["(SurveyView|InstrumentView|SurveyResponseView|WelfareView|SurveyCampaignView)$", "can_(list|show)$"],
         ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei|Kampanye Survei)$", "menu_access$"],
+        ["EnumeratorView$", "can_(list|show)$"],
+        ["Pencacah$", "menu_access$"],
         ["ReportView$", "can_(list|runs|download)$"],
         ["DistributionView$", "can_list$"],
         ["PaymentView$", "can_(list|download)$"],
@@ -156,6 +177,7 @@ FAB_ROLES = {
         [f"({_CAPACITY_MENUS})$", "menu_access$"],
         ["(DedupView|WhoGetsWhatView)$", "can_(list|show)$"],
         ["(Siapa Dapat Apa|Kasus Data Ganda)$", "menu_access$"],
+        *_READ_INDICATORS,
         *_SELF_SERVICE,
     ],
 }

@@ -62,9 +62,9 @@ class ServiceAPI:
             raise ServiceUnavailable(f"Layanan {self.base_url} menjawab 401 untuk {path}")
         return response.status_code, data
 
-    def stream(self, path: str) -> requests.Response:
+    def stream(self, path: str, params=None) -> requests.Response:
         """A streaming response; the caller must close it."""
-        return self._get(path, stream=True)
+        return self._get(path, params, stream=True)
 
 
 def notifications_api() -> ServiceAPI:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_appbuilder import AppBuilder
 
-from ..roles import MENU_CAPACITY, MENU_CYCLES, MENU_REGISTRY, MENU_SERVICES
+from ..roles import MENU_CAPACITY, MENU_CYCLES, MENU_EVALUATION, MENU_REGISTRY, MENU_SERVICES
 
 
 def init_views(appbuilder: AppBuilder) -> None:
@@ -14,6 +14,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .cycles import CycleView
     from .dedup import DedupView
     from .distribution import DistributionView
+    from .enumerators import EnumeratorView
     from .funding import ChangeRequestView, ExclusionView, FundingSourceView, FundingStatusView
     from .imports import ImportView
     from .map import MapView
@@ -64,6 +65,8 @@ def init_views(appbuilder: AppBuilder) -> None:
                         category=MENU_REGISTRY)
     appbuilder.add_view(SurveyCampaignView, "Kampanye Survei", label="Kampanye survei", icon="fa-calendar",
                         category=MENU_REGISTRY)
+    appbuilder.add_view(EnumeratorView, "Pencacah", label="Pencacah (ODK Collect)", icon="fa-mobile",
+                        category=MENU_REGISTRY)
     appbuilder.add_view(InstrumentView, "Instrumen Survei", label="Instrumen survei", icon="fa-list-alt",
                         category=MENU_REGISTRY)
     appbuilder.add_view(ComplaintView, "Pengaduan", label="Pengaduan", icon="fa-bullhorn", category=MENU_REGISTRY)
@@ -86,6 +89,19 @@ def init_views(appbuilder: AppBuilder) -> None:
     # Reached from a cycle's page, not from the menu.
     appbuilder.add_view_no_menu(MusyawarahView)
     _init_capacity_views(appbuilder)
+    _init_indicator_views(appbuilder)
+
+
+def _init_indicator_views(appbuilder: AppBuilder) -> None:
+    """Indicator dashboard, definitions and satisfaction codes (issue 6)."""
+    from .indicators import IndicatorDashboardView, IndicatorView, SatisfactionCodeView
+
+    appbuilder.add_view(IndicatorDashboardView, "Dasbor Indikator", label="Dasbor indikator", icon="fa-line-chart",
+                        category=MENU_EVALUATION, category_label="Evaluasi")
+    appbuilder.add_view(IndicatorView, "Definisi Indikator", label="Definisi indikator", icon="fa-sliders",
+                        category=MENU_EVALUATION)
+    appbuilder.add_view(SatisfactionCodeView, "Kode Survei Kepuasan", label="Kode survei kepuasan", icon="fa-ticket",
+                        category=MENU_EVALUATION)
 
 
 def _init_capacity_views(appbuilder: AppBuilder) -> None:

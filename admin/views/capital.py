@@ -8,17 +8,24 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
+from sqlalchemy import select
 
 from services.registry.capacity import capital as cap
 from services.registry.capacity.common import CapacityError
 from services.registry.capacity.pathway import household_pathway
-from services.registry.models import BusinessGroup, BusinessGroupMember, CapitalGrant, Household
+from services.registry.models import BankAccount, BusinessGroup, BusinessGroupMember, CapitalGrant, Household
+from services.registry.selection import budget
 
 from ..extensions import db_session
-from ..scoping import FilterVisibleProgrammes, kk_for_viewer, visible_programme_ids
+from ..scoping import FilterVisibleProgrammes, kk_for_viewer, nik_for_viewer, visible_programme_ids
 from .audit import AuditedModelView
 from .capacity_common import actor
 from .programmes import _rupiah
+
+
+def _int(value) -> int | None:
+    return int(value) if (value or "").strip().isdigit() else None
+
 
 STATUS_LABELS = {"usulan": "Usulan", "dinilai": "Dinilai", "disetujui": "Disetujui", "ditolak": "Ditolak",
                  "dicairkan": "Dicairkan", "lunas": "Lunas"}
@@ -56,15 +63,17 @@ class CapitalGrantView(AuditedModelView):
                                                       "Ubah Usulan")
     base_filters = [["programme_id", FilterVisibleProgrammes, visible_programme_ids]]
     list_columns = ["business", "kind", "household", "group", "amount_requested", "amount_approved", "status"]
-    show_columns = ["business", "kind", "household", "group", "programme", "purpose", "amount_requested",
+    show_columns = ["business", "kind", "household", "group", "programme", "funding_source", "purpose",
+                    "amount_requested",
                     "amount_approved", "instalments", "status", "assessment", "assessed_by", "approved_by"]
-    add_columns = ["kind", "household", "group", "programme", "business", "purpose", "amount_requested",
-                   "instalments"]
+    add_columns = ["kind", "household", "group", "programme", "funding_source", "business", "purpose",
+                   "amount_requested", "instalments"]
     edit_columns = ["business", "purpose"]  # money and status move only through the work screen
     search_columns = ["business", "kind", "status"]
     show_template = "admin/capital_show.html"
     label_columns = {"business": "Usaha", "kind": "Jenis (hibah/pinjaman)", "household": "Keluarga",
-                     "group": "Kelompok", "programme": "Program", "purpose": "Rencana penggunaan",
+                     "group": "Kelompok", "programme": "Program", "funding_source": "Sumber dana",
+                     "purpose": "Rencana penggunaan",
                      "amount_requested": "Nilai usulan", "amount_approved": "Nilai disetujui",
                      "instalments": "Jumlah angsuran (bulan)", "status": "Status", "assessment": "Hasil penilaian",
                      "assessed_by": "Penilai", "approved_by": "Penyetuju"}
@@ -80,6 +89,9 @@ class CapitalGrantView(AuditedModelView):
             raise ValueError("Pinjaman bergulir memerlukan jumlah angsuran 1 sampai 60 bulan")
         if not item.amount_requested or item.amount_requested <= 0:
             raise ValueError("Nilai usulan harus lebih dari nol")
+        if item.funding_source is not None and (item.programme is None
+                                                or item.funding_source.programme_id != item.programme.id):
+            raise ValueError("Sumber dana harus milik program usulan ini")
         item.status, item.amount_approved = "usulan", None
         if item.kind == "hibah":
             item.instalments = None
@@ -104,8 +116,14 @@ class CapitalWorkView(BaseView):
     @has_access
     def manage(self, pk: int):
         grant = self._grant(pk)
+        people = list(cap.recipients(grant, date.today()).values()) if grant.status == "disetujui" else []
+        accounts = db_session().scalars(select(BankAccount).where(
+            BankAccount.person_id.in_([p.id for p in people]), BankAccount.active.is_(True))).all() if people else []
+        source = budget.source_status(db_session(), grant.funding_source) if grant.funding_source else None
         return self.render_template("admin/capital_manage.html", grant=grant, rupiah=_rupiah, pay_key=uuid.uuid4().hex,
-                                    arrears=cap.arrears(grant) if grant.schedule else None, today=date.today())
+                                    arrears=cap.arrears(grant) if grant.schedule else None, today=date.today(),
+                                    people=people, accounts=accounts, source=source, nik=nik_for_viewer,
+                                    paid=sum(d.amount for d in grant.disbursements))
 
     @expose("/<int:pk>/<string:step>", methods=["POST"])
     @has_access
@@ -117,8 +135,16 @@ class CapitalWorkView(BaseView):
             elif step == "decide":
                 cap.decide(session, grant, actor(), form.get("decision") == "setuju", form.get("amount") or None)
             elif step == "disburse":
+                # One-time form key, as for repayments: a double submit pays once, a second tranche again.
+                key = form.get("key") if (form.get("key") or "").isalnum() else None
                 cap.disburse(session, grant, actor(), form.get("channel", ""),
-                             date.fromisoformat(form.get("on") or date.today().isoformat()))
+                             date.fromisoformat(form.get("on") or date.today().isoformat()),
+                             key=f"capital-{grant.id}-disburse-{key}" if key else None,
+                             amount=(form.get("amount") or "").strip() or None,
+                             collector_id=_int(form.get("collector_id")), location=form.get("location"),
+                             handed_over_by=form.get("handed_over_by"),
+                             bank_account_id=_int(form.get("bank_account_id")),
+                             bank_reference=form.get("bank_reference"))
             elif step == "pay":
                 # The form's one-time key: a double submit records once, two equal payments twice.
                 key = form.get("key") if (form.get("key") or "").isalnum() else None

@@ -100,8 +100,10 @@ class DedupView(BaseView):
             if form.action.data == "merge":
                 if not form.survivor_id.data:
                     raise DedupError("Pilih data yang dipertahankan.")
-                merge(session, case_id, form.survivor_id.data, actor, reason)
+                case = merge(session, case_id, form.survivor_id.data, actor, reason)
                 flash("Data digabungkan menjadi satu orang.", "success")
+                for conflict in case.merge_report.conflicts:  # resolved by rule; the reviewer should know
+                    flash(conflict, "warning")
             elif form.action.data == "dismiss":
                 dismiss(session, case_id, actor, reason or "")
                 flash("Kasus ditutup: bukan orang yang sama.", "success")

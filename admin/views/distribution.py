@@ -51,7 +51,7 @@ class DistributionView(BaseView):
         cycles = session.scalars(query).all()
         heads = {c.id: ledger.cycle_head(session, c.id) for c in cycles}
         return self.render_template("admin/distribution_index.html", cycles=cycles, heads=heads,
-                                    check_form=ActionForm())
+                                    capital=ledger.capital_head(session, ids), check_form=ActionForm())
 
     @expose("/cycles/<int:cycle_id>")
     @has_access

@@ -1,30 +1,16 @@
 """Mitra: partner organisations (profile, contacts, MoU), funding applications, and the partner workspace."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import func, select
 
 from services.registry.capacity.common import CapacityError, audit
 from services.registry.capacity.uploads import save_document, uploads_dir
-from services.registry.models import (
-    CapitalDisbursement,
-    CapitalGrant,
-    Enrolment,
-    FundingApplication,
-    Organisation,
-    PartnerAgreement,
-    PartnerContact,
-    Programme,
-    ProgrammePartner,
-    Training,
-    TrainingEnrolment,
-    TrainingFollowUp,
-)
+from services.registry.capacity.workspace import partner_summary
+from services.registry.models import FundingApplication, Organisation, PartnerAgreement, PartnerContact
+from services.registry.models.funding import FUNDING_KIND_LABELS
 
 from ..extensions import db_session
 from ..scoping import visible_programme_ids
@@ -128,39 +114,6 @@ class FundingApplicationView(AuditedModelView):
     formatters_columns = {"amount_requested": _rupiah, "amount_approved": _rupiah}
 
 
-def partner_summary(session, programme_ids: set[int] | None, organisation_id: int | None) -> dict:
-    """What a partner sees first: its programmes, money committed and used, trainings and their outcomes."""
-    query = select(Programme).order_by(Programme.code)
-    if programme_ids is not None:
-        query = query.where(Programme.id.in_(sorted(programme_ids)))
-    programmes = []
-    for programme in session.scalars(query):
-        recipients = session.scalar(select(func.count(Enrolment.id)).where(
-            Enrolment.programme_id == programme.id, Enrolment.status == "aktif")) or 0
-        roles = session.scalars(select(ProgrammePartner.role).where(
-            ProgrammePartner.programme_id == programme.id, ProgrammePartner.organisation_id == organisation_id)).all()
-        committed = session.scalar(select(func.sum(PartnerAgreement.committed_amount)).where(
-            PartnerAgreement.programme_id == programme.id)) or Decimal("0")
-        # LEAD: add the programme's distributions (ledger) to "used" once the distribution work lands.
-        used = session.scalar(select(func.sum(CapitalDisbursement.amount)).join(CapitalGrant).where(
-            CapitalGrant.programme_id == programme.id)) or Decimal("0")
-        programmes.append({"programme": programme, "recipients": recipients, "roles": roles,
-                           "committed": committed, "used": used})
-    trainings = []
-    training_query = select(Training).order_by(Training.id)
-    if programme_ids is not None:
-        training_query = training_query.where(Training.programme_id.in_(sorted(programme_ids)))
-    for training in session.scalars(training_query):
-        participants = [e for e in training.enrolments if e.status != "keluar"]
-        incomes = session.scalars(select(TrainingFollowUp.monthly_income).join(TrainingEnrolment).where(
-            TrainingEnrolment.training_id == training.id, TrainingFollowUp.monthly_income.is_not(None))).all()
-        trainings.append({"training": training, "participants": len(participants),
-                          "completed": sum(1 for e in participants if e.status == "selesai"),
-                          "surveys": len(incomes),
-                          "average_income": (sum(incomes) / len(incomes)) if incomes else None})
-    return {"programmes": programmes, "trainings": trainings}
-
-
 class PartnerDashboardView(BaseView):
     """Ruang Mitra: after login a partner lands on its own programmes and trainings, nothing else."""
 
@@ -178,5 +131,9 @@ class PartnerDashboardView(BaseView):
 def render_partner_dashboard(view):
     user = g.user
     summary = partner_summary(db_session(), visible_programme_ids(), getattr(user, "organisation_id", None))
+    sm = view.appbuilder.sm
     return view.render_template("admin/partner_dashboard.html", summary=summary, rupiah=_rupiah,
-                                organisation=getattr(user, "organisation", None))
+                                organisation=getattr(user, "organisation", None), kinds=FUNDING_KIND_LABELS,
+                                can_pickup=sm.has_access("can_pickup", "DistributionView"),
+                                can_reports=sm.has_access("can_list", "ReportView"),
+                                can_recipients=sm.has_access("can_list", "RecipientView"))

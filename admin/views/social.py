@@ -14,7 +14,7 @@ from flask_appbuilder.security.decorators import has_access
 from services.common.contracts import send
 
 from ..extensions import celery_app
-from ..forms import SocialCheckForm, SocialPostForm
+from ..forms import SocialAnnouncementForm, SocialCheckForm
 from ..service_api import NotFound, ServiceUnavailable, notifications_api
 
 STATUS_LABELS = {"queued": ("menunggu", "default"), "posting": ("sedang diunggah", "info"),
@@ -86,12 +86,12 @@ class SocialPostView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        return self._page(SocialPostForm())
+        return self._page(SocialAnnouncementForm())
 
     @expose("/new", methods=["POST"])
     @has_access
     def new(self):
-        form = SocialPostForm()
+        form = SocialAnnouncementForm()
         if not form.validate_on_submit():
             _flash_errors(form)
             return self._page(form)

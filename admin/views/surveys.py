@@ -101,7 +101,7 @@ class WelfareView(_ReadOnlyView):
 
 
 class SurveyCampaignView(AuditedModelView):
-    """Which households (region), which enumerators, which period; enumerators are created with the CLI."""
+    """Which households (region), which enumerators, which period; enumerators: Registri > Pencacah or the CLI."""
 
     datamodel = SQLAInterface(SurveyCampaign)
     class_permission_name = "SurveyCampaignView"

@@ -37,4 +37,6 @@ class WhoGetsWhatView(BaseView):
         return self.render_template("admin/who_gets_what.html", q=q, result=result, error=error,
                                     partner=is_partner(), layer_labels=LAYER_LABELS,
                                     entitlement_labels=ENTITLEMENT_LABELS,
-                                    can_review=self.appbuilder.sm.has_access("can_show", "DedupView"))
+                                    can_review=self.appbuilder.sm.has_access("can_show", "DedupView"),
+                                    can_pathway=self.appbuilder.sm.has_access("can_work", "CapitalWorkView")
+                                    and not is_partner())

@@ -14,6 +14,14 @@ import jsonschema
 
 _ID = {"type": "integer", "minimum": 1}
 _KEY = {"type": "string", "minLength": 1, "maxLength": 200}
+_PERIODIC_REPORTS = ("realisasi_bulanan", "mitra_triwulan", "tahunan_kabupaten")
+
+
+def _when_report(reports: list[str], required: list[str]) -> dict:
+    """If the payload's report is one of ``reports``, its params must carry ``required``."""
+    return {"if": {"properties": {"report": {"enum": reports}}, "required": ["report"]},
+            "then": {"properties": {"params": {"required": required}}}}
+
 
 TASKS: dict[str, dict[str, Any]] = {
     "registry.import_roster": {
@@ -131,16 +139,18 @@ TASKS: dict[str, dict[str, Any]] = {
         },
         "additionalProperties": False,
     },
+    # programme_recipients needs params.programme_id; the periodic reports need params.period
+    # (YYYY-MM, YYYY-Qn or YYYY) and the partner report also params.organisation_id.
     "reports.generate": {
         "type": "object",
         "required": ["run_key", "report", "params", "formats"],
         "properties": {
             "run_key": _KEY,
-            "report": {"type": "string", "enum": ["programme_recipients"]},
+            "report": {"type": "string", "enum": ["programme_recipients", *_PERIODIC_REPORTS]},
             "params": {
                 "type": "object",
-                "required": ["programme_id"],
-                "properties": {"programme_id": _ID, "period": {"type": "string"}},
+                "properties": {"programme_id": _ID, "period": {"type": "string", "maxLength": 10},
+                               "organisation_id": _ID},
             },
             "formats": {
                 "type": "array",
@@ -150,8 +160,22 @@ TASKS: dict[str, dict[str, Any]] = {
             "requested_by": {"type": "string", "maxLength": 200},
         },
         "additionalProperties": False,
+        "allOf": [
+            _when_report(["programme_recipients"], ["programme_id"]),
+            _when_report(["realisasi_bulanan", "tahunan_kabupaten"], ["period"]),
+            _when_report(["mitra_triwulan"], ["period", "organisation_id"]),
+        ],
     },
     "reports.monthly": {"type": "object", "properties": {"period": {"type": "string"}}},
+    # Beat: one periodic report for the last closed period (mitra_triwulan: one per partner); "period"
+    # only for tests and catch-up runs.
+    "reports.periodic": {
+        "type": "object",
+        "required": ["report"],
+        "properties": {"report": {"type": "string", "enum": list(_PERIODIC_REPORTS)},
+                       "period": {"type": "string", "maxLength": 10}},
+        "additionalProperties": False,
+    },
     # A complaint from the public site (or another channel); the tracking code is the idempotency key.
     "registry.record_complaint": {
         "type": "object",
@@ -176,16 +200,25 @@ TASKS: dict[str, dict[str, Any]] = {
     # Beat: escalate overdue complaints and auto-close expired ones; "now" (ISO) only for tests/replays.
     "registry.escalate_complaints": {"type": "object", "properties": {"now": {"type": "string"}},
                                      "additionalProperties": False},
-    # A satisfaction score after a distribution; the one-time code is the idempotency key.
+    # A satisfaction score after a distribution or training with an issued one-time code (used once;
+    # the code says which cycle or training). cycle_id, when given, must be the code's cycle.
     "registry.record_survey": {
         "type": "object",
-        "required": ["code", "cycle_id", "score"],
+        "required": ["code", "score"],
         "properties": {
             "code": {"type": "string", "pattern": "^[A-Za-z0-9-]{6,40}$"},
             "cycle_id": _ID,
             "score": {"type": "integer", "minimum": 1, "maximum": 5},
             "comment": {"type": ["string", "null"], "maxLength": 1000},
         },
+        "additionalProperties": False,
+    },
+    # Compute and store every active indicator for the period containing ``period`` (YYYY-MM; default:
+    # the last complete month). Final values are kept unless ``force``; idempotent otherwise.
+    "registry.compute_indicators": {
+        "type": "object",
+        "properties": {"period": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
+                       "force": {"type": "boolean"}, "requested_by": {"type": "string", "maxLength": 100}},
         "additionalProperties": False,
     },
 }
@@ -234,12 +267,27 @@ def send(celery_app, name: str, payload: dict, **options):
     return celery_app.send_task(name, kwargs={"payload": payload}, queue=queue_of(name), **options)
 
 
+DB_RETRIES = 30  # with the delay capped at DB_RETRY_MAX_DELAY: a database may be away ~25 minutes
+DB_RETRY_MAX_DELAY = 60
+
+
 def contract_task(celery_app, name: str, **task_options) -> Callable:
     """Register ``func(payload)`` as the task ``name``; the payload is validated on arrival."""
 
     def decorator(func: Callable[[dict], Any]):
         def run(payload: dict):
-            return func(validate(name, payload))
+            try:
+                return func(validate(name, payload))
+            except Exception as exc:
+                # Every task is idempotent: when the database is down (PostgreSQL restarting, connections
+                # cut) the task is sent again with a growing delay instead of failing and being acked away.
+                from .db import is_transient_db_error
+
+                task = celery_app.current_task
+                if not is_transient_db_error(exc) or task is None or task.name != name:
+                    raise
+                raise task.retry(exc=exc, countdown=min(DB_RETRY_MAX_DELAY, 2 ** task.request.retries),
+                                 max_retries=DB_RETRIES) from exc
 
         run.__name__ = func.__name__
         run.__doc__ = func.__doc__

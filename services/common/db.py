@@ -7,10 +7,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 
 def make_engine(url: str, **kwargs) -> Engine:
+    # Statement parameters are NIKs, KKs, phones and bank accounts: never in an exception's text, so never
+    # in a log line, a worker's retry message, an import job's error or an error page.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
@@ -59,6 +63,30 @@ class Database:
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    try:  # bulk loads use psycopg's COPY directly: its errors arrive unwrapped
+        import psycopg
+    except ImportError:
+        return ()
+    return (psycopg.OperationalError, psycopg.InterfaceError)
+
+
+def is_transient_db_error(exc: BaseException | None) -> bool:
+    """The database went away or was busy (restart, cut connection, SQLite lock, deadlock): worth retrying.
+
+    Looks along the exception's cause/context chain, because a handler that tries to record the failure
+    while the database is still down raises a second error from inside the first."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OperationalError | InterfaceError) or (
+                isinstance(exc, DBAPIError) and exc.connection_invalidated):
+            return True
+        if isinstance(exc, _driver_errors()):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def current_database() -> Database:

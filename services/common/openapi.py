@@ -29,7 +29,12 @@ def openapi_blueprint(service: str, spec_path: Path) -> Blueprint:
     return bp
 
 
-def flask_routes(app: Flask, prefixes: tuple[str, ...] = ("/api/", "/public/")) -> set[tuple[str, str]]:
+# Machine-readable public files are part of the contract too (a report chart that social posts link to);
+# the HTML pages of /publik are not an API.
+API_PREFIXES = ("/api/", "/public/", "/publik/laporan/")
+
+
+def flask_routes(app: Flask, prefixes: tuple[str, ...] = API_PREFIXES) -> set[tuple[str, str]]:
     """(METHOD, OpenAPI-style path) of every API route of ``app`` (service and public), the document excepted."""
     found = set()
     for rule in app.url_map.iter_rules():

@@ -96,15 +96,25 @@ def send_claimed(channel: Channel, campaign_key: str, messages: list[ClaimedMess
     for thread in threads:
         thread.start()
     remaining = len(messages)
-    while remaining:
-        try:
-            pending_results.append(results.get(timeout=max(0.01, heartbeat_seconds - (time.monotonic() - last))))
-            remaining -= 1
-        except queue.Empty:
-            pass
-        if len(pending_results) >= record_every or time.monotonic() - last >= heartbeat_seconds:
-            record(pending_results)
-            pending_results, last = [], time.monotonic()
-    for thread in threads:
-        thread.join()
+    try:
+        while remaining:
+            try:
+                pending_results.append(results.get(timeout=max(0.01, heartbeat_seconds - (time.monotonic() - last))))
+                remaining -= 1
+            except queue.Empty:
+                pass
+            if len(pending_results) >= record_every or time.monotonic() - last >= heartbeat_seconds:
+                record(pending_results)
+                pending_results, last = [], time.monotonic()
+    finally:
+        if remaining:
+            # Recording failed (the database went away): hand out no more messages. Only those in flight
+            # go out, and the retry recovers them under their claims.
+            while True:
+                try:
+                    todo.get_nowait()
+                except queue.Empty:
+                    break
+        for thread in threads:
+            thread.join()
     record(pending_results)

@@ -32,16 +32,62 @@ def _celery():
     return current_app.extensions["celery"]
 
 
+def _bad(text: str):
+    return jsonify({"error": text}), 400
+
+
+class BadBody(ValueError):
+    """A webhook body that is not shaped as the provider documents: answered 400 with this reason."""
+
+
+def _text(value, name: str, limit: int, required: bool = True) -> str | None:
+    """A scalar field as text; refuses objects, over-long values and NUL (PostgreSQL cannot store it)."""
+    if value is None or value == "":
+        if required:
+            raise BadBody(f"{name} wajib diisi")
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise BadBody(f"{name} harus teks")
+    text = str(value)
+    if len(text) > limit:
+        raise BadBody(f"{name} terlalu panjang (maks. {limit} karakter)")
+    if "\x00" in text:
+        raise BadBody(f"{name} memuat karakter NUL")
+    return text
+
+
+def _objects(value, name: str) -> list[dict]:
+    """A list of JSON objects (missing = empty); anything else is refused."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise BadBody(f"{name} harus daftar objek")
+    return value
+
+
+def _object(value, name: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BadBody(f"{name} harus objek")
+    return value
+
+
 @webhooks.post("/sms")
 def inbound_sms():
     """Generic gateway: JSON or form ``{"id", "from", "text"}``."""
     if not _token_ok():
         return _denied("Token webhook salah")
-    data = request.get_json(silent=True) or request.form.to_dict()
-    if not data.get("id") or not data.get("from") or data.get("text") is None:
-        return jsonify({"error": "Data tidak lengkap: id, from dan text wajib"}), 400
+    data = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    if not isinstance(data, dict) or not data.get("id") or not data.get("from") or data.get("text") is None:
+        return _bad("Data tidak lengkap: id, from dan text wajib")
+    try:
+        key, sender = _text(data["id"], "id", 150), _text(data["from"], "from", 200)
+        text = _text(data["text"], "text", 5000, required=False) or ""
+    except BadBody as exc:
+        return _bad(str(exc))
     with current_database().transaction() as session:
-        result = handle_inbound(session, _celery(), "sms", str(data["id"]), data["from"], str(data["text"]))
+        result = handle_inbound(session, _celery(), "sms", key, sender, text)
     return jsonify(result)
 
 
@@ -50,14 +96,23 @@ def receipts():
     """Delivery receipts: the generic ``{"message_id", "status", "error"}`` or Infobip's ``{"results": [...]}``."""
     if not _token_ok():
         return _denied("Token webhook salah")
-    data = request.get_json(silent=True) or {}
-    items = [(r.get("messageId"), (r.get("status") or {}).get("groupName"), (r.get("error") or {}).get("name"))
-             for r in data.get("results", [])] or [(data.get("message_id"), data.get("status"), data.get("error"))]
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _bad("Badan permintaan harus objek JSON")
+    try:
+        items = [(_text(r.get("messageId"), "messageId", 200, False),
+                  _text(_object(r.get("status"), "status").get("groupName"), "status.groupName", 50, False),
+                  _text(_object(r.get("error"), "error").get("name"), "error.name", 500, False))
+                 for r in _objects(data.get("results"), "results")] or [
+            (_text(data.get("message_id"), "message_id", 200, False), _text(data.get("status"), "status", 50, False),
+             _text(data.get("error"), "error", 500, False))]
+    except BadBody as exc:
+        return _bad(str(exc))
     updated = 0
     with current_database().transaction() as session:
         for provider_id, state, error in items:
             if provider_id and state:
-                updated += apply_receipt(session, str(provider_id), str(state), error)
+                updated += apply_receipt(session, provider_id, state, error)
     return jsonify({"updated": updated})
 
 
@@ -105,17 +160,36 @@ def whatsapp_events():
     raw = request.get_data()
     if not _signature_ok(raw):
         return _denied("Tanda tangan WhatsApp tidak sah")
-    data = request.get_json(silent=True) or {}
-    handled = {"messages": 0, "statuses": 0}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _bad("Badan permintaan harus objek JSON")
+    try:
+        messages, statuses = _whatsapp_items(data)
+    except BadBody as exc:
+        return _bad(str(exc))
+    # Checked in full before anything is stored: a malformed item refuses the whole call (Meta retries it).
     with current_database().transaction() as session:
-        for entry in data.get("entry", []):
-            for change in entry.get("changes", []):
-                value = change.get("value") or {}
-                for message in value.get("messages", []):
-                    text = (message.get("text") or {}).get("body") or (message.get("button") or {}).get("text") or ""
-                    handle_inbound(session, _celery(), "whatsapp", message["id"], message.get("from"), text)
-                    handled["messages"] += 1
-                for status in value.get("statuses", []):
-                    error = ((status.get("errors") or [{}])[0]).get("title")
-                    handled["statuses"] += apply_receipt(session, status["id"], status.get("status", ""), error)
-    return jsonify(handled)
+        for key, sender, text in messages:
+            handle_inbound(session, _celery(), "whatsapp", key, sender, text)
+        updated = sum(apply_receipt(session, key, state, error) for key, state, error in statuses)
+    return jsonify({"messages": len(messages), "statuses": updated})
+
+
+def _whatsapp_items(data: dict) -> tuple[list[tuple], list[tuple]]:
+    """(messages as (id, from, text), statuses as (id, status, error title)) of a Cloud API notification."""
+    messages, statuses = [], []
+    for entry in _objects(data.get("entry"), "entry"):
+        for change in _objects(entry.get("changes"), "changes"):
+            value = _object(change.get("value"), "value")
+            for message in _objects(value.get("messages"), "messages"):
+                text = (_object(message.get("text"), "text").get("body")
+                        or _object(message.get("button"), "button").get("text") or "")
+                messages.append((_text(message.get("id"), "messages.id", 150),
+                                 _text(message.get("from"), "messages.from", 200, False),
+                                 _text(text, "messages.text", 5000, False) or ""))
+            for status in _objects(value.get("statuses"), "statuses"):
+                errors = _objects(status.get("errors"), "errors")
+                statuses.append((_text(status.get("id"), "statuses.id", 200),
+                                 _text(status.get("status"), "statuses.status", 50, False) or "",
+                                 _text((errors[0] if errors else {}).get("title"), "errors.title", 500, False)))
+    return messages, statuses

@@ -23,4 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
                              openapi_spec=Path(__file__).with_name("openapi.yaml"))
     for blueprint in (map_api, public_geo, public_cycles, public_certificates, survey_api, openrosa):
         app.register_blueprint(blueprint)
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     return app

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from services.common.privacy import mask_nik
+
 from .models import (
     Cycle,
     Enrolment,
@@ -195,6 +197,12 @@ def _manual_entries(text: str) -> list[str]:
     return list(seen)
 
 
+def _looks_like_identity_number(entry: str) -> bool:
+    """16+ digits (spaces and dots ignored) is a NIK/KK, never a phone number (E.164 has at most 15)."""
+    digits = entry.replace(" ", "").replace(".", "").replace("-", "")
+    return digits.isdigit() and len(digits) >= 16
+
+
 def _manual_batches(session: Session, text: str, batch_size: int) -> Iterator[list[dict]]:
     entries = _manual_entries(text)
     for start in range(0, len(entries), batch_size):
@@ -207,8 +215,11 @@ def _manual_batches(session: Session, text: str, batch_size: int) -> Iterator[li
             if person is not None:
                 batch.append({"recipient_key": f"person-{person.id}", "phone": person.phone,
                               "vars": {"nama": person.name}})
-            elif entry in niks:
-                batch.append({"recipient_key": f"nik-{entry}", "phone": None, "vars": {"nama": ""}})
+            elif entry in niks or _looks_like_identity_number(entry):
+                # An unknown NIK (or a KK typed by mistake) is reported as "unknown" by notifications,
+                # which never needs the number itself: the key carries it masked, plus its place in the list.
+                batch.append({"recipient_key": f"nik-{start + len(batch) + 1}-{mask_nik(entry)}", "phone": None,
+                              "vars": {"nama": ""}})
             else:
                 batch.append({"recipient_key": f"phone-{entry}"[:200], "phone": entry[:20], "vars": {"nama": ""}})
         yield batch

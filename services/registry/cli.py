@@ -158,6 +158,7 @@ def resume_entitlements() -> None:
 
 from .dedup.cli import COMMANDS as DEDUP_COMMANDS  # noqa: E402
 from .distribution.cli import COMMANDS as DISTRIBUTION_COMMANDS  # noqa: E402
+from .indicators.cli import COMMANDS as INDICATOR_COMMANDS  # noqa: E402
 
 
 @click.command("export-lapor", help="Ekspor pengaduan untuk SP4N-LAPOR! (CSV atau XLSX menurut akhiran berkas).")
@@ -182,4 +183,4 @@ def export_lapor(out: Path, sensitif: bool) -> None:
 
 COMMANDS = [import_roster, import_bnba_command, seed_demo_command, demo_roster, verify_audit,
             import_regions_command, resume_entitlements, *DISTRIBUTION_COMMANDS, export_lapor,
-            *DEDUP_COMMANDS]
+            *DEDUP_COMMANDS, *INDICATOR_COMMANDS]

@@ -1,7 +1,7 @@
 """Registry settings from the environment (REGISTRY_* and the shared broker settings)."""
 from __future__ import annotations
 
-from services.common.settings import broker_url, env_int, env_str, secret, sqlite_url, var_dir
+from services.common.settings import broker_url, env_bool, env_int, env_str, secret, sqlite_url, var_dir
 
 
 def registry_database_url() -> str:
@@ -18,4 +18,7 @@ def load_config() -> dict:
         "IMPORT_CHUNK_SIZE": env_int("REGISTRY_IMPORT_CHUNK_SIZE", 1000),
         "ENTITLEMENT_CHUNK_SIZE": env_int("REGISTRY_ENTITLEMENT_CHUNK_SIZE", 1000),
         "PORT": env_int("REGISTRY_PORT", 8081),
+        # Behind nginx/TLS: believe one hop of X-Forwarded-Proto/Host/For (OpenRosa Basic needs HTTPS,
+        # form download URLs need the public host). Never set when clients reach gunicorn directly.
+        "TRUST_PROXY": env_bool("REGISTRY_TRUST_PROXY"),
     }

@@ -37,14 +37,15 @@ def _amount_text(amount) -> str | None:
     return None if amount is None else f"{Decimal(amount):.2f}"
 
 
-def entry_hash(seq: int, cycle_id: int, entitlement_id: int | None, event: str, amount, actor: str,
-               at: datetime, payload: dict, prev_hash: str) -> str:
-    canonical = json.dumps(
-        {"seq": seq, "cycle_id": cycle_id, "entitlement_id": entitlement_id, "event": event,
-         "amount": _amount_text(amount), "actor": actor, "at": _at_text(at), "payload": payload or {},
-         "prev_hash": prev_hash},
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-    )
+def entry_hash(seq: int, cycle_id: int | None, entitlement_id: int | None, event: str, amount, actor: str,
+               at: datetime, payload: dict, prev_hash: str, capital_grant_id: int | None = None) -> str:
+    fields = {"seq": seq, "cycle_id": cycle_id, "entitlement_id": entitlement_id, "event": event,
+              "amount": _amount_text(amount), "actor": actor, "at": _at_text(at), "payload": payload or {},
+              "prev_hash": prev_hash}
+    if capital_grant_id is not None:
+        # Hashed only when set, so every entry written before capital payouts joined the ledger keeps its hash.
+        fields["capital_grant_id"] = capital_grant_id
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -69,20 +70,26 @@ def lock(session: Session) -> None:
     _lock_head(session)
 
 
-def append(session: Session, *, cycle_id: int, event: str, amount, actor: str,
-           entitlement_id: int | None = None, payload: dict | None = None) -> LedgerEntry:
-    """Append one event in the caller's transaction (commit is the caller's)."""
+def append(session: Session, *, cycle_id: int | None, event: str, amount, actor: str,
+           entitlement_id: int | None = None, payload: dict | None = None,
+           capital_grant_id: int | None = None) -> LedgerEntry:
+    """Append one event in the caller's transaction (commit is the caller's): an entitlement's event names
+    its cycle, a business-capital payout or repayment names its grant."""
     if event not in LEDGER_EVENTS:
         raise ValueError(f"Jenis kejadian buku besar tidak dikenal: {event}")
+    if (cycle_id is None) == (capital_grant_id is None):
+        raise ValueError("Entri buku besar harus menyebut tepat satu: siklus atau bantuan modal")
     head = _lock_head(session)
     # Stored amounts are NUMERIC(14,2): hash the rounded value that will be read back.
     amount = None if amount is None else Decimal(amount).quantize(Decimal("0.01"))
     at = utcnow()
     payload = json.loads(json.dumps(payload or {}, sort_keys=True, default=str))
     seq = head.seq + 1
-    digest = entry_hash(seq, cycle_id, entitlement_id, event, amount, actor, at, payload, head.hash)
+    digest = entry_hash(seq, cycle_id, entitlement_id, event, amount, actor, at, payload, head.hash,
+                        capital_grant_id)
     entry = LedgerEntry(seq=seq, cycle_id=cycle_id, entitlement_id=entitlement_id, event=event, amount=amount,
-                        actor=actor, at=at, payload=payload, prev_hash=head.hash, hash=digest)
+                        actor=actor, at=at, payload=payload, prev_hash=head.hash, hash=digest,
+                        capital_grant_id=capital_grant_id)
     session.add(entry)
     head.seq, head.hash = seq, digest
     session.flush()
@@ -117,7 +124,7 @@ def verify(session: Session, chunk: int = 1000) -> Verification:
             if row.prev_hash != expected_prev:
                 return Verification(False, checked, row.seq, "hash entri sebelumnya tidak cocok")
             digest = entry_hash(row.seq, row.cycle_id, row.entitlement_id, row.event, row.amount, row.actor,
-                                row.at, row.payload, row.prev_hash)
+                                row.at, row.payload, row.prev_hash, row.capital_grant_id)
             if digest != row.hash:
                 return Verification(False, checked, row.seq, "isi entri diubah (hash tidak cocok)")
             expected_prev, expected_seq, checked = row.hash, row.seq + 1, checked + 1
@@ -149,3 +156,23 @@ def cycle_head(session: Session, cycle_id: int) -> dict:
         "entries": sum(counts.values()),
         "events": {event: {"count": counts[event], "amount": _amount_text(totals.get(event, 0))} for event in counts},
     }
+
+
+def capital_head(session: Session, programme_ids: set[int] | None = None) -> dict:
+    """Business-capital payouts and repayments in the chain (no cycle): counts, amounts and the newest entry,
+    optionally only for grants of the given programmes (a partner's view)."""
+    from .models import CapitalGrant  # the ledger model stays free of the capacity models
+
+    query = select(LedgerEntry).where(LedgerEntry.capital_grant_id.is_not(None))
+    if programme_ids is not None:
+        query = query.join(CapitalGrant, CapitalGrant.id == LedgerEntry.capital_grant_id).where(
+            CapitalGrant.programme_id.in_(sorted(programme_ids)))
+    rows = session.execute(query.order_by(LedgerEntry.seq)).scalars().all()
+    events: dict = {}
+    for row in rows:
+        slot = events.setdefault(row.event, {"count": 0, "amount": Decimal(0)})
+        slot["count"] += 1
+        slot["amount"] += Decimal(row.amount or 0)
+    return {"entries": len(rows), "head_seq": rows[-1].seq if rows else None,
+            "head_hash": rows[-1].hash if rows else None,
+            "events": {k: {"count": v["count"], "amount": _amount_text(v["amount"])} for k, v in events.items()}}

@@ -1,4 +1,5 @@
-"""OpenRosa endpoints for ODK Collect: form list, XForm download and submissions (HTTP Basic, enumerators).
+"""OpenRosa endpoints for ODK Collect: form list, XForm download and submissions (enumerators log in with
+HTTP Digest, or Basic over HTTPS: openrosa_auth.py).
 
 Collect's server URL is ``<registry>/openrosa``. Answers follow the OpenRosa 1.0 APIs: every response
 carries ``X-OpenRosa-Version: 1.0``; a stored submission answers 201, a repeated instanceID 202 (not
@@ -10,11 +11,11 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, g, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash
 
 from services.common.db import current_database
 
 from .models import Enumerator, Instrument, SurveyCampaign
+from .openrosa_auth import authenticate, challenges
 from .surveys.instruments import instrument_by_form_id
 from .surveys.responses import ResponseInvalid, campaign_problems, existing_submission, household_by_kk, record_response
 from .surveys.scoring import rescore_household_desa
@@ -39,19 +40,13 @@ def _message(text: str, status: int, nature: str = "") -> Response:
 
 @openrosa.before_request
 def _authenticate():
-    auth = request.authorization
-    enumerator = None
-    if auth is not None and auth.type == "basic" and auth.username and auth.password:
-        enumerator = current_database().session.execute(
-            select(Enumerator).where(Enumerator.username == auth.username, Enumerator.active)
-        ).scalar_one_or_none()
-        if enumerator is not None and not check_password_hash(enumerator.password_hash, auth.password):
-            enumerator = None
-    if enumerator is None:
-        response = _message("Nama pengguna atau kata sandi pencacah salah", 401, "error")
-        response.headers["WWW-Authenticate"] = 'Basic realm="bansos-openrosa"'
+    result = authenticate(current_database().session)
+    if result.enumerator is None:
+        response = _message(result.message, 401, "error")
+        for challenge in challenges(stale=result.stale):
+            response.headers.add("WWW-Authenticate", challenge)
         return response
-    g.enumerator = enumerator
+    g.enumerator = result.enumerator
     return None
 
 

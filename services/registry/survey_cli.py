@@ -79,9 +79,7 @@ def import_dtsen_command(file: Path, actor: str) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--phone", default=None)
 def create_enumerator(username: str, full_name: str, password: str, phone: str | None) -> None:
-    """Buat pencacah (login ODK Collect); bila sudah ada, kata sandinya diganti."""
-    from werkzeug.security import generate_password_hash
-
+    """Buat pencacah (login ODK Collect, Digest/Basic); bila sudah ada, kata sandinya diganti."""
     from .models import AuditEntry, Enumerator
 
     if len(password) < 8:
@@ -92,7 +90,8 @@ def create_enumerator(username: str, full_name: str, password: str, phone: str |
         if found is None:
             found = Enumerator(username=username, full_name=full_name, phone=phone, password_hash="")
             session.add(found)
-        found.full_name, found.password_hash, found.active = full_name, generate_password_hash(password), True
+        found.full_name, found.active = full_name, True
+        found.set_password(password)  # werkzeug hash for Basic and the Digest HA1 together
         session.flush()
         session.add(AuditEntry(actor="cli", action=action, entity="survey_enumerator", entity_id=str(found.id),
                                details={"username": username, "full_name": full_name}))

@@ -94,11 +94,26 @@ def register_tasks(celery) -> None:
     def record_survey_task(payload: dict) -> dict:
         try:
             with current_database().transaction() as session:
-                response, created = record_survey(session, payload)
-                return {"id": response.id, "created": created}
+                response = record_survey(session, payload)
+                return {"id": response.id, "cycle_id": response.cycle_id, "training_id": response.training_id}
         except ComplaintError as exc:
             log.warning("survei %s ditolak: %s", payload["code"], exc)
             return {"code": payload["code"], "error": str(exc)}
+
+    # Idempotent: final values are kept (unless force) and provisional ones are simply replaced.
+    @contract_task(celery, "registry.compute_indicators", soft_time_limit=600)
+    def compute_indicators(payload: dict) -> dict:
+        """Compute and store every active indicator for a period (default: the last complete month)."""
+        from .indicators.periods import parse_month, previous_month
+        from .indicators.snapshots import compute_all
+
+        now = utcnow()
+        month = parse_month(payload["period"]) if payload.get("period") else previous_month(now)
+        with current_database().transaction() as session:
+            counts = compute_all(session, month, now, bool(payload.get("force")),
+                                 actor=payload.get("requested_by") or "sistem")
+        log.info("indikator %s: %s", f"{month:%Y-%m}", counts)
+        return {"period": f"{month:%Y-%m}", **counts}
 
     # Idempotent: a finished run_key is not run again, and a rerun finds the same signatures anyway.
     @contract_task(celery, "registry.dedup_run", soft_time_limit=1800)

@@ -11,7 +11,7 @@ def reports_database_url() -> str:
     return env_str("REPORTS_DATABASE_URL") or sqlite_url("reports")
 
 
-def monthly_schedule(text: str):
+def monthly_schedule(text: str, variable: str = "REPORTS_MONTHLY_SCHEDULE"):
     """A crontab string ("0 6 1 * *") or a plain number of seconds (for tests and demos)."""
     text = text.strip()
     try:
@@ -20,10 +20,26 @@ def monthly_schedule(text: str):
         pass
     fields = text.split()
     if len(fields) != 5:
-        raise ValueError(f"REPORTS_MONTHLY_SCHEDULE tidak sah: {text!r}")
+        raise ValueError(f"{variable} tidak sah: {text!r}")
     minute, hour, day_of_month, month_of_year, day_of_week = fields
     return crontab(minute=minute, hour=hour, day_of_month=day_of_month,
                    month_of_year=month_of_year, day_of_week=day_of_week)
+
+
+# Periodic reports on beat: (report, env variable, default crontab). Each runs for the last closed
+# period: the month before on the 1st, the quarter before after each quarter, the year before in January.
+PERIODIC_SCHEDULES = (
+    ("realisasi_bulanan", "REPORTS_REALISATION_SCHEDULE", "30 6 1 * *"),
+    ("mitra_triwulan", "REPORTS_QUARTERLY_SCHEDULE", "0 7 1 1,4,7,10 *"),
+    ("tahunan_kabupaten", "REPORTS_ANNUAL_SCHEDULE", "30 7 2 1 *"),
+)
+
+
+def periodic_beat() -> dict:
+    return {f"reports-{report.replace('_', '-')}": {
+        "task": "reports.periodic", "schedule": monthly_schedule(env_str(variable) or default, variable),
+        "kwargs": {"payload": {"report": report}}, "options": {"queue": "reports"}}
+        for report, variable, default in PERIODIC_SCHEDULES}
 
 
 def load_config() -> dict:
@@ -40,16 +56,22 @@ def load_config() -> dict:
         "CELERY_BEAT_SCHEDULE": {
             "reports-monthly": {"task": "reports.monthly", "schedule": monthly_schedule(schedule),
                                 "kwargs": {"payload": {}}, "options": {"queue": "reports"}},
+            **periodic_beat(),
             # The complaint clock lives in the registry; this beat only sends it the tick.
             "complaints-escalate": {"task": "registry.escalate_complaints",
                                     "schedule": float(env_int("COMPLAINT_ESCALATE_EVERY", 3600)),
                                     "kwargs": {"payload": {}}, "options": {"queue": "registry"}},
+            # Indicators of the last complete month, computed in the registry and stored there for good.
+            "indicators-monthly": {"task": "registry.compute_indicators",
+                                   "schedule": monthly_schedule(env_str("INDICATORS_SCHEDULE") or "0 5 1 * *"),
+                                   "kwargs": {"payload": {}}, "options": {"queue": "registry"}},
         },
         "PORT": env_int("REPORTS_PORT", 8083),
         # Public site: the address printed in poster QR codes, CSRF secret, form rate limit, upload cap.
         "REPORTS_PUBLIC_BASE_URL": env_str("REPORTS_PUBLIC_BASE_URL") or "",
         "SECRET_KEY": secret("REPORTS_SECRET_KEY", "demo-reports-secret"),
         "PUBLIC_FORM_RATE": env_str("REPORTS_PUBLIC_FORM_RATE") or "5/hour",
+        "PUBLIC_CACHE_SECONDS": env_int("REPORTS_PUBLIC_CACHE_SECONDS", 30),
         "RATELIMIT_STORAGE_URI": env_str("REPORTS_RATELIMIT_STORAGE_URI") or "memory://",
         "MAX_CONTENT_LENGTH": 3 * 1024 * 1024,
     }

@@ -22,6 +22,12 @@ class ReportRun(Base):
     report: Mapped[str] = mapped_column(String(50))
     programme_id: Mapped[int | None] = mapped_column(Integer, index=True)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Periodic reports: the period (YYYY-MM / YYYY-Qn / YYYY), the partner it belongs to (scoping), and
+    # the figures with the SHA-256 of their canonical JSON: the same period generated again must match.
+    period: Mapped[str | None] = mapped_column(String(10), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    figures: Mapped[dict | None] = mapped_column(JSON)
+    figures_sha256: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default="antre")  # one of RUN_STATUSES
     requested_by: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)

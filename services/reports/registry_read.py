@@ -11,8 +11,9 @@ def read_only_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         # mode=ro makes SQLite itself refuse writes, whatever the code above does.
         path = parsed.database
-        return create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"timeout": 30})
-    return create_engine(url, pool_pre_ping=True,
+        return create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"timeout": 30},
+                             hide_parameters=True)  # parameters (NIKs) never in exception texts and logs
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True,
                          connect_args={"options": "-c default_transaction_read_only=on"})
 
 

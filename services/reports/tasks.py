@@ -7,7 +7,7 @@ from services.common.contracts import contract_task, send
 from services.common.db import current_database
 from services.common.settings import env_int
 
-from .runner import generate_run, monthly_payloads
+from .runner import generate_run, monthly_payloads, periodic_payloads
 from .store import StoreFull
 
 
@@ -23,6 +23,15 @@ def register_tasks(celery) -> None:
     @contract_task(celery, "reports.monthly")
     def monthly(payload: dict) -> int:
         payloads = monthly_payloads(current_app.config["REGISTRY_READ_URL"], payload.get("period"))
+        for item in payloads:
+            send(celery, "reports.generate", item)
+        return len(payloads)
+
+    @contract_task(celery, "reports.periodic")
+    def periodic(payload: dict) -> int:
+        """Beat's tick for one periodic report: send its run(s) for the last closed period."""
+        payloads = periodic_payloads(current_app.config["REGISTRY_READ_URL"], payload["report"],
+                                     payload.get("period"))
         for item in payloads:
             send(celery, "reports.generate", item)
         return len(payloads)

@@ -44,17 +44,36 @@ def notifications_routes(campaigns: dict):
 
 
 def reports_routes(runs: list, files: dict):
+    """The reports API's answers over ``runs``, with its scoping: ``organisation_id`` (a partner) sees its
+    own partner reports and the recipient lists of ``programme_id``; ``programme_id`` alone filters lists."""
+
+    def in_scope(run) -> bool:
+        organisations = {int(x) for x in request.args.getlist("organisation_id")}
+        programmes = {int(x) for x in request.args.getlist("programme_id")}
+        recipients = run.get("report", "programme_recipients") == "programme_recipients"
+        if organisations:
+            return run.get("organisation_id") in organisations or (recipients and run["programme_id"] in programmes)
+        return not programmes or run["programme_id"] in programmes
+
     def add(app: Flask) -> None:
         @app.get("/api/runs")
         def runs_list():
-            wanted = {int(x) for x in request.args.getlist("programme_id")}
-            return jsonify({"runs": [r for r in runs if not wanted or r["programme_id"] in wanted]})
+            return jsonify({"runs": [r for r in runs if in_scope(r)]})
+
+        @app.get("/api/runs/<int:run_id>")
+        def run_detail(run_id):
+            for run in runs:
+                if run["id"] == run_id and in_scope(run):
+                    return jsonify(run)
+            abort(404)
 
         def artifact(artifact_id):
             for run in runs:
                 for art in run["artifacts"]:
-                    if art["id"] == artifact_id:
-                        return {**art, "programme_id": run["programme_id"], "run_key": run["run_key"]}
+                    if art["id"] == artifact_id and in_scope(run):
+                        return {**art, "programme_id": run["programme_id"], "run_key": run["run_key"],
+                                "organisation_id": run.get("organisation_id"),
+                                "report": run.get("report", "programme_recipients")}
             abort(404)
 
         @app.get("/api/artifacts/<int:artifact_id>")

@@ -113,7 +113,12 @@ def test_capital_grant_approval_disbursement_and_visit(client, db):
     assert "pemisahan tugas" in refused
     login(client, "admin")
     client.post(f"/capital-work/{grant.id}/decide", data={"decision": "setuju", "amount": "1000000"})
-    client.post(f"/capital-work/{grant.id}/disburse", data={"channel": "tunai", "on": "2026-11-01"})
+    refused = client.post(f"/capital-work/{grant.id}/disburse", data={"channel": "tunai", "on": "2026-11-01"},
+                          follow_redirects=True).data.decode()
+    assert "Pengambil bukan anggota" in refused
+    client.post(f"/capital-work/{grant.id}/disburse", data={
+        "channel": "tunai", "on": "2026-11-01", "collector_id": str(household.members[0].id),
+        "location": "Balai Desa", "handed_over_by": "Bu Rina"})
     client.post(f"/capital-work/{grant.id}/visit", data={"on": "2026-11-20", "business_status": "berjalan",
                                                          "income": "900000"})
     db.expire_all()

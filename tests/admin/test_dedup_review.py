@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from services.common.privacy import mask_nik
-from services.registry.models import AuditEntry, DedupCluster, Enrolment, Person, Programme
+from services.registry.models import AuditEntry, DedupCluster, Enrolment, Person, PersonSkill, Programme
 
 from .dedup_cases import add_cases
 from .stack import login, queued_tasks
@@ -46,8 +46,19 @@ def test_dismiss_needs_a_reason_then_closes_the_case_with_an_audit_entry(client,
 
 def test_merge_from_the_admin_keeps_the_chosen_record(client, db, cases):
     login(client, "operator")
-    client.post(f"/dedup/{cases['nik']}/decide", data={"action": "merge", "survivor_id": cases["kholil_person"]})
+    copy = next(m.person_ref for m in db.get(DedupCluster, cases["nik"]).members
+                if m.person_ref != cases["kholil_person"])
+    db.add_all([PersonSkill(person_id=cases["kholil_person"], skill="nelayan", level="dasar"),
+                PersonSkill(person_id=copy, skill="nelayan", level="mahir")])
+    db.commit()
+    answer = client.post(f"/dedup/{cases['nik']}/decide", follow_redirects=True,
+                         data={"action": "merge", "survivor_id": cases["kholil_person"]}).data.decode()
+    # the clash resolved by rule is shown to the reviewer, not hidden
+    assert "Data digabungkan" in answer and "Keterampilan &#39;nelayan&#39; tercatat dua kali" in answer
     db.expire_all()
+    kept = select(PersonSkill.person_id, PersonSkill.level).where(
+        PersonSkill.skill == "nelayan", PersonSkill.person_id.in_([cases["kholil_person"], copy]))
+    assert [tuple(row) for row in db.execute(kept)] == [(cases["kholil_person"], "mahir")]
     assert db.get(DedupCluster, cases["nik"]).status == "digabung"
     assert db.get(Person, cases["kholil_person"]).name == "Moh. Kholil"
     entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "dedup_merge",

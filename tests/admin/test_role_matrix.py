@@ -16,7 +16,7 @@ from admin.roles import FAB_ROLES
 from .stack import login, make_admin_app, prepare_database
 
 USERS = {"Admin": "admin", "Operator Desa": "operator", "Mitra LSM": "mitra_lsm", "Mitra CSR": "mitra_csr",
-         "Auditor": "auditor"}
+         "Auditor": "auditor", "Kepala Desa": "kepala_desa", "BPD": "bpd", "Pengawas Pengaduan": "pengawas"}
 # Endpoints meant to be open without a permission (log in/out, language, static files, health, errors).
 PUBLIC_ENDPOINTS = re.compile(
     r"^(static|appbuilder\.static|health\..*|AuthDBView\.(login|logout)|LocaleView\.index|UtilView\.back"

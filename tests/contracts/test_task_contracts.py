@@ -73,6 +73,7 @@ def test_routes_send_every_task_to_its_service_queue(service_celery_apps):
         ("registry.record_complaint", {"tracking_code": "123", "channel": "web", "category": "lainnya",
                                        "body": "x"}, "123"),
         ("registry.record_survey", {"code": "KUPON-1", "cycle_id": 1, "score": 6}, "6"),
+        ("registry.compute_indicators", {"period": "2026-13"}, "2026-13"),
         ("registry.escalate_complaints", {"now": "x", "extra": 1}, "extra"),
     ],
 )

@@ -38,3 +38,25 @@ def fill_submission(xform: bytes, values: dict[str, str], instance_id: str) -> b
 def response_message(xml: bytes) -> str:
     root = etree.fromstring(xml)
     return root.find("{http://openrosa.org/http/response}message").text
+
+
+def digest_challenge(header: str) -> dict[str, str]:
+    """The parameters of a ``WWW-Authenticate: Digest ...`` value."""
+    from requests.utils import parse_dict_header
+
+    assert header.startswith("Digest "), header
+    return parse_dict_header(header[len("Digest "):])
+
+
+def digest_authorization(method: str, uri: str, username: str, password: str, nonce: str, nc: int = 1,
+                         cnonce: str = "0a4f113b", realm: str = "bansos-openrosa") -> str:
+    """An RFC 7616 qop=auth MD5 Authorization header, as ODK Collect (okhttp-digest) computes it."""
+    import hashlib
+
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()
+
+    count = f"{nc:08x}"
+    response = md5(f"{md5(f'{username}:{realm}:{password}')}:{nonce}:{count}:{cnonce}:auth:{md5(f'{method}:{uri}')}")
+    return (f'Digest username="{username}", realm="{realm}", nonce="{nonce}", uri="{uri}", algorithm=MD5, '
+            f'qop=auth, nc={count}, cnonce="{cnonce}", response="{response}"')

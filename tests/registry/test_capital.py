@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 from services.registry.capacity import capital as cap
 from services.registry.capacity.common import CapacityError
 from services.registry.capacity.pathway import household_pathway
-from services.registry.models import AuditEntry, BusinessGroup, BusinessGroupMember, CapitalDisbursement
+from services.registry.models import (
+    AuditEntry,
+    BankAccount,
+    BusinessGroup,
+    BusinessGroupMember,
+    CapitalDisbursement,
+)
 
 from .capacity_data import village
 
@@ -20,6 +26,18 @@ def data(session):
     found = village(session)
     session.commit()
     return found
+
+
+def _account(session, person, matches=True):
+    account = BankAccount(person=person, bank_code="002", bank_name="BRI", account_number=f"0099{person.nik[-8:]}",
+                          holder_name=person.name, holder_name_matches=matches)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def _cash(household):
+    return {"collector_id": household.members[0].id, "location": "Balai Desa Kamal", "handed_over_by": "Bu Rina"}
 
 
 def _approved_loan(session, household, amount="1000000", instalments=3):
@@ -49,7 +67,9 @@ def test_chain_refuses_shortcuts_and_bad_input(session, data):
     cap.decide(session, grant, "kepala_desa", approve=True, amount=2000000)
     with pytest.raises(CapacityError, match="Saluran"):
         cap.disburse(session, grant, "bendahara", "cek")
-    payout = cap.disburse(session, grant, "bendahara", "bank", on=date(2026, 12, 1))
+    account = _account(session, data["a"].members[0])
+    payout = cap.disburse(session, grant, "bendahara", "bank", on=date(2026, 12, 1), bank_account_id=account.id,
+                          bank_reference="TRX-1")
     assert cap.disburse(session, grant, "bendahara", "bank") is payout  # a second click pays nothing more
     session.commit()
     assert grant.status == "dicairkan" and grant.schedule == []
@@ -61,7 +81,7 @@ def test_chain_refuses_shortcuts_and_bad_input(session, data):
 
 def test_loan_schedule_repayments_and_arrears(session, data):
     loan = _approved_loan(session, data["b"])
-    cap.disburse(session, loan, "bendahara", "tunai", on=date(2026, 1, 31))
+    cap.disburse(session, loan, "bendahara", "tunai", on=date(2026, 1, 31), **_cash(data["b"]))
     session.commit()
     assert [(i.number, i.due_on, i.amount_due) for i in loan.schedule] == [
         (1, date(2026, 2, 28), Decimal("333333")), (2, date(2026, 3, 31), Decimal("333333")),
@@ -89,7 +109,8 @@ def test_group_capital_visits_and_household_pathway(session, data):
         cap.record_visit(session, grant, "pendamping", date(2026, 12, 1), "berjalan")
     cap.assess(session, grant, "pendamping", "Kelompok aktif")
     cap.decide(session, grant, "kepala_desa", approve=True)
-    cap.disburse(session, grant, "bendahara", "barang", on=date(2026, 12, 1))
+    cap.disburse(session, grant, "bendahara", "barang", on=date(2026, 12, 1), collector_id=data["c"].members[1].id,
+                 location="Balai Desa", handed_over_by="Bu Rina")
     with pytest.raises(CapacityError, match="Status usaha"):
         cap.record_visit(session, grant, "pendamping", date(2027, 1, 5), "bangkrut")
     cap.record_visit(session, grant, "pendamping", date(2027, 3, 5), "berkembang", "2400000")

@@ -13,13 +13,15 @@ from sqlalchemy.orm import Session
 
 from services.common.db import make_engine
 from services.registry import schema
-from services.registry.models import Enrolment, Household, Organisation, Person, Programme
+from services.registry.models import Enrolment, Household, Indicator, IndicatorValue, Organisation, Person, Programme
 
 BANSOS = Path(sys.executable).with_name("bansos")
 
 
 def bansos(*args: str, url: str, var: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "BANSOS_VAR": str(var), "BANSOS_DEMO": "1"}
+    # PYTHONPATH: the console script must run this checkout's code, also from a git worktree sharing the venv.
+    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "BANSOS_VAR": str(var), "BANSOS_DEMO": "1",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     return subprocess.run([str(BANSOS), *args], env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -80,6 +82,8 @@ def test_seed_demo_is_idempotent_and_builds_the_shared_demo_village(tmp_var):
         assert total(Enrolment) == 100
         dusun = set(session.execute(select(Household.dusun)).scalars())
         assert len(dusun) == 4
+        # Default indicators: 7 village-wide + 3 per programme, seeded once with a few months of values.
+        assert total(Indicator) == 13 and total(IndicatorValue) > 0
         lats = session.execute(select(func.min(Household.latitude), func.max(Household.latitude))).one()
         assert -7.2 < lats[0] < lats[1] < -7.1
     engine.dispose()

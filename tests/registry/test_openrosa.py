@@ -1,25 +1,35 @@
-"""OpenRosa for ODK Collect: form list, XForm download, HEAD/POST submission with enumerator Basic auth.
+"""OpenRosa for ODK Collect: form list, XForm download, HEAD/POST submission with enumerator auth.
 
-The Flask test client covers every rule on SQLite and PostgreSQL; one test drives a real gunicorn
-registry server with the requests library, the way Collect talks to it."""
+The Flask test client (over HTTPS, Basic) covers every submission rule on SQLite and PostgreSQL;
+Digest auth is in test_openrosa_digest.py. One test drives a real gunicorn registry server with the
+requests library's Digest client, the way Collect talks to it over plain HTTP."""
 from __future__ import annotations
 
 import base64
 import sys
+import time
 
 import pytest
 import requests
 from lxml import etree
+from requests.auth import HTTPDigestAuth
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from services.common.db import make_engine
 from services.registry import schema
 from services.registry.app import create_app
 from services.registry.models import Enumerator, HouseholdWelfare, SurveyCampaign, SurveyResponse
+from services.registry.openrosa_auth import new_nonce
 from tests.conftest import free_port
 from tests.helpers import wait_for
-from tests.registry.openrosa_client import XFORMS, fill_submission, form_list, response_message
+from tests.registry.openrosa_client import (
+    XFORMS,
+    digest_authorization,
+    digest_challenge,
+    fill_submission,
+    form_list,
+    response_message,
+)
 from tests.registry.survey_helpers import bps_answers, kk, setup_registry
 
 PASSWORD = "rahasia-pencacah"
@@ -29,8 +39,8 @@ HEADERS = {"X-OpenRosa-Version": "1.0",
 
 def _seed(session):
     households, bps, _ = setup_registry(session, 3)
-    enumerator = Enumerator(username="pencacah1", full_name="Pendamping Satu",
-                            password_hash=generate_password_hash(PASSWORD))
+    enumerator = Enumerator(username="pencacah1", full_name="Pendamping Satu")
+    enumerator.set_password(PASSWORD)
     session.add(enumerator)
     session.add(SurveyCampaign(name="Pendataan uji", instrument=bps, desa="Kamal", enumerators=[enumerator]))
     session.commit()
@@ -41,6 +51,9 @@ def _seed(session):
 def client(registry_url, session):
     _seed(session)
     app = create_app({"TESTING": True, "DATABASE_URL": registry_url, "SERVER_NAME": "registri.desa"})
+    plain = app.wsgi_app
+    # As if behind the village's TLS endpoint: Basic is accepted over HTTPS only.
+    app.wsgi_app = lambda environ, start: plain({**environ, "wsgi.url_scheme": "https"}, start)
     return app.test_client()
 
 
@@ -63,7 +76,8 @@ def test_every_endpoint_asks_for_enumerator_credentials(client, auth):
                          ("post", "/openrosa/submission")):
         response = getattr(client, method)(path, headers=headers)
         assert response.status_code == 401
-        assert response.headers["WWW-Authenticate"].startswith("Basic ")
+        offered = response.headers.getlist("WWW-Authenticate")
+        assert [c.split()[0] for c in offered] == ["Digest", "Basic"]  # Basic only because this is HTTPS
         assert response.headers["X-OpenRosa-Version"] == "1.0"
 
 
@@ -72,7 +86,7 @@ def test_form_list_and_download_give_an_xform_generated_from_the_instrument(clie
     assert listing.status_code == 200 and listing.headers["X-OpenRosa-Version"] == "1.0"
     forms = {f["formID"]: f for f in form_list(listing.data)}
     assert set(forms) == {"bps14_v1", "kebutuhan_desa_v1"}
-    assert forms["bps14_v1"]["downloadUrl"] == "http://registri.desa/openrosa/forms/bps14_v1.xml"
+    assert forms["bps14_v1"]["downloadUrl"] == "https://registri.desa/openrosa/forms/bps14_v1.xml"
     xform = _bps_form(client)
     import hashlib
 
@@ -125,7 +139,11 @@ def test_bad_submissions_get_400_with_the_reason(client):
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_odk_collect_conversation_against_a_running_registry_server(processes, pg, tmp_var):
+def test_odk_collect_conversation_against_a_running_registry_server(processes, pg, tmp_var, monkeypatch):
+    """Plain HTTP, as a village laptop serves it: Digest only (requests.auth.HTTPDigestAuth, nc counting up
+    over one nonce the way Collect reuses it), a wrong password, a replayed header, a stale nonce, and Basic
+    refused because it would send the password in clear."""
+    monkeypatch.setenv("OPENROSA_NONCE_SECRET", "uji-rahasia-nonce")  # the test forges an old nonce below
     url = pg.create("openrosa")
     schema.upgrade(url)
     engine = make_engine(url)
@@ -136,8 +154,9 @@ def test_odk_collect_conversation_against_a_running_registry_server(processes, p
             _seed(session)
         port = free_port()
         server = processes.start("registry-api", [
-            sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-            "services.registry.app:create_app()"], {"REGISTRY_DATABASE_URL": url, "BANSOS_VAR": str(tmp_var)})
+            sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+            "services.registry.app:create_app()"], {"REGISTRY_DATABASE_URL": url, "BANSOS_VAR": str(tmp_var),
+                                                    "OPENROSA_NONCE_SECRET": "uji-rahasia-nonce"})
         base = f"http://127.0.0.1:{port}/openrosa"
 
         def up():
@@ -148,18 +167,47 @@ def test_odk_collect_conversation_against_a_running_registry_server(processes, p
                 return None
 
         (challenge,) = wait_for(up, timeout=60, message="registry server up")
-        assert challenge.status_code == 401 and "Basic" in challenge.headers["WWW-Authenticate"]
-        auth = ("pencacah1", PASSWORD)
+        assert challenge.status_code == 401 and challenge.headers["X-OpenRosa-Version"] == "1.0"
+        offered = digest_challenge(challenge.headers["WWW-Authenticate"])  # one challenge: no Basic over HTTP
+        assert (offered["realm"], offered["qop"], offered["algorithm"]) == ("bansos-openrosa", "auth", "MD5")
+        assert "stale" not in offered
+
+        auth = HTTPDigestAuth("pencacah1", PASSWORD)
         openrosa = {"X-OpenRosa-Version": "1.0"}
-        forms = form_list(requests.get(f"{base}/formList", auth=auth, headers=openrosa, timeout=30).content)
-        download = next(f["downloadUrl"] for f in forms if f["formID"] == "bps14_v1")
-        xform = requests.get(download, auth=auth, headers=openrosa, timeout=30).content
-        xml = fill_submission(xform, {"no_kk": kk(3), **bps_answers(12)}, "uuid:real-1")
-        files = {"xml_submission_file": ("submission.xml", xml, "text/xml")}
-        first = requests.post(f"{base}/submission", auth=auth, headers=openrosa, files=files, timeout=30)
-        second = requests.post(f"{base}/submission", auth=auth, headers=openrosa, files=files, timeout=30)
+        with requests.Session() as phone:
+            phone.auth, phone.headers["X-OpenRosa-Version"] = auth, "1.0"
+            listing = phone.get(f"{base}/formList", timeout=30)
+            assert listing.status_code == 200 and listing.headers["X-OpenRosa-Version"] == "1.0", listing.text
+            download = next(f["downloadUrl"] for f in form_list(listing.content) if f["formID"] == "bps14_v1")
+            xform = phone.get(download, timeout=30)
+            assert xform.status_code == 200 and "nc=00000002" in xform.request.headers["Authorization"]
+            xml = fill_submission(xform.content, {"no_kk": kk(3), **bps_answers(12)}, "uuid:real-1")
+            files = {"xml_submission_file": ("submission.xml", xml, "text/xml")}
+            assert phone.head(f"{base}/submission", timeout=30).status_code == 204
+            first = phone.post(f"{base}/submission", files=files, timeout=30)
+            second = phone.post(f"{base}/submission", files=files, timeout=30)
         assert (first.status_code, second.status_code) == (201, 202), first.text
         assert first.headers["X-OpenRosa-Version"] == "1.0"
+
+        # A captured request sent again verbatim (same nonce and nc) is refused, on either worker.
+        replay = requests.get(f"{base}/formList", timeout=30, headers={
+            **openrosa, "Authorization": listing.request.headers["Authorization"]})
+        assert replay.status_code == 401 and "sudah pernah dipakai" in response_message(replay.content)
+
+        wrong = requests.get(f"{base}/formList", auth=HTTPDigestAuth("pencacah1", "salah-sandi"), headers=openrosa,
+                             timeout=30)
+        assert wrong.status_code == 401 and "salah" in response_message(wrong.content)
+        basic = requests.get(f"{base}/formList", auth=("pencacah1", PASSWORD), headers=openrosa, timeout=30)
+        assert basic.status_code == 401 and "HTTPS" in response_message(basic.content)
+
+        old = new_nonce(now=time.time() - 3600)  # signed by the server's secret, an hour old
+        uri = "/openrosa/formList"
+        stale = requests.get(f"{base}/formList", timeout=30, headers={
+            **openrosa, "Authorization": digest_authorization("GET", uri, "pencacah1", PASSWORD, old)})
+        assert stale.status_code == 401 and digest_challenge(stale.headers["WWW-Authenticate"])["stale"] == "true"
+        stale_wrong = requests.get(f"{base}/formList", timeout=30, headers={
+            **openrosa, "Authorization": digest_authorization("GET", uri, "pencacah1", "salah-sandi", old)})
+        assert "stale" not in digest_challenge(stale_wrong.headers["WWW-Authenticate"])
         with Session(engine) as session:
             assert [r.submission_key for r in session.scalars(select(SurveyResponse))] == ["uuid:real-1"]
     finally:

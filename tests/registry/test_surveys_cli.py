@@ -1,6 +1,7 @@
 """Survey commands as a user runs them: load-instruments, create-enumerator, import-survey, import-dtsen, rescore."""
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -58,6 +59,8 @@ def test_survey_commands_end_to_end_on_sqlite(tmp_var, tmp_path):
     with Session(engine) as session:
         enumerator = session.scalars(select(Enumerator)).one()
         assert check_password_hash(enumerator.password_hash, "sandi-panjang-9")
+        # The Digest HA1 ODK Collect will prove knowledge of: md5(username:realm:password)
+        assert enumerator.digest_ha1 == hashlib.md5(b"pencacah9:bansos-openrosa:sandi-panjang-9").hexdigest()
         assert len(session.scalars(select(SurveyResponse)).all()) == 2
         welfare = {w.household_id: (w.band, w.rank, w.dtsen_desil) for w in session.scalars(select(HouseholdWelfare))}
     assert sorted(welfare.values()) == [("miskin", 1, 1), ("tidak_miskin", 2, None)]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.common.db import make_engine
 from services.registry import schema as registry_schema
-from services.registry.models import AuditEntry, Complaint, SatisfactionResponse
+from services.registry.models import AuditEntry, Complaint, SatisfactionCode, SatisfactionResponse
 from services.reports import schema as reports_schema
 from tests.conftest import wait_for
 
@@ -111,11 +111,23 @@ def test_complaint_reaches_registry_and_is_trackable(stack, processes, tmp_var):
     assert "tidak ditemukan" in client.get("/publik/lacak?kode=ADU-ZZZZZZZZ").get_data(as_text=True)
 
     survey_path = f"/publik/survei/{ids.approved_cycle_id}"
-    for _ in range(2):  # the same one-time code twice: one answer kept
-        sent = client.post(survey_path, data={"csrf_token": _token(client, survey_path), "code": "KUPON-0001",
-                                              "score": "4", "comment": "Tepat waktu"})
-        assert sent.status_code == 201
+    unknown = client.post(survey_path, data={"csrf_token": _token(client, survey_path), "code": "KUPON-0001",
+                                             "score": "4"})
+    assert unknown.status_code == 400 and "tidak dikenal" in unknown.get_data(as_text=True)
+    engine = make_engine(registry_url)
+    with Session(engine) as session:  # staff issued this code after the distribution
+        session.add(SatisfactionCode(code="KS-PUBL1K23", cycle_id=ids.approved_cycle_id, issued_by="uji"))
+        session.commit()
+    engine.dispose()
+    by_link = client.get("/publik/survei?kode=KS-PUBL1K23").get_data(as_text=True)
+    assert 'value="KS-PUBL1K23"' in by_link and "Survei kepuasan:" in by_link
+    sent = client.post(survey_path, data={"csrf_token": _token(client, survey_path), "code": "ks-publ1k23",
+                                          "score": "4", "comment": "Tepat waktu"})
+    assert sent.status_code == 201
     wait_for(lambda: _rows(registry_url, SatisfactionResponse), timeout=60, message="survei tercatat")
     answers = _rows(registry_url, SatisfactionResponse)
-    assert [(a.code, a.score, a.cycle_id) for a in answers] == [("KUPON-0001", 4, ids.approved_cycle_id)]
+    assert [(a.code, a.score, a.cycle_id) for a in answers] == [("KS-PUBL1K23", 4, ids.approved_cycle_id)]
+    again = client.post("/publik/survei", data={"csrf_token": _token(client, "/publik/survei"),
+                                                "code": "KS-PUBL1K23", "score": "1"})
+    assert again.status_code == 400 and "sudah dipakai" in again.get_data(as_text=True)
     assert client.get(f"/publik/survei/{ids.draft_cycle_id}").status_code == 404

@@ -106,3 +106,31 @@ def test_long_lists_come_in_pages(public_app):
     last = client.get(f"/publik/siklus/{ids.approved_cycle_id}?hal=3").get_data(as_text=True)
     assert "Halaman 1 dari 3" in first and "MOH. H*** B***" in first and "SLAMET R***" not in first
     assert "Halaman 3 dari 3" in last and "SLAMET R***" in last and "MOH. H*** B***" not in last
+
+
+def test_public_pages_are_cached_briefly_and_forms_never(public_app):
+    """A festival crowd reads the same pages: they are kept PUBLIC_CACHE_SECONDS; a CSRF form is never kept."""
+    from sqlalchemy import update
+
+    from services.common.db import make_engine
+    from services.registry.models import Entitlement
+
+    app, ids, registry_url = public_app
+    client = app.test_client()
+    path = f"/publik/siklus/{ids.approved_cycle_id}"
+    first = client.get(path)
+    assert first.headers["Cache-Control"] == "public, max-age=30"
+    engine = make_engine(registry_url)
+    with engine.begin() as connection:  # every recipient paid: the page changes
+        connection.execute(update(Entitlement).values(status="disalurkan"))
+    engine.dispose()
+    again = client.get(path)
+    assert again.get_data() == first.get_data()  # from the cache, with the page's security headers
+    assert again.headers["X-Frame-Options"] == "DENY" and "Set-Cookie" not in again.headers
+    app.config["PUBLIC_CACHE_SECONDS"] = 0
+    fresh = client.get(path)
+    assert fresh.get_data() != first.get_data() and "Cache-Control" not in fresh.headers
+    app.config["PUBLIC_CACHE_SECONDS"] = 30
+    form = client.get("/publik/pengaduan")
+    assert "public" not in form.headers.get("Cache-Control", "")
+    assert client.get("/publik/siklus/999999").status_code == 404  # errors are not kept either

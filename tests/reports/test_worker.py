@@ -65,3 +65,23 @@ def test_beat_schedules_monthly(databases, tmp_var, broker, processes, monkeypat
              timeout=60, message="laporan bulanan")
     run = next(r for r in _runs(app) if r.run_key == expected)
     assert run.params["period"] == current_period() and run.requested_by == "jadwal bulanan"
+
+
+def test_beat_schedules_periodic_realisation_for_last_month(databases, tmp_var, broker, processes, monkeypatch):
+    env = {**_env(databases, tmp_var, broker), "REPORTS_REALISATION_SCHEDULE": "2"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    from services.reports.app import create_app
+    from services.reports.periods import previous_period
+
+    app = create_app()
+    processes.celery_worker("services.reports.worker", "reports", env)
+    processes.start("beat", [sys.executable, "-m", "celery", "-A", "services.reports.worker", "beat",
+                             "-s", str(tmp_var / "celerybeat-schedule"), "--loglevel", "INFO"], env)
+    expected = f"jadwal:realisasi_bulanan:{previous_period('month')}"
+    wait_for(lambda: [r for r in _runs(app) if r.run_key == expected and r.status == "selesai"],
+             timeout=90, message="laporan realisasi terjadwal")
+    runs = [r for r in _runs(app) if r.report == "realisasi_bulanan"]
+    # Beat fires every 2 s here; the run_key makes every later firing ask for the same finished run.
+    assert [r.run_key for r in runs] == [expected] and len(runs[0].figures_sha256) == 64
+    assert runs[0].period == previous_period("month") and runs[0].requested_by == "jadwal"

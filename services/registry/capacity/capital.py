@@ -4,12 +4,22 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import CapitalDisbursement, CapitalFollowUp, CapitalGrant, LoanInstalment, LoanPayment
+from .. import ledger
+from ..models import (
+    BankAccount,
+    CapitalDisbursement,
+    CapitalFollowUp,
+    CapitalGrant,
+    LoanInstalment,
+    LoanPayment,
+    Person,
+)
 from ..models.capital import CAPITAL_KINDS, CHANNELS
-from .common import CapacityError, add_months, audit
+from ..selection.budget import BudgetError, require_available, rupiah, source_status
+from .common import CapacityError, add_months, age_on, audit
 
 BUSINESS_STATUSES = ("berjalan", "berkembang", "berhenti")
 
@@ -25,15 +35,19 @@ def money(value, label: str = "Jumlah") -> Decimal:
 
 
 def propose(session: Session, actor: str, *, kind: str, business: str, amount, household=None, group=None,
-            programme=None, purpose: str | None = None, instalments: int | None = None) -> CapitalGrant:
+            programme=None, purpose: str | None = None, instalments: int | None = None,
+            funding_source=None) -> CapitalGrant:
     if kind not in CAPITAL_KINDS:
         raise CapacityError(f"Jenis bantuan modal tidak dikenal: {kind!r} (hibah atau pinjaman)")
     if (household is None) == (group is None):
         raise CapacityError("Penerima modal harus satu keluarga atau satu kelompok usaha")
     if kind == "pinjaman" and not (instalments and 1 <= int(instalments) <= 60):
         raise CapacityError("Pinjaman bergulir memerlukan jumlah angsuran 1 sampai 60 bulan")
+    if funding_source is not None and (programme is None or funding_source.programme_id != programme.id):
+        raise CapacityError("Sumber dana harus milik program usulan ini")
     grant = CapitalGrant(kind=kind, business=business, amount_requested=money(amount, "Nilai usulan"),
                          household=household, group=group, programme=programme, purpose=purpose,
+                         funding_source=funding_source,
                          instalments=int(instalments) if kind == "pinjaman" else None, status="usulan")
     session.add(grant)
     audit(session, actor, "propose", grant, kind=kind, amount=grant.amount_requested)
@@ -64,14 +78,35 @@ def decide(session: Session, grant: CapitalGrant, actor: str, approve: bool, amo
     approved = money(amount if amount is not None else grant.amount_requested, "Nilai disetujui")
     if approved > grant.amount_requested:
         raise CapacityError("Nilai disetujui melebihi nilai usulan")
+    if grant.funding_source is not None:
+        if grant.programme_id is not None and grant.funding_source.programme_id != grant.programme_id:
+            raise CapacityError("Sumber dana bukan milik program usulan ini")
+        try:
+            require_available(session, grant.funding_source, approved)
+        except BudgetError as exc:
+            raise CapacityError(str(exc)) from None
     grant.amount_approved, grant.approved_by = approved, actor
     _move(session, grant, ("dinilai",), "disetujui", actor, amount_approved=approved)
     return grant
 
 
+def recipients(grant: CapitalGrant, today: date) -> dict[int, Person]:
+    """Who may collect or own the receiving account: the household's adults, or the group's members."""
+    if grant.household is not None:
+        return {p.id: p for p in grant.household.members if p.birth_date is None or age_on(p.birth_date, today) >= 17}
+    return {m.person.id: m.person for m in grant.group.members}
+
+
 def disburse(session: Session, grant: CapitalGrant, actor: str, channel: str, on: date | None = None,
-             key: str | None = None) -> CapitalDisbursement:
-    """Pay out the approved amount once (the key makes a repeated click or retry a no-op)."""
+             key: str | None = None, *, collector_id: int | None = None, location: str | None = None,
+             handed_over_by: str | None = None, bank_account_id: int | None = None,
+             bank_reference: str | None = None, amount=None) -> CapitalDisbursement:
+    """Pay out the approved amount, whole or in tranches (``amount``; default: what is left), once per key
+    (a repeated click or retry is a no-op), through the same channels as an entitlement: cash or goods handed
+    to the recipient (who, where, by whom), or a transfer to the recipient's checked bank account (with the
+    bank's reference). Each payout is appended to the hash-chained ledger and counted as disbursed from the
+    grant's funding source, which may not overspend. The grant becomes 'dicairkan' (and a loan gets its
+    schedule) when the last tranche is paid."""
     key = key or f"capital-{grant.id}-disburse"
     existing = session.scalar(select(CapitalDisbursement).where(CapitalDisbursement.key == key))
     if existing is not None:
@@ -81,15 +116,70 @@ def disburse(session: Session, grant: CapitalGrant, actor: str, channel: str, on
     if grant.status != "disetujui":
         raise CapacityError(f"Usulan berstatus '{grant.status}' belum dapat dicairkan")
     on = on or date.today()
-    payout = CapitalDisbursement(grant=grant, key=key, amount=grant.amount_approved, channel=channel,
-                                 disbursed_on=on, recorded_by=actor)
+    allowed = recipients(grant, on)
+    details: dict = {"channel": channel}
+    fields: dict = {}  # the payout row is built only once every check passed (no half-attached object)
+    if channel == "bank":
+        account = session.get(BankAccount, bank_account_id) if bank_account_id else None
+        if account is None or not account.active or account.person_id not in allowed:
+            raise CapacityError("Pilih rekening bank aktif milik penerima (anggota keluarga dewasa atau anggota "
+                                "kelompok)")
+        if not account.holder_name_matches:
+            raise CapacityError(f"Nama pemilik rekening ({account.holder_name}) tidak cocok dengan penerima: "
+                                "periksa rekening itu dulu di Rekening Bank")
+        if not (bank_reference or "").strip():
+            raise CapacityError("Isi nomor referensi transfer dari bank")
+        fields = {"bank_account": account, "bank_reference": bank_reference.strip()[:64]}
+        details |= {"bank_code": account.bank_code, "account_last4": account.account_number[-4:],
+                    "bank_reference": fields["bank_reference"]}
+    else:
+        if collector_id not in allowed:
+            raise CapacityError("Pengambil bukan anggota keluarga dewasa atau anggota kelompok penerima modal")
+        if not (location or "").strip() or not (handed_over_by or "").strip():
+            raise CapacityError("Isi lokasi penyerahan dan nama petugas yang menyerahkan")
+        fields = {"collector_id": collector_id, "collector_name": allowed[collector_id].name,
+                  "location": location.strip()[:200], "handed_over_by": handed_over_by.strip()[:150]}
+        details |= {"collector_id": collector_id, "location": fields["location"],
+                    "handed_over_by": fields["handed_over_by"]}
+    # The ledger lock first (before the audit chain's head is flushed): it also serialises this budget check
+    # with every other payout, so two payouts cannot both fit into the last rupiah of a source.
+    ledger.lock(session)
+    # Under the lock: two tranches of the same grant cannot both take what is left.
+    paid = Decimal(session.scalar(select(func.coalesce(func.sum(CapitalDisbursement.amount), 0)).where(
+        CapitalDisbursement.grant_id == grant.id)))
+    remaining = grant.amount_approved - paid
+    amount = remaining if amount in (None, "") else money(amount, "Nilai pencairan")
+    if amount > remaining:
+        raise CapacityError(f"Nilai pencairan {rupiah(amount)} melebihi sisa yang belum dicairkan {rupiah(remaining)}")
+    if grant.funding_source is not None:
+        require_payable(session, grant.funding_source, amount)
+    payout = CapitalDisbursement(grant=grant, key=key, amount=amount, channel=channel,
+                                 disbursed_on=on, recorded_by=actor, **fields)
     session.add(payout)
-    # LEAD: feed the distribution ledger (the distribution work's table) with this payout: household or
-    # group, amount, channel, date, key - so cash -> capital shows in one ledger.
+    session.flush()
+    entry = ledger.append(
+        session, cycle_id=None, capital_grant_id=grant.id, event="paid" if channel == "bank" else "collected",
+        amount=payout.amount, actor=actor,
+        payload={"capital_disbursement_id": payout.id, "key": key, "kind": grant.kind, "on": on.isoformat(),
+                 "household_id": grant.household_id, "group_id": grant.group_id,
+                 "funding_source_id": grant.funding_source_id, **details})
+    payout.ledger_seq = entry.seq
+    if paid + amount < grant.amount_approved:
+        audit(session, actor, "tranche", grant, amount=amount, paid=paid + amount, ledger_seq=entry.seq, **details)
+        return payout
     if grant.kind == "pinjaman":
         _schedule(session, grant, on)
-    _move(session, grant, ("disetujui",), "dicairkan", actor, amount=payout.amount, channel=channel)
+    _move(session, grant, ("disetujui",), "dicairkan", actor, amount=payout.amount, ledger_seq=entry.seq, **details)
     return payout
+
+
+def require_payable(session: Session, source, amount: Decimal) -> None:
+    """Refuse a payout that would take the source's disbursed total past its budget (e.g. the budget was
+    cut after the approval)."""
+    status = source_status(session, source)
+    if status["disbursed"] + amount > status["budget"]:
+        raise CapacityError(f"Dana {source.name} tidak cukup untuk pencairan ini: anggaran {rupiah(status['budget'])}, "
+                            f"sudah tersalur {rupiah(status['disbursed'])}, pencairan {rupiah(amount)}")
 
 
 def _schedule(session: Session, grant: CapitalGrant, disbursed_on: date) -> None:
@@ -115,8 +205,15 @@ def record_payment(session: Session, grant: CapitalGrant, amount, actor: str, on
     outstanding = sum((i.amount_due - i.amount_paid for i in grant.schedule), Decimal("0"))
     if amount > outstanding:
         raise CapacityError(f"Pembayaran Rp{amount:,.0f} melebihi sisa pinjaman Rp{outstanding:,.0f}")
+    ledger.lock(session)  # before the audit chain head, as for payouts
     payment = LoanPayment(grant=grant, key=key, amount=amount, paid_on=on or date.today(), recorded_by=actor)
     session.add(payment)
+    session.flush()
+    # The money comes back to the revolving fund: its own ledger event, so the chain holds both directions.
+    payment.ledger_seq = ledger.append(
+        session, cycle_id=None, capital_grant_id=grant.id, event="repaid", amount=amount, actor=actor,
+        payload={"loan_payment_id": payment.id, "key": key, "on": payment.paid_on.isoformat(),
+                 "funding_source_id": grant.funding_source_id}).seq
     left = amount
     for instalment in grant.schedule:
         due = instalment.amount_due - instalment.amount_paid

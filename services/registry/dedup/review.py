@@ -9,22 +9,11 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 
-from ..models import (
-    AuditEntry,
-    BankAccount,
-    DedupCluster,
-    DuplicateCandidate,
-    Enrolment,
-    Entitlement,
-    Household,
-    Person,
-)
+from ..models import AuditEntry, DedupCluster, DuplicateCandidate, Household, Person
+from ..surveys.scoring import rescore_household_desa
 from .clusters import signature
+from .follow import FollowReport, follow_household, follow_persons
 from .layers import PersonRow
-
-# Tables whose rows point at a person and must follow the survivor of a merge: (model, column).
-# Other parts of the registry (e.g. survey responses) add their own entry here.
-PERSON_REFERENCES = [(Enrolment, "recipient_id"), (Entitlement, "recipient_id"), (BankAccount, "person_id")]
 
 
 class DedupError(ValueError):
@@ -83,7 +72,9 @@ def dismiss(session: Session, cluster_id: int, actor: str, reason: str) -> Dedup
 
 
 def merge(session: Session, cluster_id: int, survivor_id: int, actor: str, reason: str | None = None) -> DedupCluster:
-    """Keep ``survivor_id``; re-point whatever referred to the others, then remove them."""
+    """Keep ``survivor_id``; re-point whatever referred to the others (dedup/follow.py), remove them, and
+    merge a household they leave empty into the survivor's. One transaction, one audit entry; clashes
+    resolved by rule are listed in ``case.merge_report.conflicts`` for the reviewer."""
     case = _open_case(session, cluster_id)
     people = _members(session, case)
     survivor = next((p for p in people if p.id == survivor_id), None)
@@ -91,33 +82,26 @@ def merge(session: Session, cluster_id: int, survivor_id: int, actor: str, reaso
         raise DedupError("Orang yang dipertahankan harus anggota kasus ini.")
     others = [p for p in people if p.id != survivor_id]
     before = [_person_state(p) for p in people]
-    moved: dict[str, int] = {}
     other_ids = [p.id for p in others]
-    for model, column in PERSON_REFERENCES:
-        col = getattr(model, column)
-        if model is BankAccount:
-            # The survivor may already hold the same account: drop the copy instead of breaking uniqueness.
-            held = set(session.execute(select(BankAccount.bank_code, BankAccount.account_number)
-                                       .where(BankAccount.person_id == survivor_id)).all())
-            for account in session.execute(select(BankAccount).where(col.in_(other_ids))).scalars():
-                if (account.bank_code, account.account_number) in held:
-                    session.delete(account)
-                else:
-                    account.person_id = survivor_id
-                    held.add((account.bank_code, account.account_number))
-                moved[model.__tablename__] = moved.get(model.__tablename__, 0) + 1
-            continue
-        result = session.execute(update(model).where(col.in_(other_ids)).values({column: survivor_id}))
-        moved[model.__tablename__] = result.rowcount
+    left_households = {p.household_id: p.household for p in others if p.household_id != survivor.household_id}
+    report = FollowReport()
     _settle_pairs(session, [p.id for p in people], "digabung")
-    session.flush()
+    follow_persons(session, other_ids, survivor_id, report)
     for person in others:
         session.delete(person)
+    session.flush()
+    for household in left_households.values():
+        if session.execute(select(Person.id).where(Person.household_id == household.id)).first() is None:
+            follow_household(session, household, survivor.household_id, report)
     _close(case, "digabung", actor, reason)
     session.add(AuditEntry(actor=actor, action="dedup_merge", entity="person", entity_id=str(survivor_id),
                            details={"cluster_id": case.id, "before": before, "after": _person_state(survivor),
-                                    "removed": other_ids, "repointed": moved, "reason": reason}))
+                                    "removed": other_ids, **report.as_dict(), "reason": reason}))
     session.commit()
+    if report.responses_moved:
+        # The kept household's latest response may now be one that came with the merged household.
+        rescore_household_desa(session, survivor.household, actor=actor)
+    case.merge_report = report
     return case
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
+from services.common.privacy import redact_numbers
 
 from ..models import AuditEntry, DedupCluster, DedupMember, DedupRun, Household
 from .clusters import Cluster
@@ -127,7 +128,8 @@ def run_dedup(session: Session, actor: str = "sistem", run_key: str | None = Non
         counts = store_clusters(session, people, clusters, run.requested_by or actor)
     except Exception as exc:
         session.rollback()
-        _stage(session, run, "gagal", None, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=utcnow())
+        _stage(session, run, "gagal", None, error=redact_numbers(f"{type(exc).__name__}: {exc}")[:2000],
+               finished_at=utcnow())
         raise
     _stage(session, run, "selesai", None, counts=counts, finished_at=utcnow())
     return counts

@@ -1,13 +1,13 @@
 """``bansos seed-demo``: the fake Desa Kamal, its partners and two programmes; safe to run again."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Enrolment, Household, Organisation, Person, Programme, ProgrammePartner
+from ..models import Enrolment, Household, Indicator, Organisation, Person, Programme, ProgrammePartner
 from .people import PeopleFactory
 
 SEED = 20260101
@@ -87,5 +87,27 @@ def seed_demo(session: Session) -> dict[str, int]:
     # Surveys first: the map's demo welfare rows only fill households the survey scoring left without one.
     surveys = seed_demo_surveys(session)
     regions = seed_map_demo(session)["regions"]
+    from ..indicators.defaults import seed_indicators
+
+    seed_indicators(session, tuple(spec["code"] for spec in PROGRAMMES))
+    _demo_indicator_values(session)
+    session.commit()
     return {"organisations": len(organisations), "households": len(households), "enrolments": enrolled,
-            "persons": session.query(Person).count(), "regions": regions, **surveys}
+            "persons": session.query(Person).count(), "regions": regions,
+            "indicators": session.query(Indicator).count(), **surveys}
+
+
+def _demo_indicator_values(session: Session, months: int = 6) -> None:
+    """Compute the last few months once, so the dashboard of a fresh demo has something to show."""
+    from ..indicators.periods import previous_month
+    from ..indicators.snapshots import compute_all
+    from ..models import IndicatorValue
+
+    if session.query(IndicatorValue).count():
+        return
+    from services.common.db import utcnow
+
+    now, month = utcnow(), previous_month(utcnow())
+    for _ in range(months):
+        compute_all(session, month, now, actor="seed-demo")
+        month = previous_month(datetime(month.year, month.month, 1))

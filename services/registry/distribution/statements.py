@@ -40,8 +40,11 @@ def _key(header: str) -> str:
 
 
 def read_csv(text: str) -> list[StatementLine]:
-    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;") if text.strip() else csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # The roster reader's rule (more ";" than "," in the header line): csv.Sniffer raises on a header
+    # without either, and a bank file with one column must still be refused with our own message.
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [_key(h) for h in next(reader, [])]
     where = {name: next((header.index(a) for a in aliases if a in header), None) for name, aliases in _COLUMNS.items()}
     if where["end_to_end_id"] is None or where["status"] is None:

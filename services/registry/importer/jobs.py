@@ -10,6 +10,9 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from services.common.db import is_transient_db_error
+from services.common.privacy import redact_numbers
+
 from ..models import AuditEntry, ImportJob, ImportRejection
 from ..models.base import utcnow
 from .apply import apply_rows
@@ -141,8 +144,13 @@ def run_import_job(source, job_id: int, progress_every: int = PROGRESS_EVERY) ->
     except RosterFileError as exc:
         _set_job(engine, job_id, status="gagal", error=str(exc), finished_at=utcnow())
     except Exception as exc:
+        if is_transient_db_error(exc):
+            # The database is away (restart): the job stays "berjalan" and the task's retry redoes it from
+            # the start; nothing was written, because the results are committed in one transaction.
+            log.warning("impor %s tertunda, basis data tidak tersedia: %s", job_id, exc)
+            raise
         log.exception("impor %s gagal", job_id)
-        _set_job(engine, job_id, status="gagal", error=f"Impor gagal, tidak ada data yang diubah: {exc}"[:2000],
-                 finished_at=utcnow())
+        _set_job(engine, job_id, status="gagal", finished_at=utcnow(),
+                 error=redact_numbers(f"Impor gagal, tidak ada data yang diubah: {exc}")[:2000])
         raise
     return _load(engine, job_id)

@@ -19,6 +19,7 @@ from .distribution import GoodsStock, Pickup
 from .feedback import InboxMessage
 from .funding import CyclePlan, EligibilityRule, FundingSource, ProgrammeExclusion
 from .imports import ImportJob, ImportRejection
+from .indicators import Indicator, IndicatorValue, SatisfactionCode
 from .ledger import LedgerEntry, LedgerHead
 from .meetings import (
     CommunityMeeting,
@@ -35,7 +36,7 @@ from .people import DuplicateCandidate, Household, Person
 from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
 from .regions import Region
 from .resources import PersonSkill, VillageResource
-from .surveys import Enumerator, Instrument, Question, SurveyCampaign, SurveyResponse
+from .surveys import Enumerator, Instrument, OpenRosaNonceUse, Question, SurveyCampaign, SurveyResponse
 from .trainings import Training, TrainingAttendance, TrainingEnrolment, TrainingFollowUp, TrainingSession
 from .verification import VerificationCase, VerificationSample
 from .welfare import HouseholdWelfare

@@ -7,7 +7,9 @@ from decimal import Decimal
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .bank import BankAccount
 from .base import Base, utcnow
+from .funding import FundingSource
 from .people import Household, Person
 from .programmes import Programme
 
@@ -56,6 +58,8 @@ class CapitalGrant(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("business_group.id"), index=True)
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id"), index=True)
+    # The pot the money comes from: approval and payout are checked against what it has left.
+    funding_source_id: Mapped[int | None] = mapped_column(ForeignKey("funding_source.id"), index=True)
     business: Mapped[str] = mapped_column(String(150))
     purpose: Mapped[str | None] = mapped_column(Text)
     amount_requested: Mapped[Decimal] = mapped_column(Numeric(14, 2))
@@ -70,6 +74,7 @@ class CapitalGrant(Base):
     household: Mapped[Household | None] = relationship()
     group: Mapped[BusinessGroup | None] = relationship()
     programme: Mapped[Programme | None] = relationship()
+    funding_source: Mapped[FundingSource | None] = relationship()
     disbursements: Mapped[list[CapitalDisbursement]] = relationship(back_populates="grant")
     schedule: Mapped[list[LoanInstalment]] = relationship(back_populates="grant", order_by="LoanInstalment.number")
     payments: Mapped[list[LoanPayment]] = relationship(back_populates="grant", order_by="LoanPayment.paid_on")
@@ -89,8 +94,18 @@ class CapitalDisbursement(Base):
     channel: Mapped[str] = mapped_column(String(10))  # one of CHANNELS
     disbursed_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(100))
+    # Cash/in-kind: who collected (the household's adult or a group member), where, handed over by whom.
+    collector_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    collector_name: Mapped[str | None] = mapped_column(String(150))
+    location: Mapped[str | None] = mapped_column(String(200))
+    handed_over_by: Mapped[str | None] = mapped_column(String(150))
+    # Bank: the recipient's recorded account and the bank's transaction reference.
+    bank_account_id: Mapped[int | None] = mapped_column(ForeignKey("bank_account.id"))
+    bank_reference: Mapped[str | None] = mapped_column(String(64))
+    ledger_seq: Mapped[int | None] = mapped_column(Integer)  # the ledger entry that records this payout
 
     grant: Mapped[CapitalGrant] = relationship(back_populates="disbursements")
+    bank_account: Mapped[BankAccount | None] = relationship()
 
 
 class LoanInstalment(Base):
@@ -116,6 +131,7 @@ class LoanPayment(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     paid_on: Mapped[date] = mapped_column(Date)
     recorded_by: Mapped[str] = mapped_column(String(100))
+    ledger_seq: Mapped[int | None] = mapped_column(Integer)  # the "repaid" ledger entry
 
     grant: Mapped[CapitalGrant] = relationship(back_populates="payments")
 

@@ -80,9 +80,11 @@ class SatisfactionResponse(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(40))
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)
+    # Exactly one of cycle_id / training_id: what the issued code (indicators.SatisfactionCode) was for.
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycle.id"), index=True)
+    training_id: Mapped[int | None] = mapped_column(ForeignKey("training.id"), index=True)
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    cycle: Mapped[Cycle] = relationship()
+    cycle: Mapped[Cycle | None] = relationship()

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, utcnow
 
-LEDGER_EVENTS = ("paid", "collected", "returned", "corrected")
+# repaid: a revolving-loan instalment paid back into the funding source (capital grants only).
+LEDGER_EVENTS = ("paid", "collected", "returned", "corrected", "repaid")
 
 
 class LedgerEntry(Base):
@@ -19,7 +20,10 @@ class LedgerEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)  # 1, 2, 3... with no gap: a gap is a deleted row
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)
+    # An entitlement's event carries its cycle; a business-capital payout or repayment has no cycle and
+    # carries its grant instead (exactly one of the two is set).
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycle.id"), index=True)
+    capital_grant_id: Mapped[int | None] = mapped_column(ForeignKey("capital_grant.id"), index=True)
     entitlement_id: Mapped[int | None] = mapped_column(ForeignKey("entitlement.id"), index=True)
     event: Mapped[str] = mapped_column(String(20))  # one of LEDGER_EVENTS
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))

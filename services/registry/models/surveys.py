@@ -92,7 +92,11 @@ campaign_enumerator = Table(
 
 
 class Enumerator(Base):
-    """A field enumerator (pendamping); logs into ODK Collect with HTTP Basic auth."""
+    """A field enumerator (pendamping); logs into ODK Collect with HTTP Digest (or Basic over HTTPS).
+
+    Digest cannot be checked against a salted hash, so ``digest_ha1`` keeps md5(username:realm:password)
+    as RFC 7616 prescribes (what ODK Collect computes). It is as sensitive as a password for this realm
+    only; set both through ``set_password`` so they never disagree."""
 
     __tablename__ = "survey_enumerator"
 
@@ -101,8 +105,22 @@ class Enumerator(Base):
     full_name: Mapped[str] = mapped_column(String(150))
     phone: Mapped[str | None] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
+    digest_ha1: Mapped[str | None] = mapped_column(String(32))  # NULL: set before Digest existed
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def digest_ready(self) -> str:
+        """For the admin list: an account made before Digest needs its password set once more."""
+        return "ya" if self.digest_ha1 else "belum (atur ulang kata sandi)"
+
+    def set_password(self, password: str) -> None:
+        from werkzeug.security import generate_password_hash
+
+        from ..openrosa_auth import digest_ha1
+
+        self.password_hash = generate_password_hash(password)
+        self.digest_ha1 = digest_ha1(self.username, password)
 
     def __repr__(self) -> str:
         return self.full_name
@@ -161,3 +179,17 @@ class SurveyResponse(Base):
     instrument: Mapped[Instrument] = relationship()
     campaign: Mapped[SurveyCampaign | None] = relationship()
     enumerator: Mapped[Enumerator | None] = relationship()
+
+
+class OpenRosaNonceUse(Base):
+    """One (Digest nonce, nc) pair that authenticated a request: the same pair again is a replay.
+
+    Nonces themselves are stateless (signed, time-limited; services/registry/openrosa_auth.py); only the
+    counts used are stored, one row each, so concurrent requests of one phone never race on a counter.
+    Rows older than the nonce lifetime are pruned."""
+
+    __tablename__ = "openrosa_nonce_use"
+
+    nonce: Mapped[str] = mapped_column(String(80), primary_key=True)
+    nc: Mapped[int] = mapped_column(Integer, primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from ..models import Enumerator, Household, SurveyCampaign
 from .instruments import active_instrument, load_shipped_instruments
@@ -49,9 +48,10 @@ def seed_demo_surveys(session: Session) -> dict[str, int]:
     enumerator = session.execute(
         select(Enumerator).where(Enumerator.username == DEMO_ENUMERATOR[0])).scalar_one_or_none()
     if enumerator is None:
-        enumerator = Enumerator(username=DEMO_ENUMERATOR[0], full_name=DEMO_ENUMERATOR[1],
-                                password_hash=generate_password_hash(DEMO_PASSWORD))
+        enumerator = Enumerator(username=DEMO_ENUMERATOR[0], full_name=DEMO_ENUMERATOR[1])
         session.add(enumerator)
+    if enumerator.digest_ha1 is None:  # also a demo made before Digest existed
+        enumerator.set_password(DEMO_PASSWORD)
     campaign = session.execute(select(SurveyCampaign).where(SurveyCampaign.name == "Pendataan BPS14 Kamal 2026")
                                ).scalar_one_or_none()
     if campaign is None:

@@ -80,7 +80,8 @@ def active_instrument(session: Session, code: str) -> Instrument | None:
 def instrument_by_form_id(session: Session, form_id: str) -> Instrument | None:
     """The instrument version behind an XForm id such as ``bps14_v1``."""
     code, _, version = form_id.rpartition("_v")
-    if not code or not version.isdigit():
+    # ASCII digits only and a sane length: str.isdigit() accepts "²", which int() refuses.
+    if not code or not (version.isascii() and version.isdigit() and len(version) <= 6):
         return None
     for instrument in session.scalars(select(Instrument).where(Instrument.version == int(version))
                                       .options(selectinload(Instrument.questions))):

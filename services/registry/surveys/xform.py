@@ -14,6 +14,10 @@ _TYPES = {"bilangan": "integer", "desimal": "decimal", "teks": "text"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
+NO_DTD = "XML kiriman tidak boleh memuat DOCTYPE atau deklarasi entitas"
+MAX_NAME = 100  # form id / instanceID; ODK's are "<code>_v<n>" and "uuid:<36>"
+
+
 class SubmissionError(ValueError):
     """An XML submission that cannot be read."""
 
@@ -74,13 +78,22 @@ def md5_hash(xml: str) -> str:
 
 def parse_submission(data: bytes) -> tuple[str, str | None, str, dict[str, str]]:
     """(form id, instanceID, KK, {field name: text}) of an ODK instance document."""
+    # ODK never sends a DTD. Entities are not expanded anyway (_PARSER, and libxml2 caps amplification),
+    # but an answer hidden in an unexpanded entity would be lost silently: refuse the document, before
+    # parsing when the DTD is visible in the bytes, after parsing otherwise (e.g. UTF-16).
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise SubmissionError(NO_DTD)
     try:
         root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
+    except (etree.XMLSyntaxError, ValueError) as exc:
         raise SubmissionError(f"XML kiriman tidak dapat dibaca: {exc}") from exc
+    if root.getroottree().docinfo.doctype:
+        raise SubmissionError(NO_DTD)
     form_id = root.get("id")
     if not form_id:
         raise SubmissionError("XML kiriman tanpa atribut id formulir")
+    if len(form_id) > MAX_NAME:
+        raise SubmissionError(f"id formulir lebih dari {MAX_NAME} karakter")
     instance_id, kk, fields = None, "", {}
     for element in root.iter():
         if not isinstance(element.tag, str) or len(element):
@@ -91,6 +104,8 @@ def parse_submission(data: bytes) -> tuple[str, str | None, str, dict[str, str]]
         if parent is not None and etree.QName(parent).localname == "meta":
             if name == "instanceID":
                 instance_id = value or None
+                if instance_id and len(instance_id) > MAX_NAME:  # stored as submission_key, 120 characters
+                    raise SubmissionError(f"meta/instanceID lebih dari {MAX_NAME} karakter")
             continue
         if name == KK_FIELD:
             kk = value

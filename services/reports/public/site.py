@@ -5,7 +5,7 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
@@ -15,12 +15,14 @@ from services.registry.models import Complaint
 from services.registry.models.complaints import COMPLAINT_CATEGORIES
 
 from . import data
+from .cache import cached_page
 from .forms import ComplaintForm, SurveyForm, TrackForm, image_extension
 from .poster import PAGE_SIZES, render_poster
 
 public = Blueprint("public", __name__, url_prefix="/publik", template_folder="../templates",
                    static_folder="../static/public", static_url_path="/aset")
 limiter = Limiter(key_func=get_remote_address)
+PUBLIC_CHART_REPORT = "realisasi_bulanan"  # the only report whose chart is public
 TRACKING_CODE = re.compile(r"^ADU-[A-Z0-9]{8}$")
 PUBLIC_STATUS = {"baru": "Diterima, menunggu diteruskan", "diteruskan": "Diteruskan ke petugas",
                  "ditindaklanjuti": "Sedang ditindaklanjuti", "selesai": "Selesai"}
@@ -46,6 +48,7 @@ def public_cycle_url(cycle_id: int) -> str:
 
 
 @public.get("/")
+@cached_page
 def index():
     with registry_session() as session:
         programmes = data.programmes(session)
@@ -53,6 +56,7 @@ def index():
 
 
 @public.get("/program/<int:programme_id>")
+@cached_page
 def programme(programme_id: int):
     with registry_session() as session:
         prog = data.programme(session, programme_id)
@@ -63,6 +67,7 @@ def programme(programme_id: int):
 
 
 @public.get("/siklus/<int:cycle_id>")
+@cached_page
 def cycle(cycle_id: int):
     with registry_session() as session:
         detail = data.cycle_detail(session, cycle_id)
@@ -78,6 +83,7 @@ def cycle(cycle_id: int):
 
 
 @public.get("/siklus/<int:cycle_id>/poster-<size>.pdf")
+@cached_page
 def poster(cycle_id: int, size: str):
     if size not in PAGE_SIZES:
         abort(404)
@@ -141,14 +147,48 @@ def survey(cycle_id: int):
         detail = data.cycle_detail(session, cycle_id)
     if detail is None:
         abort(404)
+    return _survey_form(detail.summary.name, cycle_id)
+
+
+@public.route("/survei", methods=["GET", "POST"])
+@limiter.limit(_form_rate, methods=["POST"])
+def survey_by_code():
+    """The link sent by SMS with each one-time code: the code says which distribution or training."""
+    return _survey_form(None, None)
+
+
+def _code_target(code: str, cycle_id: int | None) -> tuple[str | None, str | None]:
+    """(what the code is for, None) or (None, the reason it cannot be used), read from the registry."""
+    from services.registry.indicators.codes import CodeError, check_code
+
+    with registry_session() as session:
+        try:
+            issued = check_code(session, code, cycle_id)
+        except CodeError as exc:
+            return None, str(exc)
+        if issued.cycle is not None:
+            return f"{issued.cycle.programme.name} — {issued.cycle.name}", None
+        return f"Pelatihan {issued.training.topic}", None
+
+
+def _survey_form(title: str | None, cycle_id: int | None):
+    """Only an issued, unused code is accepted (checked here for a clear answer, and again atomically by
+    the registry, which keeps the first answer of a code and refuses any other)."""
     form = SurveyForm(code=request.args.get("kode"))
+    if request.method == "GET" and form.code.data and title is None:
+        title, _error = _code_target(form.code.data, None)
     if form.validate_on_submit():
-        send(current_app.extensions["celery"], "registry.record_survey",
-             {"code": form.code.data.strip(), "cycle_id": cycle_id, "score": int(form.score.data),
-              "comment": form.comment.data or None})
-        return render_template("public/survey_sent.html", detail=detail), 201
+        code = form.code.data.strip().upper()
+        target, error = _code_target(code, cycle_id)
+        if error is None:
+            payload = {"code": code, "score": int(form.score.data), "comment": form.comment.data or None}
+            if cycle_id is not None:
+                payload["cycle_id"] = cycle_id
+            send(current_app.extensions["celery"], "registry.record_survey", payload)
+            return render_template("public/survey_sent.html", title=title or target), 201
+        form.code.errors.append(error)
     status = 400 if request.method == "POST" else 200
-    return render_template("public/survey.html", form=form, detail=detail), status
+    return render_template("public/survey.html", form=form, title=title), status
 
 
 @public.app_errorhandler(429)
@@ -156,3 +196,19 @@ def _too_many(_exc):
     return render_template("public/message.html", title="Terlalu banyak kiriman",
                            message="Terlalu banyak kiriman dari alamat ini. Silakan coba lagi nanti."), 429
 
+
+
+@public.get("/laporan/<int:run_id>/grafik.png")
+def report_chart(run_id: int):
+    """The chart of a finished monthly realisation report (aggregates only): the picture of a social-media
+    post. Any other report, unfinished run or unknown id is "not found"."""
+    from services.common.db import current_database
+
+    from ..models import Artifact, ReportRun
+
+    artifact = current_database().session.scalar(
+        select(Artifact).join(ReportRun).where(ReportRun.id == run_id, ReportRun.report == PUBLIC_CHART_REPORT,
+                                               ReportRun.status == "selesai", Artifact.format == "png"))
+    if artifact is None or not Path(artifact.path).is_file():
+        return jsonify({"error": "Tidak ditemukan"}), 404
+    return send_file(artifact.path, mimetype="image/png", max_age=3600)

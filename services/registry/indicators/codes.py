@@ -1,0 +1,139 @@
+"""One-time satisfaction codes: issued per recipient household after a distribution (per cycle) and per
+participant after a training; the public form accepts an issued, unused code once.
+
+Issuing is idempotent (unique per cycle+household and training+person); using a code is one conditional
+UPDATE (``used_at IS NULL``), so two answers racing with the same code cannot both win."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from services.common.db import utcnow
+
+from ..models import AuditEntry, Cycle, Entitlement, Person, SatisfactionCode, Training, TrainingEnrolment
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from an SMS
+# Rendered by the notifications service (Jinja, sandboxed) with each recipient's vars.
+SMS_TEMPLATE = ("Terima kasih telah menerima {{ program }}. Mohon beri nilai kepuasan Anda (1-5) di {{ tautan }} "
+                "dengan kode {{ kode }}. Kode hanya berlaku sekali.")
+
+
+class CodeError(ValueError):
+    """A code that is unknown, already used, or for another cycle/training (message in Indonesian)."""
+
+
+def new_code() -> str:
+    return "KS-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
+
+
+def normalise(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+def _insert(session: Session, rows: list[dict], actor: str, target: dict) -> int:
+    for row in rows:
+        session.add(SatisfactionCode(code=new_code(), issued_by=actor, **row))
+    session.flush()
+    session.add(AuditEntry(actor=actor, action="issue", entity="satisfaction_code",
+                           entity_id=str(target.get("cycle_id") or target.get("training_id")),
+                           details={**target, "issued": len(rows)}))
+    session.flush()
+    return len(rows)
+
+
+def issue_for_cycle(session: Session, cycle_id: int, actor: str) -> int:
+    """A code for every household whose entitlement in the cycle was handed over and has none yet."""
+    if session.get(Cycle, cycle_id) is None:
+        raise CodeError(f"Siklus {cycle_id} tidak ditemukan")
+    have = select(SatisfactionCode.household_id).where(SatisfactionCode.cycle_id == cycle_id)
+    rows = session.execute(select(Entitlement.household_id, Entitlement.recipient_id)
+                           .where(Entitlement.cycle_id == cycle_id, Entitlement.status == "disalurkan",
+                                  Entitlement.household_id.not_in(have))
+                           .order_by(Entitlement.household_id)).all()
+    return _insert(session, [{"cycle_id": cycle_id, "household_id": hh, "person_id": person}
+                             for hh, person in rows], actor, {"cycle_id": cycle_id})
+
+
+def issue_for_training(session: Session, training_id: int, actor: str) -> int:
+    """A code for every participant who completed the training and has none yet."""
+    if session.get(Training, training_id) is None:
+        raise CodeError(f"Pelatihan {training_id} tidak ditemukan")
+    have = select(SatisfactionCode.person_id).where(SatisfactionCode.training_id == training_id)
+    rows = session.execute(select(TrainingEnrolment.person_id, Person.household_id)
+                           .join(Person, Person.id == TrainingEnrolment.person_id)
+                           .where(TrainingEnrolment.training_id == training_id, TrainingEnrolment.status == "selesai",
+                                  TrainingEnrolment.person_id.not_in(have))
+                           .order_by(TrainingEnrolment.person_id)).all()
+    return _insert(session, [{"training_id": training_id, "person_id": person, "household_id": hh}
+                             for person, hh in rows], actor, {"training_id": training_id})
+
+
+def check_code(session: Session, code: str, cycle_id: int | None = None) -> SatisfactionCode:
+    """The issued, unused code (read only: what the public form checks before sending the answer)."""
+    found = session.scalar(select(SatisfactionCode).where(SatisfactionCode.code == normalise(code)))
+    if found is None:
+        raise CodeError("Kode survei tidak dikenal. Periksa kembali kode dari SMS atau kupon Anda.")
+    if found.used_at is not None:
+        raise CodeError("Kode survei ini sudah dipakai. Setiap kode hanya berlaku sekali.")
+    if cycle_id is not None and found.cycle_id != cycle_id:
+        raise CodeError("Kode survei ini bukan untuk penyaluran ini.")
+    return found
+
+
+def use_code(session: Session, code: str, cycle_id: int | None = None, now: datetime | None = None) -> SatisfactionCode:
+    """Mark the code used (once, atomically) and return it; CodeError when it cannot be used."""
+    found = check_code(session, code, cycle_id)
+    claimed = session.execute(update(SatisfactionCode)
+                              .where(SatisfactionCode.id == found.id, SatisfactionCode.used_at.is_(None))
+                              .values(used_at=now or utcnow())).rowcount
+    if claimed != 1:
+        raise CodeError("Kode survei ini sudah dipakai. Setiap kode hanya berlaku sekali.")
+    session.refresh(found)
+    return found
+
+
+def unused_codes(session: Session, *, cycle_id: int | None = None, training_id: int | None = None):
+    query = (select(SatisfactionCode).where(SatisfactionCode.used_at.is_(None))
+             .order_by(SatisfactionCode.id))
+    if cycle_id is not None:
+        query = query.where(SatisfactionCode.cycle_id == cycle_id)
+    else:
+        query = query.where(SatisfactionCode.training_id == training_id)
+    return session.scalars(query).all()
+
+
+def sms_batches(codes: list[SatisfactionCode], form_url: str, programme: str,
+                batch_size: int = 500) -> Iterator[list[dict]]:
+    """Recipients for notifications.send_batch: one per code, keyed by the code (a resend reaches nobody
+    twice); the code and the form link are template variables."""
+    for start in range(0, len(codes), batch_size):
+        yield [{"recipient_key": f"satisfaction-code-{code.id}",
+                "phone": code.person.phone if code.person else None,
+                "vars": {"kode": code.code, "tautan": f"{form_url}?kode={code.code}", "program": programme}}
+               for code in codes[start:start + batch_size]]
+
+
+def send_codes(celery_app, session: Session, form_url: str, requested_by: str, *, cycle_id: int | None = None,
+               training_id: int | None = None) -> tuple[str, int]:
+    """Send every unused code of a cycle or training by SMS as one campaign; returns (campaign key, count)."""
+    from services.common.contracts import send
+
+    codes = unused_codes(session, cycle_id=cycle_id, training_id=training_id)
+    if cycle_id is not None:
+        cycle = session.get(Cycle, cycle_id)
+        key, programme = f"satisfaction-cycle-{cycle_id}", cycle.programme.name
+        name = f"{programme} {cycle.name}"
+    else:
+        training = session.get(Training, training_id)
+        key, programme, name = f"satisfaction-training-{training_id}", training.topic, training.topic
+    for batch_no, batch in enumerate(sms_batches(codes, form_url, programme)):
+        send(celery_app, "notifications.send_batch", {
+            "campaign_key": key, "name": f"Survei kepuasan {name}"[:200], "channel": "sms",
+            "template": SMS_TEMPLATE, "total": len(codes), "batch_no": batch_no,
+            "source": {"cycle_id": cycle_id, "training_id": training_id, "requested_by": requested_by},
+            "recipients": batch})
+    return key, len(codes)

@@ -1,0 +1,87 @@
+"""Compute indicators for a period and store them (``indicator_value``), once and for good.
+
+A value computed after its period ended is *final*: later runs leave it as it is (``force`` recomputes),
+so a trend shows what was known and reported at the time. A value computed while its period is still
+running is provisional and is replaced by the next run."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.common.db import utcnow
+
+from ..models import AuditEntry, Indicator, IndicatorValue
+from .computations import COMPUTATIONS, Scope
+from .periods import Period, period_of
+
+
+class IndicatorError(ValueError):
+    """An indicator definition that cannot be computed (unknown computation or bad parameters)."""
+
+
+def validate_definition(indicator: Indicator) -> None:
+    from ..models.indicators import DIRECTIONS, GRANULARITIES
+
+    if indicator.computation not in COMPUTATIONS:
+        raise IndicatorError(f"Perhitungan '{indicator.computation}' tidak dikenal; pilih salah satu dari: "
+                             f"{', '.join(COMPUTATIONS)}")
+    if indicator.direction not in DIRECTIONS:
+        raise IndicatorError("Arah harus 'naik' (makin tinggi makin baik) atau 'turun'")
+    if indicator.granularity not in GRANULARITIES:
+        raise IndicatorError(f"Periode harus salah satu dari: {', '.join(GRANULARITIES)}")
+    if not isinstance(indicator.parameters or {}, dict):
+        raise IndicatorError("Parameter harus objek JSON, mis. {\"bands\": [\"miskin\"]}")
+
+
+def compute_value(session: Session, indicator: Indicator, period: Period, now: datetime,
+                  force: bool = False) -> tuple[IndicatorValue, bool]:
+    """Store the value of ``indicator`` for ``period``; returns (row, whether it was (re)computed)."""
+    validate_definition(indicator)
+    row = session.scalar(select(IndicatorValue).where(IndicatorValue.indicator_id == indicator.id,
+                                                      IndicatorValue.period == period.key))
+    if row is not None and row.final and not force:
+        return row, False
+    result = COMPUTATIONS[indicator.computation](
+        session, Scope(period, indicator.programme_id, dict(indicator.parameters or {})))
+    if row is None:
+        row = IndicatorValue(indicator_id=indicator.id, period=period.key)
+        session.add(row)
+    row.period_start, row.period_end = period.start, period.end
+    row.value, row.numerator, row.denominator = result.value, result.numerator, result.denominator
+    row.details = result.details
+    row.final = now >= period.end_at
+    row.computed_at = now
+    session.flush()
+    return row, True
+
+
+def compute_all(session: Session, month: date, now: datetime | None = None, force: bool = False,
+                actor: str = "sistem", indicator_ids: list[int] | None = None) -> dict:
+    """Compute every active indicator for the period (of its granularity) that contains ``month``."""
+    now = now or utcnow()
+    query = select(Indicator).where(Indicator.active.is_(True)).order_by(Indicator.id)
+    if indicator_ids:
+        query = query.where(Indicator.id.in_(indicator_ids))
+    counts = {"dihitung": 0, "tetap": 0, "galat": 0}
+    errors = []
+    for indicator in session.scalars(query).all():
+        try:
+            _row, computed = compute_value(session, indicator, period_of(month, indicator.granularity), now, force)
+        except IndicatorError as exc:
+            counts["galat"] += 1
+            errors.append(f"{indicator.code}: {exc}")
+            continue
+        counts["dihitung" if computed else "tetap"] += 1
+    session.add(AuditEntry(actor=actor, action="compute", entity="indicator_value", entity_id=f"{month:%Y-%m}",
+                           details={**counts, "force": force, "errors": errors}))
+    session.flush()
+    return {**counts, "errors": errors}
+
+
+def trend(session: Session, indicator_id: int, limit: int = 12) -> list[IndicatorValue]:
+    """The latest ``limit`` stored values, oldest first."""
+    rows = session.scalars(select(IndicatorValue).where(IndicatorValue.indicator_id == indicator_id)
+                           .order_by(IndicatorValue.period_start.desc()).limit(limit)).all()
+    return list(reversed(rows))
