@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional
 
 DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
 ROSTER_EXTENSIONS = ("csv", "xlsx")
@@ -55,7 +55,7 @@ class SocialPostForm(FlaskForm):
 
 AUDIENCES = [("programme", "Penerima program"), ("cycle_unpaid", "Penerima siklus yang belum dibayar"),
              ("area", "Warga satu dusun / RT"), ("welfare_band", "Kelompok kesejahteraan"),
-             ("manual", "Daftar nomor HP / NIK")]
+             ("training", "Peserta pelatihan"), ("manual", "Daftar nomor HP / NIK")]
 CHANNELS = [("sms", "SMS"), ("whatsapp", "WhatsApp"), ("email", "E-mail")]
 
 
@@ -65,6 +65,7 @@ class CampaignForm(FlaskForm):
     fallback_sms = BooleanField("Kirim SMS bila WhatsApp gagal", default=True)
     programme_id = SelectField("Program", coerce=int, validators=[Optional()])
     cycle_id = SelectField("Siklus", coerce=int, validators=[Optional()])
+    training_id = SelectField("Pelatihan", coerce=int, validators=[Optional()])
     dusun = StringField("Dusun", validators=[Optional(), Length(max=100)])
     rt = StringField("RT", validators=[Optional(), Length(max=3)])
     band = StringField("Kelompok kesejahteraan (mis. miskin, rentan, atau desil 1-10)",
@@ -110,3 +111,20 @@ class DedupDecisionForm(FlaskForm):
 
 class DedupRunForm(FlaskForm):
     """Only the CSRF token: starting a run takes no input."""
+
+
+SOCIAL_ACCOUNTS = [("facebook", "Halaman Facebook"), ("instagram", "Instagram")]
+
+
+class SocialCheckForm(FlaskForm):
+    target = SelectField("Tujuan", choices=SOCIAL_ACCOUNTS, default="facebook")
+
+
+class SocialAnnouncementForm(FlaskForm):
+    text = TextAreaField("Isi pengumuman", validators=[DataRequired("Isi pengumuman wajib diisi"), Length(max=2000)],
+                         description="Pengumuman publik: jangan cantumkan NIK, alamat lengkap atau nomor HP warga.")
+    link = StringField("Tautan (opsional)", validators=[Optional(), Length(max=500), URL(message="Tautan tidak sah")])
+    image_url = StringField("Alamat gambar (wajib untuk Instagram)",
+                            validators=[Optional(), Length(max=500), URL(message="Alamat gambar tidak sah")])
+    facebook = BooleanField("Halaman Facebook", default=True)
+    instagram = BooleanField("Instagram")

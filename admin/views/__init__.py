@@ -26,6 +26,7 @@ def init_views(appbuilder: AppBuilder) -> None:
     from .reports import ReportView
     from .resources import PersonSkillView, RegionView, VillageResourceView
     from .rules import RuleView
+    from .social import SocialChannelView, SocialPostView
     from .surveys import InstrumentView, SurveyCampaignView, SurveyResponseView, SurveyView, WelfareView
     from .whogets import WhoGetsWhatView
 
@@ -45,6 +46,10 @@ def init_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(OptOutView, "Berhenti Langganan", label="Berhenti langganan", icon="fa-ban",
                         category=MENU_SERVICES)
     appbuilder.add_view(InboxView, "Kotak Masuk", label="Kotak masuk", icon="fa-inbox", category=MENU_SERVICES)
+    appbuilder.add_view(SocialChannelView, "Media Sosial", label="Media sosial", icon="fa-facebook-square",
+                        category=MENU_SERVICES)
+    appbuilder.add_view(SocialPostView, "Unggahan Media Sosial", label="Unggahan media sosial", icon="fa-bullhorn",
+                        category=MENU_SERVICES)
     appbuilder.add_view(ReportView, "Laporan", label="Laporan", icon="fa-file-pdf-o", category=MENU_SERVICES)
     appbuilder.add_view(MapView, "Peta Kebutuhan", label="Peta kebutuhan", icon="fa-map", category=MENU_REGISTRY)
     appbuilder.add_view(RegionView, "Wilayah", label="Wilayah", icon="fa-map-o", category=MENU_REGISTRY)

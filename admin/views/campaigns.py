@@ -1,4 +1,4 @@
-"""Kampanye: send an audience (programme, unpaid cycle, dusun/RT, welfare band, a list) a templated
+"""Kampanye: send an audience (programme, unpaid cycle, dusun/RT, welfare band, training, a list) a templated
 SMS/WhatsApp/e-mail after a preview, now or scheduled, and follow the delivery counts."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
 from services.common.contracts import send
-from services.registry.models import Cycle, Programme
+from services.registry.models import Cycle, Programme, Training
 
 from ..extensions import celery_app, db_session
 from ..forms import CampaignForm
@@ -34,6 +34,11 @@ def cycle_choices() -> list[tuple[int, str]]:
     return [(0, "-")] + [(cid, f"{code} - {name}") for cid, name, code in cycles]
 
 
+def training_choices() -> list[tuple[int, str]]:
+    trainings = db_session().scalars(select(Training).order_by(Training.id.desc())).all()
+    return [(0, "-")] + [(t.id, f"{t.topic} ({t.status})") for t in trainings]
+
+
 def audience_params(form: CampaignForm) -> tuple[dict, str | None]:
     """The audience's parameters from the form, or the Indonesian reason they are incomplete."""
     audience = form.audience.data
@@ -47,6 +52,8 @@ def audience_params(form: CampaignForm) -> tuple[dict, str | None]:
         return {"dusun": form.dusun.data.strip(), "rt": (form.rt.data or "").strip() or None}, None
     if audience == "welfare_band":
         return ({"band": form.band.data.strip()}, None) if (form.band.data or "").strip() else ({}, "Isi kelompok")
+    if audience == "training":
+        return ({"training_id": form.training_id.data}, None) if form.training_id.data else ({}, "Pilih pelatihan")
     if not (form.entries.data or "").strip():
         return {}, "Isi daftar nomor HP atau NIK"
     return {"entries": form.entries.data}, None
@@ -63,6 +70,9 @@ def audience_name(audience: str, params: dict) -> str:
         return f"Dusun {params['dusun']}" + (f" RT {params['rt']}" if params.get("rt") else "")
     if audience == "welfare_band":
         return f"Kelompok {params['band']}"
+    if audience == "training":
+        training = db_session().get(Training, params["training_id"])
+        return f"Peserta pelatihan {training.topic if training else params['training_id']}"
     return "Daftar manual"
 
 
@@ -168,6 +178,7 @@ class CampaignView(BaseView):
         form = CampaignForm()
         form.programme_id.choices = programme_choices()
         form.cycle_id.choices = cycle_choices()
+        form.training_id.choices = training_choices()
         preview = None
         if form.validate_on_submit():
             params, missing = audience_params(form)

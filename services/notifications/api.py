@@ -151,3 +151,49 @@ def test_message():
     except (PermanentChannelError, TemporaryChannelError) as exc:
         return jsonify({"error": str(exc)}), 502
     return jsonify({"provider": channel.name, "provider_message_id": provider_id, "to": address})
+
+
+@api.get("/social/status")
+def social_status():
+    """Which social targets are configured (account ids only; never the token)."""
+    from .social_posts import TARGETS, social_accounts
+
+    accounts = social_accounts(current_app.config)
+    config = current_app.config
+    ids = {"facebook": config.get("FACEBOOK_PAGE_ID"), "instagram": config.get("INSTAGRAM_USER_ID")}
+    return jsonify({"targets": [
+        {"name": name, "ready": not isinstance(accounts[name], str), "account": ids[name] or None,
+         **({"error": accounts[name]} if isinstance(accounts[name], str) else {})} for name in TARGETS]})
+
+
+@api.post("/social/check")
+def social_check():
+    """"Uji koneksi": read the account with the configured token; nothing is posted."""
+    from .channels import PermanentChannelError, TemporaryChannelError
+    from .social_posts import TARGETS, check_account, social_accounts
+
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _not_an_object()
+    target = data.get("target")
+    if target not in TARGETS:
+        return jsonify({"error": f"Tujuan tidak dikenal: {str(target)[:40]} (facebook atau instagram)"}), 400
+    account = social_accounts(current_app.config)[target]
+    if isinstance(account, str):
+        return jsonify({"error": account}), 409  # not configured: nothing to reach yet
+    try:
+        return jsonify({"target": target, **check_account(account)})
+    except (PermanentChannelError, TemporaryChannelError) as exc:
+        return jsonify({"error": str(exc)}), 502
+
+
+@api.get("/social/posts")
+def social_posts():
+    from .social_posts import recent_posts
+
+    rows = recent_posts(current_database().session)
+    return jsonify({"posts": [{"post_key": p.post_key, "target": p.target, "text": p.text, "link": p.link,
+                               "image_url": p.image_url, "status": p.status, "attempts": p.attempts,
+                               "provider_post_id": p.provider_post_id, "error": p.error,
+                               "requested_by": p.requested_by, "created_at": _iso(p.created_at),
+                               "posted_at": _iso(p.posted_at)} for p in rows]})

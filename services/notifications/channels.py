@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import requests
-import requests.adapters
-
 
 class TemporaryChannelError(Exception):
     """Worth retrying later (rate limit, gateway down, timeout)."""
@@ -81,50 +78,50 @@ class HttpSmsGateway(Channel):
 
     def __init__(self, url: str, token: str | None, sender: str, timeout: float = 10, idempotent: bool = True,
                  pool_size: int = 16) -> None:
+        from .http_pool import HttpPool
+
         self.url = url
         self.sender = sender
         self.timeout = timeout
         # The documented gateway contract drops a repeated ``reference``; a gateway that does not can say so
         # with SMS_GATEWAY_DEDUPES_REFERENCE=0 and interrupted messages are then marked 'unknown'.
         self.idempotent = idempotent
-        self.session = requests.Session()
-        # Keep-alive connections, enough for every sending thread of the worker process.
-        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, pool_block=True)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        if token:
-            self.session.headers["Authorization"] = f"Bearer {token}"
+        # Keep-alive connections, one per sending thread of the worker process (see http_pool.py for why
+        # not requests on this path).
+        self.pool = HttpPool(url, size=pool_size, timeout=timeout,
+                             headers={"Authorization": f"Bearer {token}"} if token else None)
 
     def send(self, message: OutgoingMessage) -> str:
-        body = {"to": message.to, "message": message.body, "sender": self.sender,
-                # The reference lets the gateway drop a duplicate if we ever resend after a crash.
-                "reference": f"{message.campaign_key}:{message.recipient_key}"}
+        from .http_pool import HttpPoolError
+
+        body = json.dumps({"to": message.to, "message": message.body, "sender": self.sender,
+                           # The reference lets the gateway drop a duplicate if we ever resend after a crash.
+                           "reference": f"{message.campaign_key}:{message.recipient_key}"}).encode()
         try:
-            response = self.session.post(self.url, json=body, timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise TemporaryChannelError(f"Gateway SMS tidak dapat dihubungi: {type(exc).__name__}") from exc
-        status = response.status_code
+            status, raw = self.pool.post(body)
+        except HttpPoolError as exc:
+            raise TemporaryChannelError(f"Gateway SMS tidak dapat dihubungi: {exc}") from exc
         if status in (200, 201):
             try:
-                return str(response.json()["message_id"])
+                return str(json.loads(raw)["message_id"])
             except (ValueError, KeyError, TypeError) as exc:
                 raise TemporaryChannelError("Jawaban gateway SMS tidak dapat dibaca") from exc
         if status == 429 or status >= 500:
             raise TemporaryChannelError(f"Gateway SMS sibuk atau gangguan (HTTP {status})")
-        raise PermanentChannelError(f"Gateway SMS menolak pesan (HTTP {status}): {_error_text(response)}")
+        raise PermanentChannelError(f"Gateway SMS menolak pesan (HTTP {status}): {_error_text(raw)}")
 
     def close(self) -> None:
-        self.session.close()
+        self.pool.close()
 
 
-def _error_text(response: requests.Response) -> str:
+def _error_text(raw: bytes) -> str:
     try:
-        data = response.json()
+        data = json.loads(raw)
         if isinstance(data, dict) and data.get("error"):
             return str(data["error"])[:300]
     except ValueError:
         pass
-    return response.text[:300]
+    return raw.decode("utf-8", "replace")[:300]
 
 
 def _sms_channel(config: dict) -> Channel:

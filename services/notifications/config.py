@@ -54,6 +54,15 @@ def load_config() -> dict:
         "SMTP_USERNAME": env_str("SMTP_USERNAME"),
         "SMTP_PASSWORD": env_str("SMTP_PASSWORD"),
         "INBOUND_SMS_TOKEN": env_str("INBOUND_SMS_TOKEN"),
+        # Secret in the delivery-report URL set in the Zenziva console (falls back to INBOUND_SMS_TOKEN).
+        "ZENZIVA_CALLBACK_TOKEN": env_str("ZENZIVA_CALLBACK_TOKEN"),
+        # Facebook Page and Instagram (Graph API); the Page token also publishes to the linked Instagram account.
+        "FACEBOOK_GRAPH_URL": env_str("FACEBOOK_GRAPH_URL"),
+        "FACEBOOK_API_VERSION": env_str("FACEBOOK_API_VERSION"),
+        "FACEBOOK_PAGE_ID": env_str("FACEBOOK_PAGE_ID"),
+        "FACEBOOK_PAGE_TOKEN": env_str("FACEBOOK_PAGE_TOKEN"),
+        "INSTAGRAM_USER_ID": env_str("INSTAGRAM_USER_ID"),
+        "SOCIAL_MAX_ATTEMPTS": env_int("NOTIFICATIONS_SOCIAL_MAX_ATTEMPTS", 6),
         "SEND_CONCURRENCY": env_int("NOTIFICATIONS_SEND_CONCURRENCY", 8),
         "RECORD_EVERY": env_int("NOTIFICATIONS_RECORD_EVERY", 100),
     }

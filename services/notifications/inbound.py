@@ -59,6 +59,19 @@ RECEIPT_STATUS = {"delivered": "delivered", "DELIVERED": "delivered", "read": "d
                   "failed": "failed", "UNDELIVERABLE": "failed", "REJECTED": "failed", "EXPIRED": "failed"}
 
 
+# Zenziva's report states (its console shows them in Indonesian or English); an intermediate state
+# ("sent", "terkirim ke operator", "pending") is accepted and changes nothing.
+ZENZIVA_REPORT_STATUS = {"delivered": "delivered", "diterima": "delivered",
+                         "failed": "failed", "gagal": "failed", "undelivered": "failed", "rejected": "failed",
+                         "expired": "failed", "sent": "sent", "terkirim": "sent", "pending": "sent",
+                         "processing": "sent"}
+
+
+def zenziva_receipt_state(state: str) -> str | None:
+    """Zenziva's status word -> delivered/failed/sent (None: not a status Zenziva reports)."""
+    return ZENZIVA_REPORT_STATUS.get(state.strip().lower())
+
+
 def apply_receipt(session: Session, provider_id: str, state: str, error: str | None = None) -> int:
     """Move a sent message to delivered/failed from its receipt; other states (sent, pending) change nothing."""
     status = RECEIPT_STATUS.get(state)

@@ -80,3 +80,33 @@ class InboundEvent(Base):
     text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     kind: Mapped[str] = mapped_column(String(20), nullable=False)  # complaint, opt_out, inbox, receipt
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+# posting: claimed by a run (like a message's 'sending'); unknown: that run died mid-call, and the Graph
+# API has no idempotency key, so it is left for staff to check on the page instead of posted twice.
+SOCIAL_STATUSES = ("queued", "posting", "posted", "failed", "unknown")
+
+
+class SocialPost(Base):
+    """One announcement on one target (facebook/instagram): posted at most once per (post_key, target)."""
+
+    __tablename__ = "social_post"
+    __table_args__ = (UniqueConstraint("post_key", "target", name="uq_social_post_target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_key: Mapped[str] = mapped_column(String(200), nullable=False)
+    target: Mapped[str] = mapped_column(String(20), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    link: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    image_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    requested_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Instagram's first step (media container): kept so a retry after a failed publish reuses it.
+    container_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    provider_post_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

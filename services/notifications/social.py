@@ -25,10 +25,18 @@ class GraphClient:
         self.token, self.timeout = token, timeout
         self.session = requests.Session()
 
+    def get(self, path: str, fields: str) -> dict:
+        """A read (used by "uji koneksi": checks the token and the account without posting anything)."""
+        return self._answer(lambda: self.session.get(f"{self.base}/{path}", timeout=self.timeout,
+                                                     params={"fields": fields, "access_token": self.token}))
+
     def post(self, path: str, data: dict) -> dict:
+        return self._answer(lambda: self.session.post(f"{self.base}/{path}", timeout=self.timeout,
+                                                      data={**data, "access_token": self.token}))
+
+    def _answer(self, call) -> dict:
         try:
-            response = self.session.post(f"{self.base}/{path}", data={**data, "access_token": self.token},
-                                         timeout=self.timeout)
+            response = call()
         except requests.RequestException as exc:
             raise TemporaryChannelError(f"Graph API tidak dapat dihubungi: {type(exc).__name__}") from exc
         try:
@@ -59,7 +67,13 @@ class InstagramAccount:
     def __init__(self, client: GraphClient, ig_user_id: str) -> None:
         self.client, self.ig_user_id = client, ig_user_id
 
+    def create_container(self, image_url: str, caption: str) -> str:
+        """Step one: a media container (not yet visible to anyone)."""
+        return str(self.client.post(f"{self.ig_user_id}/media", {"image_url": image_url, "caption": caption})["id"])
+
+    def publish(self, container_id: str) -> str:
+        """Step two: the container becomes a post; returns the media id."""
+        return str(self.client.post(f"{self.ig_user_id}/media_publish", {"creation_id": container_id})["id"])
+
     def publish_image(self, image_url: str, caption: str) -> str:
-        container = self.client.post(f"{self.ig_user_id}/media", {"image_url": image_url, "caption": caption})
-        published = self.client.post(f"{self.ig_user_id}/media_publish", {"creation_id": container["id"]})
-        return str(published["id"])
+        return self.publish(self.create_container(image_url, caption))

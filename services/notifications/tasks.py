@@ -1,4 +1,5 @@
-"""Notifications Celery task ``notifications.send_batch``: store the batch, then deliver it."""
+"""Notifications Celery tasks: ``notifications.send_batch`` (store the batch, then deliver it) and
+``notifications.post_social`` (an announcement on the Facebook Page / Instagram, see social_posts.py)."""
 from __future__ import annotations
 
 import logging
@@ -109,3 +110,25 @@ def register_tasks(celery) -> None:
             # Exponential backoff; the per-message attempt limit ends the loop, max_retries is a safety net.
             raise current_task.retry(countdown=min(60, current_app.config.get("RETRY_BASE_SECONDS", 2) * 2 ** retries))
         return {"campaign_key": payload["campaign_key"], "sent": outcome.sent, "failed": outcome.failed}
+
+    @contract_task(celery, "notifications.post_social", max_retries=MAX_TASK_RETRIES)
+    def post_social(payload: dict) -> dict:
+        """Post the announcement once on each target; temporary Graph errors come back with backoff."""
+        from .social_posts import post_targets, social_accounts, store_post
+
+        db = current_database()
+        with db.transaction() as session:
+            store_post(session, payload)
+        config = current_app.config
+        outcome = post_targets(db, payload, social_accounts(config), _execution_token(),
+                               stale_seconds=config.get("SENDING_STALE_SECONDS", 30),
+                               max_attempts=config.get("SOCIAL_MAX_ATTEMPTS", 6))
+        log.info("unggahan %s: terunggah %s, gagal %s, diulang %s, tidak pasti %s", payload["post_key"],
+                 outcome.posted, outcome.failed, outcome.retry, outcome.unknown)
+        if outcome.pending_elsewhere:
+            raise current_task.retry(countdown=config.get("SENDING_STALE_SECONDS", 30) + 1)
+        if outcome.retry:
+            retries = current_task.request.retries
+            raise current_task.retry(countdown=min(300, config.get("RETRY_BASE_SECONDS", 2) * 2 ** retries))
+        return {"post_key": payload["post_key"], "posted": outcome.posted, "failed": outcome.failed,
+                "unknown": outcome.unknown}

@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from services.common.db import current_database
 
-from .inbound import apply_receipt, handle_inbound
+from .inbound import apply_receipt, handle_inbound, zenziva_receipt_state
 
 webhooks = Blueprint("notifications_webhooks", __name__, url_prefix="/webhooks")
 
@@ -21,8 +21,9 @@ def _denied(text: str):
     return jsonify({"error": text}), 403
 
 
-def _token_ok() -> bool:
-    expected = current_app.config.get("INBOUND_SMS_TOKEN") or current_app.config.get("SERVICE_TOKEN")
+def _token_ok(setting: str = "INBOUND_SMS_TOKEN") -> bool:
+    expected = (current_app.config.get(setting) or current_app.config.get("INBOUND_SMS_TOKEN")
+                or current_app.config.get("SERVICE_TOKEN"))
     given = request.args.get("token") or request.headers.get("X-Inbound-Token") or ""
     return bool(expected) and hmac.compare_digest(given.encode(), str(expected).encode())
 
@@ -113,6 +114,27 @@ def receipts():
             if provider_id and state:
                 updated += apply_receipt(session, provider_id, state, error)
     return jsonify({"updated": updated})
+
+
+@webhooks.route("/zenziva", methods=["GET", "POST"])
+def zenziva_report():
+    """Zenziva's delivery report: the callback URL set in the Zenziva console (with ``?token=``).
+
+    Fields as Zenziva names them in its send answer: ``messageId``, ``to``, ``status`` and ``text``;
+    sent as a form POST, JSON, or a GET query string (states: ``inbound.ZENZIVA_REPORT_STATUS``)."""
+    if not _token_ok("ZENZIVA_CALLBACK_TOKEN"):
+        return _denied("Token webhook salah")
+    data = {**request.args.to_dict(), **request.form.to_dict(), **(request.get_json(silent=True) or {})}
+    data.pop("token", None)
+    message_id, state = str(data.get("messageId") or "").strip(), str(data.get("status") or "").strip()
+    if not message_id or not state:
+        return jsonify({"error": "Data tidak lengkap: messageId dan status wajib"}), 400
+    receipt = zenziva_receipt_state(state)
+    if receipt is None:
+        return jsonify({"error": f"Status Zenziva tidak dikenal: {state[:50]}"}), 400
+    with current_database().transaction() as session:
+        updated = apply_receipt(session, message_id, receipt, str(data.get("text") or state)[:300])
+    return jsonify({"updated": updated, "status": receipt})
 
 
 @webhooks.get("/whatsapp")

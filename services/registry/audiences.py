@@ -2,8 +2,9 @@
 
 Audiences: a programme's active recipients; a cycle's unpaid recipients (entitlements still
 'menunggu'); the households of a dusun (optionally one RT); the households of a welfare band; a
-hand-made list of phones/NIKs. Every recipient dict is ``{"recipient_key", "phone", "vars"}``; the
-keys are stable (enrolment-/entitlement-/household-/person-/phone-) so a resend reaches each once."""
+training's participants (not those who left); a hand-made list of phones/NIKs. Every recipient dict
+is ``{"recipient_key", "phone", "vars"}``; the keys are stable (enrolment-/entitlement-/household-/
+training-enrolment-/person-/phone-) so a resend reaches each once."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -13,7 +14,18 @@ from sqlalchemy.orm import Session, aliased
 
 from services.common.privacy import mask_nik
 
-from .models import Cycle, Enrolment, Entitlement, Household, HouseholdWelfare, Person, Programme
+from .models import (
+    Cycle,
+    Enrolment,
+    Entitlement,
+    Household,
+    HouseholdWelfare,
+    Person,
+    Programme,
+    Training,
+    TrainingEnrolment,
+    TrainingSession,
+)
 
 
 def _head_of(session: Session, household_ids: list[int]) -> dict[int, Person]:
@@ -81,7 +93,10 @@ AUDIENCE_VARIABLES = {
     "area": {"nama", "dusun", "rt"},
     "welfare_band": {"nama", "dusun", "rt"},
     "manual": {"nama"},
+    "training": {"nama", "pelatihan", "jadwal"},
 }
+# Participants who left a training ("keluar") hear nothing more about it.
+TRAINING_PARTICIPANT_STATUSES = ("diundang", "terdaftar", "selesai")
 
 
 def _household_query(audience: str, params: dict):
@@ -104,6 +119,10 @@ def count_audience(session: Session, audience: str, params: dict) -> int:
         return session.scalar(select(func.count()).select_from(_household_query(audience, params).subquery())) or 0
     if audience == "manual":
         return len(_manual_entries(params.get("entries", "")))
+    if audience == "training":
+        return session.scalar(select(func.count(TrainingEnrolment.id)).where(
+            TrainingEnrolment.training_id == int(params["training_id"]),
+            TrainingEnrolment.status.in_(TRAINING_PARTICIPANT_STATUSES))) or 0
     raise ValueError(f"Sasaran tidak dikenal: {audience}")
 
 
@@ -117,6 +136,8 @@ def audience_batches(session: Session, audience: str, params: dict, batch_size: 
         yield from _household_batches(session, _household_query(audience, params), batch_size)
     elif audience == "manual":
         yield from _manual_batches(session, params.get("entries", ""), batch_size)
+    elif audience == "training":
+        yield from _training_batches(session, int(params["training_id"]), batch_size)
     else:
         raise ValueError(f"Sasaran tidak dikenal: {audience}")
 
@@ -202,3 +223,32 @@ def _manual_batches(session: Session, text: str, batch_size: int) -> Iterator[li
             else:
                 batch.append({"recipient_key": f"phone-{entry}"[:200], "phone": entry[:20], "vars": {"nama": ""}})
         yield batch
+
+
+def _schedule(session: Session, training_id: int) -> str:
+    """The training's sessions as "dd-mm-yyyy tempat", the first three, for the message."""
+    sessions = session.scalars(select(TrainingSession).where(TrainingSession.training_id == training_id)
+                               .order_by(TrainingSession.held_on).limit(3)).all()
+    return ", ".join(f"{s.held_on:%d-%m-%Y} {s.place}" for s in sessions)
+
+
+def _training_batches(session: Session, training_id: int, batch_size: int) -> Iterator[list[dict]]:
+    """A training's participants (invited, registered or finished), keyed by their training enrolment."""
+    training = session.get(Training, training_id)
+    if training is None:
+        return
+    schedule = _schedule(session, training_id)
+    last_id = 0
+    while True:
+        rows = session.execute(
+            select(TrainingEnrolment.id, Person.phone, Person.name)
+            .join(Person, TrainingEnrolment.person_id == Person.id)
+            .where(TrainingEnrolment.training_id == training_id, TrainingEnrolment.id > last_id,
+                   TrainingEnrolment.status.in_(TRAINING_PARTICIPANT_STATUSES))
+            .order_by(TrainingEnrolment.id).limit(batch_size)).all()
+        if not rows:
+            return
+        yield [{"recipient_key": f"training-enrolment-{enrolment_id}", "phone": phone,
+                "vars": {"nama": name or "", "pelatihan": training.topic, "jadwal": schedule}}
+               for enrolment_id, phone, name in rows]
+        last_id = rows[-1][0]

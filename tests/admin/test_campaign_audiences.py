@@ -76,3 +76,30 @@ def test_area_campaign_on_whatsapp_with_fallback_scheduled(client, db, stack):
     assert all(r["recipient_key"].startswith("household-") and r["vars"]["dusun"] == dusun
                for p in payloads for r in p["recipients"])
     stack.flush_broker()
+
+
+def test_training_participants_campaign(client, db, stack, preview_api):
+    from services.registry.models import Person, Training, TrainingEnrolment
+
+    stack.flush_broker()
+    people = db.scalars(select(Person).where(Person.phone.is_not(None)).order_by(Person.id).limit(3)).all()
+    training = Training(topic="Pelatihan Kue Kering", capacity=20, status="berjalan")
+    db.add(training)
+    db.flush()
+    db.add_all([TrainingEnrolment(training_id=training.id, person_id=people[0].id, status="terdaftar"),
+                TrainingEnrolment(training_id=training.id, person_id=people[1].id, status="selesai"),
+                TrainingEnrolment(training_id=training.id, person_id=people[2].id, status="keluar")])
+    db.commit()
+    login(client, "operator")
+    form = {"audience": "training", "training_id": str(training.id), "channel": "sms",
+            "template": "Yth. {{ nama }}, {{ pelatihan }} dimulai besok."}
+    page = client.post("/campaigns/new", data={**form, "action": "preview"}).data.decode()
+    assert 'id="preview-total">2<' in page and "Pelatihan Kue Kering dimulai besok." in page
+    missing = client.post("/campaigns/new", data={**form, "training_id": "0", "action": "send"}).data.decode()
+    assert "Pilih pelatihan" in missing
+    assert client.post("/campaigns/new", data={**form, "action": "send"}).status_code == 302
+    [payload] = [kwargs["payload"] for _, kwargs in queued_tasks(stack.broker, stack.var, "notifications")]
+    assert payload["total"] == 2 and payload["source"]["training_id"] == training.id
+    assert {r["phone"] for r in payload["recipients"]} == {people[0].phone, people[1].phone}
+    assert payload["name"].startswith("Peserta pelatihan Pelatihan Kue Kering")
+    stack.flush_broker()

@@ -33,6 +33,7 @@ def send_campaign(client, programme_id, template=TEMPLATE) -> str:
 @pytest.mark.parametrize("batch_size", [500, 25])
 def test_campaign_sends_ceil_n_over_batch_tasks_with_every_recipient_once(client, db, stack, batch_size):
     stack.flush_broker()
+    previous = stack.app.config["CAMPAIGN_BATCH_SIZE"]
     stack.app.config["CAMPAIGN_BATCH_SIZE"] = batch_size
     try:
         blt = programme(db, "BLT-DD-2026")
@@ -40,7 +41,7 @@ def test_campaign_sends_ceil_n_over_batch_tasks_with_every_recipient_once(client
         login(client, "operator")
         key = send_campaign(client, blt.id)
     finally:
-        stack.app.config["CAMPAIGN_BATCH_SIZE"] = 500
+        stack.app.config["CAMPAIGN_BATCH_SIZE"] = previous
     tasks = queued_tasks(stack.broker, stack.var, "notifications")
     assert len(tasks) == math.ceil(len(expected) / batch_size)
     payloads = [kwargs["payload"] for name, kwargs in tasks if name == "notifications.send_batch"]

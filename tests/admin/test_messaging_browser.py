@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import date
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -15,7 +16,7 @@ from werkzeug.serving import make_server
 from services.notifications import schema as notifications_schema
 from services.notifications.app import create_app as create_notifications_app
 from services.registry.inbound import record_inbound
-from services.registry.models import Household, Person
+from services.registry.models import Household, Person, Training, TrainingEnrolment, TrainingSession
 from tests.helpers import waiting
 
 from .test_browser import ARTIFACTS, CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401
@@ -49,6 +50,14 @@ def test_messaging_screens_in_chromium(served_admin, notifications_server, brows
         person = session.scalars(select(Person).where(Person.phone.is_not(None)).limit(1)).one()
         record_inbound(session, {"key": "sms:in-1", "kind": "complaint", "channel": "sms", "phone": person.phone,
                                  "text": "Beras bulan ini belum diterima"})
+        training = Training(topic="Pelatihan Menjahit", capacity=10, status="berjalan")
+        session.add(training)
+        session.flush()
+        session.add(TrainingSession(training_id=training.id, held_on=date(2026, 12, 1), place="Balai Desa"))
+        people = session.scalars(select(Person).where(Person.phone.is_not(None)).order_by(Person.id).limit(3)).all()
+        session.add_all([TrainingEnrolment(training_id=training.id, person_id=p.id, status=status)
+                         for p, status in zip(people, ["terdaftar", "selesai", "keluar"], strict=True)])
+        training_id = training.id
         record_inbound(session, {"key": "sms:in-2", "kind": "inbox", "channel": "sms", "phone": "+6289900001111",
                                  "text": "Kapan pendataan ulang?"})
         session.commit()
@@ -70,6 +79,18 @@ def test_messaging_screens_in_chromium(served_admin, notifications_server, brows
     assert browser.find_element(By.ID, "preview-segments").text == "1"
     assert f"warga dusun {dusun} diundang" in browser.page_source
     browser.save_screenshot(str(ARTIFACTS / "campaign-preview-operator.png"))
+
+    # A training's participants: the one who left is not counted.
+    Select(browser.find_element(By.ID, "audience")).select_by_value("training")
+    Select(browser.find_element(By.ID, "training_id")).select_by_value(str(training_id))
+    template = browser.find_element(By.ID, "template")
+    template.clear()
+    template.send_keys("Yth. {{ nama }}, {{ pelatihan }}: {{ jadwal }}.")
+    browser.find_element(By.ID, "preview-campaign").click()
+    waiting(browser, 30).until(lambda d: "Pelatihan Menjahit:" in d.page_source)
+    assert browser.find_element(By.ID, "preview-total").text == "2"
+    assert "01-12-2026 Balai Desa" in browser.page_source
+    browser.save_screenshot(str(ARTIFACTS / "campaign-preview-training-operator.png"))
 
     browser.get(f"{base}/channels/")
     assert "siap" in browser.find_element(By.ID, "channels-table").text

@@ -38,15 +38,17 @@ class ProviderStandIn:
         failure = self._failure()
         if path == ZENZIVA_PATH:
             form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
-            self.requests.append({"path": path, "body": form})
+            entry = {"path": path, "body": form}
+            self.requests.append(entry)
             if (form.get("userkey"), form.get("passkey")) != self.zenziva:
                 return 200, {"status": "0", "text": "Userkey / Passkey Salah"}
             if failure == "down":
                 return 503, {}
             if failure == "reject" or not form.get("to", "").startswith("08"):
                 return 200, {"status": "0", "to": form.get("to"), "text": "Nomor tujuan tidak valid"}
-            return 200, {"messageId": str(uuid.uuid4().int % 10**6), "to": form["to"], "status": "1",
-                         "text": "Success"}
+            message_id = str(uuid.uuid4().int % 10**9)
+            entry["messageId"] = message_id
+            return 200, {"messageId": message_id, "to": form["to"], "status": "1", "text": "Success"}
         if headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
             return self.graph_form(path, {k: v[0] for k, v in parse_qs(raw.decode()).items()}, failure)
         body = json.loads(raw or b"{}")
@@ -81,9 +83,20 @@ class ProviderStandIn:
                          "messages": [{"id": f"wamid.{uuid.uuid4().hex}"}]}
         return 404, {"error": "unknown path"}
 
+    def zenziva_sent(self) -> list[dict]:
+        """Every message Zenziva accepted: ``{"to", "message", "messageId"}``."""
+        return [r["body"] | {"messageId": r["messageId"]} for r in self.requests if r.get("messageId")]
+
+    def zenziva_report(self, message_id: str, status: str = "DELIVERED") -> dict:
+        """The delivery report Zenziva POSTs (form-encoded) to the callback URL set in its console."""
+        sent = next(r for r in self.zenziva_sent() if r["messageId"] == message_id)
+        return {"messageId": message_id, "to": sent["to"], "status": status,
+                "text": {"DELIVERED": "Terkirim ke penerima"}.get(status, "Gagal terkirim")}
+
     def graph_form(self, path: str, form: dict, failure: str | None) -> tuple[int, dict]:
         """Facebook Page and Instagram publishing (form-encoded Graph calls with access_token)."""
-        self.requests.append({"path": path, "body": form})
+        entry = {"path": path, "body": form}
+        self.requests.append(entry)
         if form.get("access_token") != "page-token":
             return 400, _graph_error(190, "Invalid OAuth access token", "OAuthException")
         if failure == "rate":
@@ -91,8 +104,10 @@ class ProviderStandIn:
         parts = path.strip("/").split("/")  # version, object id, edge
         edge = parts[-1]
         if edge == "feed" and form.get("message"):
+            entry["published"] = "facebook"
             return 200, {"id": f"{parts[1]}_{uuid.uuid4().int % 10**9}"}
         if edge == "photos" and form.get("url"):
+            entry["published"] = "facebook"
             return 200, {"id": str(uuid.uuid4().int % 10**9), "post_id": f"{parts[1]}_1"}
         if edge == "media" and form.get("image_url"):
             container = str(uuid.uuid4().int % 10**9)
@@ -101,8 +116,23 @@ class ProviderStandIn:
         if edge == "media_publish":
             if form.get("creation_id") not in self.containers:
                 return 400, _graph_error(9007, "Media ID is not available")
+            self.containers.discard(form["creation_id"])  # a container is published once
+            entry["published"] = "instagram"
             return 200, {"id": str(uuid.uuid4().int % 10**9)}
         return 400, _graph_error(100, "Invalid parameter")
+
+    def graph_read(self, path: str, query: dict) -> tuple[int, dict]:
+        """GET /<version>/<page or ig user id>?fields=...: the account, as the token sees it."""
+        self.requests.append({"path": path, "body": query, "method": "GET"})
+        if query.get("access_token") != "page-token":
+            return 400, _graph_error(190, "Invalid OAuth access token", "OAuthException")
+        object_id = path.strip("/").split("/")[-1]
+        name = {"username": "desakamal"} if "username" in query.get("fields", "") else {"name": "Desa Kamal"}
+        return 200, {"id": object_id, **name}
+
+    def posts(self) -> list[dict]:
+        """Every successful publication: Facebook feed/photos and Instagram media_publish calls."""
+        return [r for r in self.requests if r.get("published")]
 
     def start(self) -> str:
         stand_in = self
@@ -115,9 +145,15 @@ class ProviderStandIn:
             def log_message(self, *args):
                 pass
 
+            def do_GET(self):
+                path, _, query = self.path.partition("?")
+                self._send(*stand_in.graph_read(path, {k: v[0] for k, v in parse_qs(query).items()}))
+
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status, body = stand_in.answer(self.path, self.headers, raw)
+                self._send(*stand_in.answer(self.path, self.headers, raw))
+
+            def _send(self, status, body):
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

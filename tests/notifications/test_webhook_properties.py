@@ -126,7 +126,9 @@ def test_whatsapp_webhook_any_signed_body(client, body):
 
 
 @SETTINGS
-@given(raw=st.binary(max_size=200), signature=st.text(max_size=80), params=st.dictionaries(
+# No CR/LF in the header value: the test client itself refuses those before any request is made.
+@given(raw=st.binary(max_size=200), signature=st.text(max_size=80).filter(lambda s: not {"\r", "\n"} & set(s)),
+       params=st.dictionaries(
     st.sampled_from(["hub.mode", "hub.verify_token", "hub.challenge"]), st.text(max_size=20)))
 def test_whatsapp_webhook_any_signature_and_verification(client, raw, signature, params):
     http, _, _ = client

@@ -139,7 +139,8 @@ def test_shared_rate_limit_holds_without_bursts(pg, redis_url, processes, gatewa
         send(app, "notifications.send_batch", payload)
     wait_for(lambda: status_counts(url).get("sent") == 200, timeout=60, message=lambda: status_counts(url))
     stamps = sorted(r["_at"] for r in gateway.accepted())
-    # Any one-second window holds at most the rate plus the small bucket (4) and a little network jitter.
+    # Send slots 1/rate apart across both workers: any one-second window holds the rate, +1 at the edge
+    # and +1 for network/scheduling jitter between the send and the gateway's timestamp.
     busiest = max(sum(1 for t in stamps[i:] if t - start < 1.0) for i, start in enumerate(stamps))
-    assert busiest <= rate + 4 + 2, busiest
+    assert busiest <= rate + 2, busiest
     assert busiest >= rate * 0.5  # both workers together did use the budget

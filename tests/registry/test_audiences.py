@@ -60,3 +60,34 @@ def test_manual_list_of_phones_and_niks(session):
     assert recipients[0]["phone"] == "+6281200000001" and recipients[0]["recipient_key"].startswith("person-")
     assert recipients[1] == {"recipient_key": "phone-0812 9999 0000", "phone": "0812 9999 0000", "vars": {"nama": ""}}
     assert recipients[2]["phone"] is None  # unknown NIK: reported as skipped by notifications
+
+
+def test_training_participants_with_schedule(session):
+    from services.registry.models import Training, TrainingEnrolment, TrainingSession
+
+    households, _ = _village(session)
+    people = session.query(Person).order_by(Person.id).all()
+    training = Training(topic="Menjahit", capacity=10, status="berjalan")
+    other = Training(topic="Beternak", capacity=10)
+    session.add_all([training, other])
+    session.flush()
+    session.add_all([TrainingSession(training_id=training.id, held_on=date(2026, 12, 3), place="Balai Desa"),
+                     TrainingSession(training_id=training.id, held_on=date(2026, 12, 1), place="Posyandu")])
+    enrolments = [TrainingEnrolment(training_id=training.id, person_id=people[0].id, status="terdaftar"),
+                  TrainingEnrolment(training_id=training.id, person_id=people[1].id, status="keluar"),
+                  TrainingEnrolment(training_id=training.id, person_id=people[2].id, status="selesai"),
+                  TrainingEnrolment(training_id=other.id, person_id=people[1].id, status="diundang")]
+    session.add_all(enrolments)
+    session.commit()
+    params = {"training_id": training.id}
+    recipients = _all(session, "training", params)
+    # The one who left ("keluar") and the other training's participant are not in the audience.
+    assert count_audience(session, "training", params) == len(recipients) == 2
+    assert [r["recipient_key"] for r in recipients] == [f"training-enrolment-{enrolments[0].id}",
+                                                       f"training-enrolment-{enrolments[2].id}"]
+    assert recipients[0]["phone"] == people[0].phone
+    assert recipients[0]["vars"] == {"nama": "Kepala 0", "pelatihan": "Menjahit",
+                                     "jadwal": "01-12-2026 Posyandu, 03-12-2026 Balai Desa"}
+    assert set(recipients[0]["vars"]) == AUDIENCE_VARIABLES["training"]
+    assert count_audience(session, "training", {"training_id": 999999}) == 0 and not _all(
+        session, "training", {"training_id": 999999})
