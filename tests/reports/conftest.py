@@ -40,9 +40,8 @@ def fill_registry(url: str) -> int:
     return programme_id
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def databases(request, tmp_var):
-    """(registry_url, reports_url, programme_id) on SQLite or real PostgreSQL, both migrated."""
+def migrated_databases(request, tmp_var) -> tuple[str, str]:
+    """(registry_url, reports_url) for the fixture's param ("sqlite" or "postgres"), both migrated."""
     if request.param == "sqlite":
         registry_url, reports_url = f"sqlite:///{tmp_var / 'registry.db'}", f"sqlite:///{tmp_var / 'reports.db'}"
     else:
@@ -50,6 +49,13 @@ def databases(request, tmp_var):
         registry_url, reports_url = pg.create("registry"), pg.create("reports")
     registry_schema.upgrade(registry_url)
     reports_schema.upgrade(reports_url)
+    return registry_url, reports_url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def databases(request, tmp_var):
+    """(registry_url, reports_url, programme_id) on SQLite or real PostgreSQL, both migrated."""
+    registry_url, reports_url = migrated_databases(request, tmp_var)
     return registry_url, reports_url, fill_registry(registry_url)
 
 

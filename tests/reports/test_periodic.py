@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session
 
 from services.common.contracts import ContractError, validate
 from services.common.db import make_engine
-from services.registry import schema as registry_schema
 from services.registry.models import AuditEntry, Entitlement, FundingSource
-from services.reports import schema as reports_schema
 from services.reports.periods import previous_period
 from services.reports.runner import current_period, generate_run, periodic_payloads
 
+from .conftest import migrated_databases
 from .periodic_fixtures import EXPECTED_OCTOBER, FULL_NIKS, append_at, fill_periodic_registry
 
 AUTH = {"Authorization": "Bearer rahasia-uji"}
@@ -28,13 +27,7 @@ AUTH = {"Authorization": "Bearer rahasia-uji"}
 def periodic(request, tmp_var):
     from services.reports.app import create_app
 
-    if request.param == "sqlite":
-        registry_url, reports_url = f"sqlite:///{tmp_var / 'registry.db'}", f"sqlite:///{tmp_var / 'reports.db'}"
-    else:
-        pg = request.getfixturevalue("pg")
-        registry_url, reports_url = pg.create("registry"), pg.create("reports")
-    registry_schema.upgrade(registry_url)
-    reports_schema.upgrade(reports_url)
+    registry_url, reports_url = migrated_databases(request, tmp_var)
     ids = fill_periodic_registry(registry_url)
     app = create_app({"DATABASE_URL": reports_url, "REGISTRY_READ_URL": registry_url,
                       "REPORTS_STORE": str(tmp_var / "reports"), "SERVICE_TOKEN": "rahasia-uji",

@@ -17,10 +17,9 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from services.common.db import make_engine
-from services.registry import schema as registry_schema
 from services.registry.models import Household, Person
-from services.reports import schema as reports_schema
 
+from .conftest import migrated_databases
 from .public_data import DRAFT_NAMES, fill_public_registry
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
@@ -31,13 +30,7 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 def site(request, tmp_var):
     from services.reports.app import create_app
 
-    if request.param == "sqlite":
-        registry_url, reports_url = f"sqlite:///{tmp_var / 'registry.db'}", f"sqlite:///{tmp_var / 'reports.db'}"
-    else:
-        pg = request.getfixturevalue("pg")
-        registry_url, reports_url = pg.create("registry"), pg.create("reports")
-    registry_schema.upgrade(registry_url)
-    reports_schema.upgrade(reports_url)
+    registry_url, reports_url = migrated_databases(request, tmp_var)
     ids = fill_public_registry(registry_url)
     app = create_app({"DATABASE_URL": reports_url, "REGISTRY_READ_URL": registry_url,
                       "REPORTS_STORE": str(tmp_var / "reports"), "CELERY_BROKER_URL": "memory://"})

@@ -3,24 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from services.registry import schema as registry_schema
 from services.reports.public.data import count_label, short_name
 
+from .conftest import migrated_databases
 from .public_data import DRAFT_NAMES, NAMES, fill_public_registry
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def public_app(request, tmp_var):
-    from services.reports import schema as reports_schema
     from services.reports.app import create_app
 
-    if request.param == "sqlite":
-        registry_url, reports_url = f"sqlite:///{tmp_var / 'registry.db'}", f"sqlite:///{tmp_var / 'reports.db'}"
-    else:
-        pg = request.getfixturevalue("pg")
-        registry_url, reports_url = pg.create("registry"), pg.create("reports")
-    registry_schema.upgrade(registry_url)
-    reports_schema.upgrade(reports_url)
+    registry_url, reports_url = migrated_databases(request, tmp_var)
     ids = fill_public_registry(registry_url)
     app = create_app({"DATABASE_URL": reports_url, "REGISTRY_READ_URL": registry_url, "TESTING": True,
                       "REPORTS_STORE": str(tmp_var / "reports"), "SERVICE_TOKEN": "rahasia-uji",
