@@ -49,17 +49,24 @@ def test_worker_generates_by_name(databases, tmp_var, broker, processes, monkeyp
     assert len(list((tmp_var / "reports" / "uji_worker").glob("*.pdf"))) == 1
 
 
-def test_beat_schedules_monthly(databases, tmp_var, broker, processes, monkeypatch):
-    env = {**_env(databases, tmp_var, broker), "REPORTS_MONTHLY_SCHEDULE": "2"}
+def _worker_and_beat(env: dict, tmp_var, processes, monkeypatch):
+    """The reports app in this process, plus a real worker and beat on the same settings."""
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     from services.reports.app import create_app
-    from services.reports.runner import current_period
 
     app = create_app()
     processes.celery_worker("services.reports.worker", "reports", env)
     processes.start("beat", [sys.executable, "-m", "celery", "-A", "services.reports.worker", "beat",
                              "-s", str(tmp_var / "celerybeat-schedule"), "--loglevel", "INFO"], env)
+    return app
+
+
+def test_beat_schedules_monthly(databases, tmp_var, broker, processes, monkeypatch):
+    from services.reports.runner import current_period
+
+    env = {**_env(databases, tmp_var, broker), "REPORTS_MONTHLY_SCHEDULE": "2"}
+    app = _worker_and_beat(env, tmp_var, processes, monkeypatch)
     expected = f"bulanan:{databases[2]}:{current_period()}"
     wait_for(lambda: [r for r in _runs(app) if r.run_key == expected and r.status == "selesai"],
              timeout=60, message="laporan bulanan")
@@ -68,16 +75,10 @@ def test_beat_schedules_monthly(databases, tmp_var, broker, processes, monkeypat
 
 
 def test_beat_schedules_periodic_realisation_for_last_month(databases, tmp_var, broker, processes, monkeypatch):
-    env = {**_env(databases, tmp_var, broker), "REPORTS_REALISATION_SCHEDULE": "2"}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    from services.reports.app import create_app
     from services.reports.periods import previous_period
 
-    app = create_app()
-    processes.celery_worker("services.reports.worker", "reports", env)
-    processes.start("beat", [sys.executable, "-m", "celery", "-A", "services.reports.worker", "beat",
-                             "-s", str(tmp_var / "celerybeat-schedule"), "--loglevel", "INFO"], env)
+    env = {**_env(databases, tmp_var, broker), "REPORTS_REALISATION_SCHEDULE": "2"}
+    app = _worker_and_beat(env, tmp_var, processes, monkeypatch)
     expected = f"jadwal:realisasi_bulanan:{previous_period('month')}"
     wait_for(lambda: [r for r in _runs(app) if r.run_key == expected and r.status == "selesai"],
              timeout=90, message="laporan realisasi terjadwal")
