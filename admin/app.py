@@ -5,13 +5,12 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, render_template, request
 
+from admin.config import load_config
+from admin.extensions import make_appbuilder, make_database
+from admin.hardening import init_hardening
 from services.common.celery_app import make_celery
 from services.common.health import health_blueprint
 from services.common.logging import configure_logging
-
-from .config import load_config
-from .extensions import make_appbuilder, make_database
-from .hardening import init_hardening
 
 HERE = Path(__file__).resolve().parent
 
@@ -68,8 +67,8 @@ def init_celery(app: Flask) -> None:
 
 
 def init_appbuilder(app: Flask) -> None:
-    from .roles import FAB_ROLES
-    from .views import init_views
+    from admin.roles import FAB_ROLES
+    from admin.views import init_views
 
     app.config.setdefault("FAB_ROLES", FAB_ROLES)
     appbuilder = make_appbuilder(update_perms=app.config["FAB_UPDATE_PERMS"])

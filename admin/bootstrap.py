@@ -5,9 +5,8 @@ from flask_appbuilder import AppBuilder
 from flask_appbuilder.security.manager import BaseSecurityManager
 from sqlalchemy import select
 
+from admin.roles import ADMIN, AUDITOR, BPD, COMPLAINT_SUPERVISOR, KEPALA_DESA, MITRA_CSR, MITRA_LSM, OPERATOR
 from services.registry.models import Organisation
-
-from .roles import ADMIN, AUDITOR, BPD, COMPLAINT_SUPERVISOR, KEPALA_DESA, MITRA_CSR, MITRA_LSM, OPERATOR
 
 DEMO_PASSWORD = "Demo-Kamal-2026"  # demo only; create_demo_users refuses outside demo mode
 DEMO_USERS = (

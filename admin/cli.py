@@ -7,14 +7,14 @@ from services.common.settings import demo_mode
 
 
 def _app():
-    from .app import create_app
+    from admin.app import create_app
 
     return create_app()
 
 
 @click.command("init-admin", help="Buat peran dan sinkronkan izin admin (aman dijalankan ulang).")
 def init_admin() -> None:
-    from .bootstrap import init_security
+    from admin.bootstrap import init_security
 
     app = _app()
     with app.app_context():
@@ -25,7 +25,7 @@ def init_admin() -> None:
 @click.command("create-demo-users", help="Buat pengguna demo (hanya dengan BANSOS_DEMO=1 atau --force).")
 @click.option("--force", is_flag=True, help="Buat juga di luar mode demo.")
 def create_demo_users_command(force: bool) -> None:
-    from .bootstrap import DEMO_PASSWORD, DemoDataMissing, create_demo_users
+    from admin.bootstrap import DEMO_PASSWORD, DemoDataMissing, create_demo_users
 
     if not (demo_mode() or force):
         raise click.ClickException("Pengguna demo hanya untuk mode demo: set BANSOS_DEMO=1 atau pakai --force.")

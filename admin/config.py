@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from admin.hardening import password_policy
 from services.common.settings import broker_url, demo_mode, env_bool, env_int, env_str, secret, var_dir
 from services.registry.config import registry_database_url
-
-from .hardening import password_policy
 
 # FAB's own strings have no Indonesian catalogue upstream; admin/translations carries ours.
 LANGUAGES = {
@@ -47,7 +46,7 @@ def load_config() -> dict:
         "BABEL_DEFAULT_LOCALE": "id",
         "LANGUAGES": LANGUAGES,
         "FAB_SECURITY_MANAGER_CLASS": "admin.security.BansosSecurityManager",
-        "FAB_INDEX_VIEW": "admin.views.home.HomeView",
+        "FAB_INDEX_VIEW": "admin.views.system.home.HomeView",
         # Tables come from admin/migrations, roles and permissions from `bansos init-admin`.
         "FAB_CREATE_DB": False,
         "FAB_UPDATE_PERMS": env_bool("FAB_UPDATE_PERMS", False),

@@ -27,7 +27,7 @@ MENU_REGISTRY = "Registri"
 MENU_SERVICES = "Layanan"
 MENU_CYCLES = "Siklus"
 
-# Cycle screens (admin/views/cycles.py, musyawarah.py, rules.py, funding.py). Permissions by step:
+# Cycle screens (admin/views/programmes/cycles.py, musyawarah.py, rules.py, funding.py). Permissions by step:
 # prepare = candidates, usul/sanggah, change-request proposals (operator); record = musyawarah (BPD);
 # approve = freeze a cycle and decide change requests (kepala desa); list/show/download = read.
 _CYCLE_MENUS = "Siklus Bantuan|Aturan Kelayakan|Sumber Dana|Kelola Sumber Dana|Larangan Ganda|Permintaan Perubahan"

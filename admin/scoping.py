@@ -4,10 +4,9 @@ from __future__ import annotations
 from flask import g
 from flask_appbuilder.models.sqla.filters import FilterInFunction, get_field_setup_query
 
+from admin.extensions import db_session
+from admin.roles import PARTNER_ROLES, UNSCOPED_ROLES
 from services.common.privacy import mask_nik
-
-from .extensions import db_session
-from .roles import PARTNER_ROLES, UNSCOPED_ROLES
 
 
 def _role_names(user) -> set[str]:
@@ -31,7 +30,7 @@ def visible_programme_ids(user=None) -> set[int] | None:
     organisation_id = getattr(user, "organisation_id", None)
     if organisation_id is None:
         return set()  # a partner account without organisation sees nothing
-    from services.registry.queries import visible_programme_ids as registry_visible
+    from services.registry.programmes.queries import visible_programme_ids as registry_visible
 
     return set(registry_visible(db_session(), organisation_id))
 

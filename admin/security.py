@@ -11,9 +11,8 @@ from flask_appbuilder.security.views import UserDBModelView
 from sqlalchemy import DateTime, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from admin.hardening import locked, register_failure
 from services.registry.models import AuditEntry, Organisation
-
-from .hardening import locked, register_failure
 
 log = logging.getLogger(__name__)
 

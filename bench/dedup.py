@@ -24,9 +24,9 @@ from population import Population, generate  # noqa: E402
 from bench import pgdb  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
-from services.registry.dedup import engine as dedup_engine  # noqa: E402
-from services.registry.dedup.layers import PersonRow  # noqa: E402
-from services.registry.dedup.store import run_dedup, store_clusters  # noqa: E402
+from services.registry.people.dedup import engine as dedup_engine  # noqa: E402
+from services.registry.people.dedup.layers import PersonRow  # noqa: E402
+from services.registry.people.dedup.store import run_dedup, store_clusters  # noqa: E402
 
 
 def pairs_of(groups) -> set[tuple[int, int]]:

@@ -32,10 +32,10 @@ from services.registry.models import (  # noqa: E402
     Person,
     Programme,
 )
-from services.registry.selection import approval, rules  # noqa: E402
-from services.registry.selection import candidates as cand  # noqa: E402
-from services.registry.selection import musyawarah as mus  # noqa: E402
-from services.registry.selection.entitlements import run_chunk  # noqa: E402
+from services.registry.programmes import approval, rules  # noqa: E402
+from services.registry.programmes import candidates as cand  # noqa: E402
+from services.registry.programmes import musyawarah as mus  # noqa: E402
+from services.registry.programmes.entitlements import run_chunk  # noqa: E402
 
 RULE = {"all": [{"field": "band", "op": "le", "value": 4},
                 {"member": {"field": "age", "op": "ge", "value": 18}}]}

@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import pgdb  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
-from services.registry.demo.people import PeopleFactory  # noqa: E402
-from services.registry.demo.roster import INVALID_KINDS, ROSTER_SERIALS, invalid_row, row_of  # noqa: E402
-from services.registry.importer.jobs import create_import_job, run_import_job  # noqa: E402
-from services.registry.importer.parsing import COLUMNS  # noqa: E402
+from services.registry.cli.demo.people import PeopleFactory  # noqa: E402
+from services.registry.cli.demo.roster import INVALID_KINDS, ROSTER_SERIALS, invalid_row, row_of  # noqa: E402
+from services.registry.core.parsing import COLUMNS  # noqa: E402
+from services.registry.people.importer.jobs import create_import_job, run_import_job  # noqa: E402
 
 # The demo factory makes about 3.2 members per household.
 ROWS_PER_HOUSEHOLD = 3.2

@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import pgdb  # noqa: E402
 from services.common.db import make_engine  # noqa: E402
 from services.registry import schema  # noqa: E402
-from services.registry.indicators import COMPUTATIONS, Scope  # noqa: E402
+from services.registry.core.periods import period_of  # noqa: E402
+from services.registry.indicators.computations import COMPUTATIONS, Scope  # noqa: E402
 from services.registry.indicators.defaults import seed_indicators  # noqa: E402
-from services.registry.indicators.periods import period_of  # noqa: E402
 from services.registry.indicators.snapshots import compute_all  # noqa: E402
 
 

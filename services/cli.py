@@ -7,8 +7,8 @@ import click
 
 # Each part contributes plain click commands in its ``COMMANDS`` list.
 COMMAND_MODULES = (
-    "services.registry.cli",
-    "services.registry.survey_cli",
+    "services.registry.cli.main",
+    "services.registry.cli.surveys",
     "services.notifications.cli",
     "services.reports.cli",
     "admin.cli",

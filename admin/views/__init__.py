@@ -3,32 +3,38 @@ from __future__ import annotations
 
 from flask_appbuilder import AppBuilder
 
-from ..roles import MENU_CAPACITY, MENU_CYCLES, MENU_EVALUATION, MENU_REGISTRY, MENU_SERVICES
+from admin.roles import MENU_CAPACITY, MENU_CYCLES, MENU_EVALUATION, MENU_REGISTRY, MENU_SERVICES
 
 
 def init_views(appbuilder: AppBuilder) -> None:
     """Register every view and menu entry on this app's AppBuilder."""
-    from .audit import AuditView
-    from .campaigns import CampaignView
-    from .complaints import ComplaintView
-    from .cycles import CycleView
-    from .dedup import DedupView
-    from .distribution import DistributionView
-    from .enumerators import EnumeratorView
-    from .funding import ChangeRequestView, ExclusionView, FundingSourceView, FundingStatusView
-    from .imports import ImportView
-    from .map import MapView
-    from .messaging import ChannelView, InboxView, OptOutView
-    from .musyawarah import MusyawarahView
-    from .payments import PaymentView
-    from .people import HouseholdView, PersonView
-    from .programmes import ProgrammeView, RecipientView
-    from .reports import ReportView
-    from .resources import PersonSkillView, RegionView, VillageResourceView
-    from .rules import RuleView
-    from .social import SocialChannelView, SocialPostView
-    from .surveys import InstrumentView, SurveyCampaignView, SurveyResponseView, SurveyView, WelfareView
-    from .whogets import WhoGetsWhatView
+    from admin.views.distribution.distribution import DistributionView
+    from admin.views.distribution.payments import PaymentView
+    from admin.views.feedback.complaints import ComplaintView
+    from admin.views.outreach.campaigns import CampaignView
+    from admin.views.outreach.messaging import ChannelView, InboxView, OptOutView
+    from admin.views.outreach.social import SocialChannelView, SocialPostView
+    from admin.views.people.dedup import DedupView
+    from admin.views.people.imports import ImportView
+    from admin.views.people.map import MapView
+    from admin.views.people.people import HouseholdView, PersonView
+    from admin.views.people.resources import PersonSkillView, RegionView, VillageResourceView
+    from admin.views.people.whogets import WhoGetsWhatView
+    from admin.views.programmes.cycles import CycleView
+    from admin.views.programmes.funding import ChangeRequestView, ExclusionView, FundingSourceView, FundingStatusView
+    from admin.views.programmes.musyawarah import MusyawarahView
+    from admin.views.programmes.programmes import ProgrammeView, RecipientView
+    from admin.views.programmes.rules import RuleView
+    from admin.views.reports.reports import ReportView
+    from admin.views.surveys.enumerators import EnumeratorView
+    from admin.views.surveys.surveys import (
+        InstrumentView,
+        SurveyCampaignView,
+        SurveyResponseView,
+        SurveyView,
+        WelfareView,
+    )
+    from admin.views.system.audit import AuditView
 
     appbuilder.add_view(HouseholdView, "Keluarga", label="Keluarga", icon="fa-home", category=MENU_REGISTRY,
                         category_label="Registri")
@@ -94,7 +100,7 @@ def init_views(appbuilder: AppBuilder) -> None:
 
 def _init_indicator_views(appbuilder: AppBuilder) -> None:
     """Indicator dashboard, definitions and satisfaction codes (issue 6)."""
-    from .indicators import IndicatorDashboardView, IndicatorView, SatisfactionCodeView
+    from admin.views.indicators.indicators import IndicatorDashboardView, IndicatorView, SatisfactionCodeView
 
     appbuilder.add_view(IndicatorDashboardView, "Dasbor Indikator", label="Dasbor indikator", icon="fa-line-chart",
                         category=MENU_EVALUATION, category_label="Evaluasi")
@@ -110,9 +116,14 @@ def _init_capacity_views(appbuilder: AppBuilder) -> None:
 
     # The work screens post plain HTML forms; Flask-WTF only adds csrf_token() when CSRFProtect is on.
     appbuilder.app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
-    from .capital import BusinessGroupMemberView, BusinessGroupView, CapitalGrantView, CapitalWorkView
-    from .followups import TrainingFollowUpView
-    from .meetings import (
+    from admin.views.capacity.capital import (
+        BusinessGroupMemberView,
+        BusinessGroupView,
+        CapitalGrantView,
+        CapitalWorkView,
+    )
+    from admin.views.capacity.followups import TrainingFollowUpView
+    from admin.views.capacity.meetings import (
         CommunityMeetingView,
         MeetingActionView,
         MeetingAttendeeView,
@@ -121,7 +132,7 @@ def _init_capacity_views(appbuilder: AppBuilder) -> None:
         MeetingWorkView,
         ProgrammeProposalView,
     )
-    from .partners import (
+    from admin.views.capacity.partners import (
         AgreementDocumentView,
         FundingApplicationView,
         OrganisationView,
@@ -129,7 +140,12 @@ def _init_capacity_views(appbuilder: AppBuilder) -> None:
         PartnerContactView,
         PartnerDashboardView,
     )
-    from .trainings import TrainingEnrolmentView, TrainingSessionView, TrainingView, TrainingWorkView
+    from admin.views.capacity.trainings import (
+        TrainingEnrolmentView,
+        TrainingSessionView,
+        TrainingView,
+        TrainingWorkView,
+    )
 
     appbuilder.add_view(PartnerDashboardView, "Ruang Mitra", label="Ruang mitra", icon="fa-handshake-o",
                         category=MENU_CAPACITY, category_label="Pemberdayaan")

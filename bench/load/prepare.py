@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from services.common.db import make_engine
 from services.common.settings import env_str, sqlite_url
-from services.registry.complaints.service import record_complaint
+from services.registry.feedback.complaints import record_complaint
 from services.registry.models import Complaint, Cycle, Entitlement, Household, Person, Programme
-from services.registry.selection.candidates import snapshots
+from services.registry.programmes.candidates import snapshots
 
 CYCLE_NAME = "Uji beban Januari 2027"
 

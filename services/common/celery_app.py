@@ -4,8 +4,8 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
-from .contracts import TASK_ROUTES
-from .settings import broker_transport_options
+from services.common.contracts import TASK_ROUTES
+from services.common.settings import broker_transport_options
 
 
 def make_celery(app: Flask, queue: str) -> Celery:

@@ -281,7 +281,7 @@ def contract_task(celery_app, name: str, **task_options) -> Callable:
             except Exception as exc:
                 # Every task is idempotent: when the database is down (PostgreSQL restarting, connections
                 # cut) the task is sent again with a growing delay instead of failing and being acked away.
-                from .db import is_transient_db_error
+                from services.common.db import is_transient_db_error
 
                 task = celery_app.current_task
                 if not is_transient_db_error(exc) or task is None or task.name != name:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import os
 
-from .privacy import redact_numbers
+from services.common.privacy import redact_numbers
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

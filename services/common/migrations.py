@@ -24,7 +24,7 @@ def run_environment(target_metadata) -> None:
     """The body of every service's Alembic ``env.py``: URL and version table from the Alembic config."""
     from alembic import context
 
-    from .db import make_engine
+    from services.common.db import make_engine
 
     config = context.config
     url = config.get_main_option("sqlalchemy.url")

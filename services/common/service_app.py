@@ -6,12 +6,12 @@ from pathlib import Path
 
 from flask import Blueprint, Flask
 
-from .celery_app import make_celery
-from .db import Database
-from .health import health_blueprint
-from .logging import configure_logging
-from .openapi import openapi_blueprint
-from .web_security import install_security_headers
+from services.common.celery_app import make_celery
+from services.common.db import Database
+from services.common.health import health_blueprint
+from services.common.logging import configure_logging
+from services.common.openapi import openapi_blueprint
+from services.common.web_security import install_security_headers
 
 
 def create_service_app(import_name: str, service: str, settings: dict, overrides: dict | None,

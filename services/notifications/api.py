@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from services.common.auth import require_service_token
 from services.common.db import current_database
-
-from .models import STATUSES, Campaign, Message
+from services.notifications.models import STATUSES, Campaign, Message
 
 api = Blueprint("notifications_api", __name__, url_prefix="/api")
 require_service_token(api)
@@ -62,8 +61,8 @@ def show_campaign(key: str):
 @api.post("/preview")
 def preview():
     """Check a template against the audience's variables and render samples with their SMS cost."""
-    from .policy import sms_segments
-    from .rendering import TemplateRenderError, compile_template, render, validate_template
+    from services.notifications.policy import sms_segments
+    from services.notifications.rendering import TemplateRenderError, compile_template, render, validate_template
 
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
@@ -90,7 +89,7 @@ def preview():
 
 @api.get("/opt-outs")
 def list_opt_outs():
-    from .inbound import opt_outs
+    from services.notifications.inbound import opt_outs
 
     rows = opt_outs(current_database().session)
     return jsonify({"opt_outs": [{"address": o.address, "keyword": o.keyword, "source": o.source,
@@ -100,9 +99,9 @@ def list_opt_outs():
 @api.post("/opt-outs")
 def add_opt_out():
     """Staff record a resident's wish (said in person) to receive no more messages."""
-    from .delivery import _insert
-    from .models import OptOut
-    from .rendering import normalise_phone
+    from services.notifications.delivery import _insert
+    from services.notifications.models import OptOut
+    from services.notifications.rendering import normalise_phone
 
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
@@ -120,7 +119,7 @@ def add_opt_out():
 @api.get("/channels")
 def list_channels():
     """Which channel each name resolves to under the current configuration (no secrets)."""
-    from .channels import CHANNELS, PermanentChannelError, channel_for
+    from services.notifications.channels import CHANNELS, PermanentChannelError, channel_for
 
     result = []
     for name in CHANNELS:
@@ -134,8 +133,13 @@ def list_channels():
 @api.post("/test-message")
 def test_message():
     """"Kirim pesan uji": one message through a channel now, outside any campaign."""
-    from .channels import OutgoingMessage, PermanentChannelError, TemporaryChannelError, channel_for
-    from .rendering import normalise_address
+    from services.notifications.channels import (
+        OutgoingMessage,
+        PermanentChannelError,
+        TemporaryChannelError,
+        channel_for,
+    )
+    from services.notifications.rendering import normalise_address
 
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
@@ -156,7 +160,7 @@ def test_message():
 @api.get("/social/status")
 def social_status():
     """Which social targets are configured (account ids only; never the token)."""
-    from .social_posts import TARGETS, social_accounts
+    from services.notifications.social_posts import TARGETS, social_accounts
 
     accounts = social_accounts(current_app.config)
     config = current_app.config
@@ -169,8 +173,8 @@ def social_status():
 @api.post("/social/check")
 def social_check():
     """"Uji koneksi": read the account with the configured token; nothing is posted."""
-    from .channels import PermanentChannelError, TemporaryChannelError
-    from .social_posts import TARGETS, check_account, social_accounts
+    from services.notifications.channels import PermanentChannelError, TemporaryChannelError
+    from services.notifications.social_posts import TARGETS, check_account, social_accounts
 
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
@@ -189,7 +193,7 @@ def social_check():
 
 @api.get("/social/posts")
 def social_posts():
-    from .social_posts import recent_posts
+    from services.notifications.social_posts import recent_posts
 
     rows = recent_posts(current_database().session)
     return jsonify({"posts": [{"post_key": p.post_key, "target": p.target, "text": p.text, "link": p.link,

@@ -78,7 +78,7 @@ class HttpSmsGateway(Channel):
 
     def __init__(self, url: str, token: str | None, sender: str, timeout: float = 10, idempotent: bool = True,
                  pool_size: int = 16) -> None:
-        from .http_pool import HttpPool
+        from services.notifications.http_pool import HttpPool
 
         self.url = url
         self.sender = sender
@@ -92,7 +92,7 @@ class HttpSmsGateway(Channel):
                              headers={"Authorization": f"Bearer {token}"} if token else None)
 
     def send(self, message: OutgoingMessage) -> str:
-        from .http_pool import HttpPoolError
+        from services.notifications.http_pool import HttpPoolError
 
         body = json.dumps({"to": message.to, "message": message.body, "sender": self.sender,
                            # The reference lets the gateway drop a duplicate if we ever resend after a crash.
@@ -126,7 +126,7 @@ def _error_text(raw: bytes) -> str:
 
 def _sms_channel(config: dict) -> Channel:
     """SMS_PROVIDER picks the preset: http (generic gateway), zenziva, infobip, gammu, file."""
-    from . import providers
+    from services.notifications import providers
 
     sender = config.get("SMS_SENDER_ID", "DESAKAMAL")
     timeout = config.get("SMS_GATEWAY_TIMEOUT", 10)
@@ -148,7 +148,7 @@ def _sms_channel(config: dict) -> Channel:
 
 
 def _whatsapp_channel(config: dict) -> Channel:
-    from .providers import WhatsAppCloud
+    from services.notifications.providers import WhatsAppCloud
 
     if not config.get("WHATSAPP_PHONE_ID"):
         raise PermanentChannelError("WhatsApp belum dikonfigurasi (WHATSAPP_PHONE_ID, WHATSAPP_TOKEN)")
@@ -159,7 +159,7 @@ def _whatsapp_channel(config: dict) -> Channel:
 
 
 def _email_channel(config: dict) -> Channel:
-    from .providers import SmtpEmail
+    from services.notifications.providers import SmtpEmail
 
     if not config.get("SMTP_HOST"):
         raise PermanentChannelError("E-mail belum dikonfigurasi (SMTP_HOST)")

@@ -10,9 +10,14 @@ import click
               help="Isi pesan.")
 def send_test_sms(phone: str, message: str) -> None:
     """Kirim satu SMS uji lewat saluran yang dikonfigurasi (gateway HTTP atau kotak keluar berkas)."""
-    from .channels import OutgoingMessage, PermanentChannelError, TemporaryChannelError, channel_for
-    from .config import load_config
-    from .rendering import normalise_phone
+    from services.notifications.channels import (
+        OutgoingMessage,
+        PermanentChannelError,
+        TemporaryChannelError,
+        channel_for,
+    )
+    from services.notifications.config import load_config
+    from services.notifications.rendering import normalise_phone
 
     to = normalise_phone(phone)
     if to is None:
@@ -31,9 +36,9 @@ def read_gammu_inbox(keep: bool) -> None:
     """Baca SMS masuk dari spool gammu-smsd (ADUAN, BERHENTI, pesan lain) seperti webhook SMS."""
     from pathlib import Path
 
-    from .app import create_app
-    from .inbound import handle_inbound
-    from .providers import GammuSpool
+    from services.notifications.app import create_app
+    from services.notifications.inbound import handle_inbound
+    from services.notifications.providers import GammuSpool
 
     app = create_app()
     with app.app_context():

@@ -28,12 +28,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
-
-from .channels import Channel
-from .models import Campaign, Message
-from .parallel import ClaimedMessage, send_claimed
-from .policy import OPTED_OUT, opted_out
-from .rendering import TemplateRenderError, compile_template, normalise_address, render
+from services.notifications.channels import Channel
+from services.notifications.models import Campaign, Message
+from services.notifications.parallel import ClaimedMessage, send_claimed
+from services.notifications.policy import OPTED_OUT, opted_out
+from services.notifications.rendering import TemplateRenderError, compile_template, normalise_address, render
 
 log = logging.getLogger(__name__)
 INTERRUPTED = ("Pengiriman terputus karena pekerja berhenti; status tidak pasti, "

@@ -12,11 +12,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.common.contracts import send
-
-from .delivery import _insert
-from .models import InboundEvent, Message, OptOut
-from .policy import STOP_WORDS
-from .rendering import normalise_phone
+from services.notifications.delivery import _insert
+from services.notifications.models import InboundEvent, Message, OptOut
+from services.notifications.policy import STOP_WORDS
+from services.notifications.rendering import normalise_phone
 
 COMPLAINT_WORD = "ADUAN"
 

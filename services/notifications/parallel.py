@@ -13,9 +13,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from services.common.db import utcnow
-
-from .channels import Channel, OutgoingMessage, PermanentChannelError, TemporaryChannelError
-from .ratelimit import NoLimit, RateLimiterUnavailable
+from services.notifications.channels import Channel, OutgoingMessage, PermanentChannelError, TemporaryChannelError
+from services.notifications.ratelimit import NoLimit, RateLimiterUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import OptOut
+from services.notifications.models import OptOut
 
 OPTED_OUT = "Warga meminta berhenti menerima pesan (BERHENTI/STOP)"
 STOP_WORDS = ("STOP", "BERHENTI", "UNREG")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import requests
 
-from .channels import Channel, OutgoingMessage, PermanentChannelError, TemporaryChannelError
+from services.notifications.channels import Channel, OutgoingMessage, PermanentChannelError, TemporaryChannelError
 
 
 def _post(session: requests.Session, url: str, name: str, timeout: float, **kwargs) -> requests.Response:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import requests
 
-from .channels import PermanentChannelError, TemporaryChannelError
-from .providers import WHATSAPP_TEMPORARY_CODES
+from services.notifications.channels import PermanentChannelError, TemporaryChannelError
+from services.notifications.providers import WHATSAPP_TEMPORARY_CODES
 
 # Graph API throttling: 4 (app), 17 (user), 32 (page), 613 (calls within window), plus the WhatsApp set.
 GRAPH_TEMPORARY_CODES = WHATSAPP_TEMPORARY_CODES | {17, 32, 613}

@@ -22,11 +22,10 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
-
-from .channels import PermanentChannelError, TemporaryChannelError
-from .delivery import _insert
-from .models import SocialPost
-from .social import FacebookPage, GraphClient, InstagramAccount
+from services.notifications.channels import PermanentChannelError, TemporaryChannelError
+from services.notifications.delivery import _insert
+from services.notifications.models import SocialPost
+from services.notifications.social import FacebookPage, GraphClient, InstagramAccount
 
 TARGETS = ("facebook", "instagram")
 INTERRUPTED_POST = ("Pengunggahan terputus karena pekerja berhenti; status tidak pasti, tidak diunggah ulang "

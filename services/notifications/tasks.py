@@ -12,12 +12,11 @@ from sqlalchemy import select, update
 
 from services.common.contracts import contract_task, send
 from services.common.db import current_database
-
-from .channels import PermanentChannelError, channel_for
-from .delivery import deliver_batch, store_batch
-from .models import Message
-from .policy import quiet_wait_seconds
-from .ratelimit import make_limiter
+from services.notifications.channels import PermanentChannelError, channel_for
+from services.notifications.delivery import deliver_batch, store_batch
+from services.notifications.models import Message
+from services.notifications.policy import quiet_wait_seconds
+from services.notifications.ratelimit import make_limiter
 
 log = logging.getLogger(__name__)
 MAX_TASK_RETRIES = 10
@@ -114,7 +113,7 @@ def register_tasks(celery) -> None:
     @contract_task(celery, "notifications.post_social", max_retries=MAX_TASK_RETRIES)
     def post_social(payload: dict) -> dict:
         """Post the announcement once on each target; temporary Graph errors come back with backoff."""
-        from .social_posts import post_targets, social_accounts, store_post
+        from services.notifications.social_posts import post_targets, social_accounts, store_post
 
         db = current_database()
         with db.transaction() as session:

@@ -11,8 +11,7 @@ import hmac
 from flask import Blueprint, current_app, jsonify, request
 
 from services.common.db import current_database
-
-from .inbound import apply_receipt, handle_inbound, zenziva_receipt_state
+from services.notifications.inbound import apply_receipt, handle_inbound, zenziva_receipt_state
 
 webhooks = Blueprint("notifications_webhooks", __name__, url_prefix="/webhooks")
 

@@ -1,5 +1,5 @@
 """Celery entry point: ``celery -A services.notifications.worker worker -Q notifications``."""
-from .app import create_app
+from services.notifications.app import create_app
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]

@@ -6,21 +6,20 @@ from pathlib import Path
 from flask import Flask
 
 from services.common.service_app import create_service_app
-
-from .config import load_config
+from services.registry.config import load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from .api import api
-    from .capacity.public import public as public_certificates
-    from .distribution.public import public as public_cycles
-    from .geo_api import map_api, public_geo
-    from .openrosa import openrosa
-    from .survey_api import survey_api
-    from .tasks import register_tasks
+    from services.registry.tasks import register_tasks
+    from services.registry.web.api import api
+    from services.registry.web.certificates import public as public_certificates
+    from services.registry.web.geo import map_api, public_geo
+    from services.registry.web.ledger import public as public_cycles
+    from services.registry.web.openrosa import openrosa
+    from services.registry.web.surveys import survey_api
 
     app = create_service_app(__name__, "registry", load_config(), config, register_tasks, api,
-                             openapi_spec=Path(__file__).with_name("openapi.yaml"))
+                             openapi_spec=Path(__file__).parent / "web" / "openapi.yaml")
     for blueprint in (map_api, public_geo, public_cycles, public_certificates, survey_api, openrosa):
         app.register_blueprint(blueprint)
     if app.config.get("TRUST_PROXY"):

@@ -5,8 +5,7 @@ from pathlib import Path
 
 from services.common.migrations import alembic_config
 from services.common.migrations import upgrade as run_upgrade
-
-from .config import registry_database_url
+from services.registry.config import registry_database_url
 
 SCRIPT_LOCATION = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version"

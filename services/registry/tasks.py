@@ -10,15 +10,17 @@ from sqlalchemy.orm import Session
 from services.common import contracts
 from services.common.contracts import contract_task
 from services.common.db import current_database, utcnow
-
-from .complaints.clock import ClockRules
-from .complaints.service import ComplaintError, escalate_overdue, record_complaint
-from .complaints.surveys import record_survey
-from .distribution.tasks import register_distribution_tasks
-from .importer.jobs import run_import_job
-from .inbound import record_inbound
-from .selection.entitlements import run_chunk
-from .surveys.scoring import rescore
+from services.registry.distribution.batches import export_batch
+from services.registry.distribution.common import DistributionError
+from services.registry.distribution.statements import apply_statement
+from services.registry.distribution.verification import record_sms_reply
+from services.registry.feedback.clock import ClockRules
+from services.registry.feedback.complaints import ComplaintError, escalate_overdue, record_complaint
+from services.registry.feedback.inbound import record_inbound
+from services.registry.feedback.satisfaction import record_survey
+from services.registry.people.importer.jobs import run_import_job
+from services.registry.programmes.entitlements import run_chunk
+from services.registry.surveys.scoring import rescore
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +106,8 @@ def register_tasks(celery) -> None:
     @contract_task(celery, "registry.compute_indicators", soft_time_limit=600)
     def compute_indicators(payload: dict) -> dict:
         """Compute and store every active indicator for a period (default: the last complete month)."""
-        from .indicators.periods import parse_month, previous_month
-        from .indicators.snapshots import compute_all
+        from services.registry.core.periods import parse_month, previous_month
+        from services.registry.indicators.snapshots import compute_all
 
         now = utcnow()
         month = parse_month(payload["period"]) if payload.get("period") else previous_month(now)
@@ -119,9 +121,39 @@ def register_tasks(celery) -> None:
     @contract_task(celery, "registry.dedup_run", soft_time_limit=1800)
     def dedup_run(payload: dict) -> dict:
         """Run the whole duplicate check and store the cases; progress is kept in dedup_run."""
-        from .dedup.store import run_dedup
+        from services.registry.people.dedup.store import run_dedup
 
         with Session(current_database().engine) as session:
             counts = run_dedup(session, payload.get("requested_by") or "sistem", payload["run_key"])
         log.info("dedup %s: %s", payload["run_key"], counts)
         return {"run_key": payload["run_key"], **counts}
+
+
+def register_distribution_tasks(celery) -> None:
+    """Payment export, bank results and verification replies: both money jobs resume or redo safely when a
+    killed worker's task is redelivered (files rewritten; conditional updates skip work already done)."""
+    @contract_task(celery, "registry.export_payment_batch", soft_time_limit=3600)
+    def export_payment_batch(payload: dict) -> dict:
+        batch = export_batch(current_database().engine, payload["batch_id"], payload.get("requested_by", "sistem"))
+        log.info("batch %s: %s (%s item)", batch.id, batch.status, batch.exported_items)
+        return {"batch_id": batch.id, "status": batch.status}
+
+    @contract_task(celery, "registry.import_bank_statement", soft_time_limit=3600)
+    def import_bank_statement(payload: dict) -> dict:
+        statement = apply_statement(current_database().engine, payload["statement_id"],
+                                    payload.get("requested_by", "bank"))
+        log.info("hasil bank %s: %s (dibayar %s, gagal %s, kembali %s, tetap %s)", statement.id, statement.status,
+                 statement.paid, statement.failed, statement.returned, statement.unchanged)
+        return {"statement_id": statement.id, "status": statement.status}
+
+    @contract_task(celery, "registry.record_verification_reply")
+    def record_verification_reply(payload: dict) -> dict:
+        """A bad or foreign reply is logged and dropped: retrying it would never succeed."""
+        session = current_database().session
+        try:
+            case = record_sms_reply(session, payload["text"], payload["phone"])
+        except DistributionError as exc:
+            session.rollback()
+            log.warning("balasan verifikasi %s ditolak: %s", payload["message_key"], exc)
+            return {"message_key": payload["message_key"], "status": "ditolak", "reason": str(exc)}
+        return {"message_key": payload["message_key"], "status": "dicatat", "case_id": case.id}

@@ -8,8 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from services.common.auth import require_service_token
 from services.common.db import current_database
-
-from .models import Artifact, ReportRun
+from services.reports.models import Artifact, ReportRun
 
 api = Blueprint("reports_api", __name__, url_prefix="/api")
 require_service_token(api)

@@ -7,15 +7,14 @@ from flask import Flask, current_app
 
 from services.common.service_app import create_service_app
 from services.common.web_security import content_security_policy, install_security_headers
-
-from .config import load_config
-from .store import check_store
+from services.reports.config import load_config
+from services.reports.store import check_store
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from .api import api
-    from .public.site import limiter, public
-    from .tasks import register_tasks
+    from services.reports.api import api
+    from services.reports.public.site import limiter, public
+    from services.reports.tasks import register_tasks
 
     checks = {"store": lambda: check_store(current_app.config["REPORTS_STORE"],
                                            current_app.config["REPORTS_STORE_MIN_FREE_MB"])}

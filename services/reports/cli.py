@@ -7,8 +7,7 @@ import click
 from sqlalchemy import or_, select
 
 from services.registry.models import Programme
-
-from .registry_read import registry_sessions
+from services.reports.registry_read import registry_sessions
 
 
 @click.command("generate-report", help="Buat laporan penerima satu program (PDF/XLSX/CSV).")
@@ -17,9 +16,9 @@ from .registry_read import registry_sessions
               help="Format keluaran (boleh diulang); bawaan: pdf dan xlsx.")
 @click.option("--period", default=None, help="Periode YYYY-MM; bawaan: bulan ini.")
 def generate_report(programme: str, formats: tuple[str, ...], period: str | None) -> None:
-    from .app import create_app
-    from .runner import current_period, generate_run
-    from .schema import upgrade
+    from services.reports.app import create_app
+    from services.reports.runner import current_period, generate_run
+    from services.reports.schema import upgrade
 
     app = create_app()
     upgrade(app.config["DATABASE_URL"])
@@ -52,10 +51,10 @@ def generate_report(programme: str, formats: tuple[str, ...], period: str | None
 @click.option("--format", "formats", multiple=True, type=click.Choice(["pdf", "xlsx", "csv"]),
               help="Format keluaran (boleh diulang); bawaan: pdf, xlsx dan csv.")
 def generate_periodic_report(kind: str, period: str, organisation_id: int | None, formats: tuple[str, ...]) -> None:
-    from .app import create_app
-    from .periods import PeriodError, period_for
-    from .runner import generate_run
-    from .schema import upgrade
+    from services.reports.app import create_app
+    from services.reports.periods import PeriodError, period_for
+    from services.reports.runner import generate_run
+    from services.reports.schema import upgrade
 
     try:
         period = period_for(kind, period).text

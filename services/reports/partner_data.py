@@ -24,9 +24,8 @@ from services.registry.models import (
     TrainingFollowUp,
     TrainingSession,
 )
-
-from . import facts
-from .periodic_data import (
+from services.reports import facts
+from services.reports.periodic_data import (
     COUNT,
     MONEY,
     TEXT,
@@ -42,7 +41,7 @@ from .periodic_data import (
     summary,
     table,
 )
-from .periods import Period, parse_period
+from services.reports.periods import Period, parse_period
 
 ROLE_LABELS = {"penyandang_dana": "penyandang dana", "pelaksana": "pelaksana"}
 WORK_LABELS = {"bekerja": "Bekerja", "usaha_sendiri": "Usaha sendiri", "tidak_bekerja": "Tidak bekerja"}

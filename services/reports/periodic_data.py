@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from services.registry.models.funding import FUNDING_KIND_LABELS
-
-from . import facts
-from .periods import MONTH_NAMES, Period, month_of, parse_period
+from services.registry.programmes.models.funding import FUNDING_KIND_LABELS
+from services.reports import facts
+from services.reports.periods import MONTH_NAMES, Period, month_of, parse_period
 
 TITLES = {"realisasi_bulanan": "Laporan Realisasi Bulanan Desa",
           "mitra_triwulan": "Laporan Triwulan Mitra",
@@ -221,7 +220,7 @@ def build_figures(session: Session, kind: str, params: dict) -> dict:
     if kind == "tahunan_kabupaten":
         return tahunan_kabupaten(session, params.get("period"))
     if kind == "mitra_triwulan":
-        from .partner_data import mitra_triwulan
+        from services.reports.partner_data import mitra_triwulan
 
         return mitra_triwulan(session, params.get("period"), params["organisation_id"])
     raise ValueError(f"Jenis laporan tidak dikenal: {kind}")

@@ -11,8 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from services.common.spreadsheet import SafeCsvWriter, safe_row
-
-from .recipients_data import COLUMNS, RecipientsReport
+from services.reports.recipients_data import COLUMNS, RecipientsReport
 
 PDF_ROWS_PER_TABLE = 40  # one Table per page-sized chunk keeps reportlab's layout cost linear
 

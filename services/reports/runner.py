@@ -12,15 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from services.registry.models import Programme
-
-from .models import Artifact, ReportRun, utcnow
-from .periodic_data import build_figures, figures_sha256
-from .periodic_render import WRITERS as PERIODIC_WRITERS
-from .periods import period_for, previous_period
-from .recipients_data import load_report
-from .registry_read import registry_sessions
-from .renderers import WRITERS
-from .store import StoreFull, full_disk_message, is_disk_full
+from services.reports.models import Artifact, ReportRun, utcnow
+from services.reports.periodic_data import build_figures, figures_sha256
+from services.reports.periodic_render import WRITERS as PERIODIC_WRITERS
+from services.reports.periods import period_for, previous_period
+from services.reports.recipients_data import load_report
+from services.reports.registry_read import registry_sessions
+from services.reports.renderers import WRITERS
+from services.reports.store import StoreFull, full_disk_message, is_disk_full
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -141,7 +140,7 @@ def monthly_payloads(registry_url: str, period: str | None = None) -> list[dict]
 def periodic_payloads(registry_url: str, kind: str, period: str | None = None) -> list[dict]:
     """The scheduled run(s) of one periodic report for the last closed period (or ``period``); the run_key
     names kind, period and partner, so a beat that fires twice asks for the same run twice (a no-op)."""
-    from .periods import PERIOD_KIND
+    from services.reports.periods import PERIOD_KIND
 
     period = period or previous_period(PERIOD_KIND[kind])
     base = {"report": kind, "formats": ["pdf", "xlsx", "csv"], "requested_by": "jadwal"}

@@ -4,8 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.common.migrations import upgrade as run_upgrade
-
-from .config import reports_database_url
+from services.reports.config import reports_database_url
 
 SCRIPT_LOCATION = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version"

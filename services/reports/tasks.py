@@ -6,9 +6,8 @@ from flask import current_app
 from services.common.contracts import contract_task, send
 from services.common.db import current_database
 from services.common.settings import env_int
-
-from .runner import generate_run, monthly_payloads, periodic_payloads
-from .store import StoreFull
+from services.reports.runner import generate_run, monthly_payloads, periodic_payloads
+from services.reports.store import StoreFull
 
 
 def register_tasks(celery) -> None:

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.admin.stack import make_admin_app, prepare_admin_database
 from tests.conftest import REDIS_BASE, REDIS_DB_BY_AREA, PgDatabases
-
-from .stack import make_admin_app, prepare_admin_database
 
 ADMIN_REDIS = f"{REDIS_BASE}/{REDIS_DB_BY_AREA['admin']}"
 

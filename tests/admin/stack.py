@@ -24,7 +24,7 @@ def prepare_database(url: str) -> None:
 def _migrate_and_seed(url: str) -> None:
     from admin import schema as admin_schema
     from services.registry import schema as registry_schema
-    from services.registry.demo.seed import seed_demo
+    from services.registry.cli.demo.seed import seed_demo
 
     registry_schema.upgrade(url)
     admin_schema.upgrade(url)
@@ -60,7 +60,7 @@ def make_admin_app(url: str, broker: str, *, bootstrap: bool = True, **extra):
     from admin.bootstrap import create_demo_users, init_security
 
     # Login rate limiting off by default: the tests log in far more often than a person would
-    # (tests/admin/test_hardening.py switches it on to check it).
+    # (tests/admin/system/test_hardening.py switches it on to check it).
     config = {"SQLALCHEMY_DATABASE_URI": url, "CELERY_BROKER_URL": broker, "WTF_CSRF_ENABLED": False,
               "TESTING": True, "RATELIMIT_ENABLED": False, **extra}
     app = create_app(config)

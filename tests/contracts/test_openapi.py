@@ -22,7 +22,7 @@ FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=list(Healt
 def _registry_app(var):
     from services.registry import schema
     from services.registry.app import create_app
-    from services.registry.demo.seed import seed_demo
+    from services.registry.cli.demo.seed import seed_demo
 
     url = f"sqlite:///{var / 'registry.db'}"
     schema.upgrade(url)

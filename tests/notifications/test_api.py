@@ -1,7 +1,7 @@
 """The notifications JSON API: bearer token, campaign list and detail with counts."""
 from __future__ import annotations
 
-from .conftest import TOKEN, make_payload
+from tests.notifications.conftest import TOKEN, make_payload
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from services.notifications.channels import HttpSmsGateway
 from services.notifications.delivery import deliver_batch, store_batch
 from services.notifications.models import Message
-
-from .conftest import make_payload
+from tests.notifications.conftest import make_payload
 
 
 def _run(app, payload, channel, max_attempts=5):

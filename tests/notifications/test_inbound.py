@@ -15,8 +15,7 @@ from services.notifications import inbound
 from services.notifications.models import Message, OptOut
 from services.notifications.policy import quiet_wait_seconds, sms_segments
 from services.notifications.rendering import validate_template
-
-from .conftest import make_payload
+from tests.notifications.conftest import make_payload
 
 SECRET = "app-secret"
 

@@ -11,9 +11,8 @@ from services.common.contracts import send
 from services.notifications import schema
 from services.notifications.app import create_app
 from tests.helpers import wait_for
+from tests.notifications.workers import WORKER, batches, log_of, producer, status_counts
 from tests.own_postgres import cluster  # noqa: F401 - the private PostgreSQL fixture
-
-from .workers import WORKER, batches, log_of, producer, status_counts
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 

@@ -10,8 +10,7 @@ from services.common.db import utcnow
 from services.notifications.channels import FileChannel, HttpSmsGateway
 from services.notifications.delivery import deliver_batch, store_batch
 from services.notifications.models import Message
-
-from .conftest import make_payload
+from tests.notifications.conftest import make_payload
 
 
 def _store(app, payload) -> int:

@@ -15,8 +15,7 @@ from services.notifications.models import SocialPost
 from services.notifications.social_posts import NEEDS_IMAGE, post_targets, social_accounts, store_post
 from tests.fakes.providers import WHATSAPP_VERSION, ProviderStandIn
 from tests.helpers import wait_for
-
-from .workers import WORKER, producer
+from tests.notifications.workers import WORKER, producer
 
 IMAGE = "https://desakamal.id/laporan/grafik-penyaluran.png"
 

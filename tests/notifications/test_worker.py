@@ -9,11 +9,10 @@ import pytest
 from services.common.contracts import send
 from services.notifications import schema
 from tests.helpers import wait_for
-
-from .workers import WORKER
-from .workers import batches as _batches
-from .workers import producer as _producer
-from .workers import status_counts as _status_counts
+from tests.notifications.workers import WORKER
+from tests.notifications.workers import batches as _batches
+from tests.notifications.workers import producer as _producer
+from tests.notifications.workers import status_counts as _status_counts
 
 pytestmark = pytest.mark.slow
 

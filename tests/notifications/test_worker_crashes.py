@@ -12,8 +12,7 @@ import pytest
 from services.common.contracts import send
 from services.notifications import schema
 from tests.helpers import free_port, wait_for
-
-from .workers import WORKER, batches, log_of, pool_children, producer, status_counts
+from tests.notifications.workers import WORKER, batches, log_of, pool_children, producer, status_counts
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 

@@ -8,8 +8,7 @@ from sqlalchemy import create_engine, func, select
 
 from services.common.settings import broker_transport_options
 from services.notifications.models import Message
-
-from .conftest import make_payload
+from tests.notifications.conftest import make_payload
 
 WORKER = "services.notifications.worker"
 

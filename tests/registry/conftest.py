@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from services.common.db import make_engine
 from services.registry import schema
-from services.registry.demo.roster import roster_rows, write_roster
+from services.registry.cli.demo.roster import roster_rows, write_roster
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

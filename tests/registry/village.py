@@ -18,8 +18,8 @@ from services.registry.models import (
     Programme,
     ProgrammeExclusion,
 )
-from services.registry.selection import candidates as cand
-from services.registry.selection import musyawarah as mus
+from services.registry.programmes import candidates as cand
+from services.registry.programmes import musyawarah as mus
 
 TODAY = date(2027, 1, 15)
 

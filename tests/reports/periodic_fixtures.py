@@ -17,7 +17,7 @@ from unittest import mock
 from sqlalchemy.orm import Session
 
 from services.common.db import make_engine
-from services.registry import ledger
+from services.registry.distribution import ledger
 from services.registry.models import (
     CapitalDisbursement,
     CapitalGrant,
@@ -55,7 +55,7 @@ def _at(*args) -> datetime:
 
 def append_at(session: Session, moment: datetime, **kwargs):
     """A ledger entry stamped ``moment`` (the ledger takes its time from utcnow; the hash covers it)."""
-    with mock.patch("services.registry.ledger.utcnow", return_value=moment):
+    with mock.patch("services.registry.distribution.ledger.utcnow", return_value=moment):
         return ledger.append(session, actor="uji", **kwargs)
 
 

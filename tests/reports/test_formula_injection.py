@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from services.common.spreadsheet import safe_cell
-from services.registry.importer.report import Rejection, write_report
+from services.registry.people.importer.report import Rejection, write_report
 from services.reports.recipients_data import RecipientsReport
 from services.reports.renderers import write_csv, write_xlsx
 

@@ -12,8 +12,7 @@ from sqlalchemy import update
 from services.common.privacy import mask_nik
 from services.reports.models import ReportRun
 from services.reports.runner import generate_run
-
-from .conftest import FULL_NIKS
+from tests.reports.conftest import FULL_NIKS
 
 AUTH = {"Authorization": "Bearer rahasia-uji"}
 

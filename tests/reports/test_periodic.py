@@ -16,9 +16,8 @@ from services.common.db import make_engine
 from services.registry.models import AuditEntry, Entitlement, FundingSource
 from services.reports.periods import previous_period
 from services.reports.runner import current_period, generate_run, periodic_payloads
-
-from .conftest import migrated_databases
-from .periodic_fixtures import EXPECTED_OCTOBER, FULL_NIKS, append_at, fill_periodic_registry
+from tests.reports.conftest import migrated_databases
+from tests.reports.periodic_fixtures import EXPECTED_OCTOBER, FULL_NIKS, append_at, fill_periodic_registry
 
 AUTH = {"Authorization": "Bearer rahasia-uji"}
 

@@ -14,8 +14,7 @@ from services.registry import schema as registry_schema
 from services.registry.models import AuditEntry, Complaint, SatisfactionCode, SatisfactionResponse
 from services.reports import schema as reports_schema
 from tests.conftest import wait_for
-
-from .public_data import fill_public_registry
+from tests.reports.public_data import fill_public_registry
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -18,9 +18,8 @@ from werkzeug.serving import make_server
 
 from services.common.db import make_engine
 from services.registry.models import Household, Person
-
-from .conftest import migrated_databases
-from .public_data import DRAFT_NAMES, fill_public_registry
+from tests.reports.conftest import migrated_databases
+from tests.reports.public_data import DRAFT_NAMES, fill_public_registry
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"

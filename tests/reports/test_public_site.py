@@ -4,9 +4,8 @@ from __future__ import annotations
 import pytest
 
 from services.reports.public.data import count_label, short_name
-
-from .conftest import migrated_databases
-from .public_data import DRAFT_NAMES, NAMES, fill_public_registry
+from tests.reports.conftest import migrated_databases
+from tests.reports.public_data import DRAFT_NAMES, NAMES, fill_public_registry
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

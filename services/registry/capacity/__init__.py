@@ -1,3 +1,3 @@
-"""Capacity building and partnerships (issue 7): trainings, certificates, business capital, meetings.
+"""Build capacity: trainings, certificates, business capital, community meetings, partners' workspaces.
 
 Pure functions over a registry Session; the caller commits. Every change adds an AuditEntry."""

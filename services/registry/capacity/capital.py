@@ -7,8 +7,10 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import ledger
-from ..models import (
+from services.registry.capacity.common import CapacityError, add_months, age_on, audit
+from services.registry.capacity.models.capital import CAPITAL_KINDS, CHANNELS
+from services.registry.distribution import ledger
+from services.registry.models import (
     BankAccount,
     CapitalDisbursement,
     CapitalFollowUp,
@@ -17,9 +19,7 @@ from ..models import (
     LoanPayment,
     Person,
 )
-from ..models.capital import CAPITAL_KINDS, CHANNELS
-from ..selection.budget import BudgetError, require_available, rupiah, source_status
-from .common import CapacityError, add_months, age_on, audit
+from services.registry.programmes.budget import BudgetError, require_available, rupiah, source_status
 
 BUSINESS_STATUSES = ("berjalan", "berkembang", "berhenti")
 

@@ -16,8 +16,7 @@ from reportlab.pdfgen import canvas
 from sqlalchemy.orm import Session
 
 from services.common.settings import env_str, secret
-
-from ..models import TrainingEnrolment
+from services.registry.models import TrainingEnrolment
 
 
 def _key() -> bytes:

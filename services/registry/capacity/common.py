@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from ..models import AuditEntry
+from services.registry.models import AuditEntry
 
 
 class CapacityError(ValueError):

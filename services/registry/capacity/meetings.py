@@ -12,8 +12,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import CommunityMeeting, MeetingAction, MeetingIssue, ProgrammeProposal
-from .common import CapacityError, audit
+from services.registry.capacity.common import CapacityError, audit
+from services.registry.models import CommunityMeeting, MeetingAction, MeetingIssue, ProgrammeProposal
 
 
 def overdue_actions(session: Session, today: date | None = None) -> list[MeetingAction]:

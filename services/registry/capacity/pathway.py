@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..models import (
+from services.registry.models import (
     BusinessGroupMember,
     CapitalGrant,
     Enrolment,

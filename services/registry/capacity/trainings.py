@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
-
-from ..models import (
+from services.registry.capacity.certificates import certificate_code
+from services.registry.capacity.common import CapacityError, add_months, age_on, audit
+from services.registry.capacity.models.trainings import WORK_STATUSES
+from services.registry.models import (
     Enrolment,
     Household,
     Person,
@@ -22,9 +24,6 @@ from ..models import (
     TrainingFollowUp,
     TrainingSession,
 )
-from ..models.trainings import WORK_STATUSES
-from .certificates import certificate_code
-from .common import CapacityError, add_months, age_on, audit
 
 FOLLOW_UP_MONTHS = (3, 6)
 INVITATION_TEMPLATE = ("Yth. {{ nama }}, Anda diundang mengikuti pelatihan {{ pelatihan }} "
@@ -221,7 +220,7 @@ def due_follow_ups(session: Session, today: date | None = None) -> list[Training
 
 def attach_attendance_sheet(session: Session, training_session: TrainingSession, data: bytes, actor: str) -> str:
     """Keep the photo of a signed paper attendance sheet for one session (images only, size-limited)."""
-    from .uploads import save_image
+    from services.registry.capacity.uploads import save_image
 
     path = save_image(data, "trainings", f"sesi-{training_session.id}")
     before = training_session.attendance_sheet

@@ -8,8 +8,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from services.common.settings import env_int, var_dir
-
-from .common import CapacityError
+from services.registry.capacity.common import CapacityError
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 DOCUMENT_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png"}

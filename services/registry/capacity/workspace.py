@@ -13,9 +13,8 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from services.common.privacy import mask_nik
-
-from .. import ledger
-from ..models import (
+from services.registry.distribution import ledger
+from services.registry.models import (
     CapitalDisbursement,
     CapitalGrant,
     Cycle,
@@ -29,7 +28,7 @@ from ..models import (
     TrainingEnrolment,
     TrainingFollowUp,
 )
-from ..selection import budget
+from services.registry.programmes import budget
 
 RECIPIENT_LIMIT = 200  # the workspace shows the first ones; the full list is the Penerima screen
 

@@ -6,8 +6,8 @@ import re
 from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 
-from ..models import BankAccount, Person
-from .common import DistributionError, audit
+from services.registry.distribution.common import DistributionError, audit
+from services.registry.models import BankAccount, Person
 
 MATCH_THRESHOLD = 85
 # Spellings of the same name that banks and KTPs write differently (Madurese/Javanese usage).

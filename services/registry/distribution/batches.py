@@ -20,10 +20,9 @@ from sqlalchemy.orm import Session, aliased
 
 from services.common.db import utcnow
 from services.common.settings import env_int, env_str, var_dir
-
-from ..models import BankAccount, Cycle, Entitlement, PaymentBatch, PaymentItem
-from .common import DistributionError, audit, chunk_pause, require_frozen
-from .iso20022 import Debtor, write_pain001
+from services.registry.distribution.common import DistributionError, audit, chunk_pause, require_frozen
+from services.registry.distribution.iso20022 import Debtor, write_pain001
+from services.registry.models import BankAccount, Cycle, Entitlement, PaymentBatch, PaymentItem
 
 # Failed at the bank, or paid and then returned: may go into a new batch (the old item is no longer live).
 REBATCHABLE = ("gagal", "dikembalikan")

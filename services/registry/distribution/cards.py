@@ -22,8 +22,7 @@ from reportlab.pdfgen import canvas
 
 from services.common.privacy import mask_nik
 from services.common.settings import secret
-
-from .common import DistributionError
+from services.registry.distribution.common import DistributionError
 
 PREFIX = "BSK1"
 _TOKEN = re.compile(r"^BSK1-(\d{1,12})-(\d{1,12})-([A-Z2-7]{20})$")

@@ -4,8 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from services.common.settings import SettingsError, env_str
-
-from ..models import AuditEntry, Cycle
+from services.registry.models import AuditEntry, Cycle
 
 
 class DistributionError(ValueError):

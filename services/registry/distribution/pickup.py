@@ -14,10 +14,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from .. import ledger
-from ..models import Cycle, Entitlement, GoodsStock, Household, Person, Pickup
-from .cards import Card, make_token, read_token, short_name
-from .common import DistributionError, audit, require_frozen
+from services.registry.distribution import ledger
+from services.registry.distribution.cards import Card, make_token, read_token, short_name
+from services.registry.distribution.common import DistributionError, audit, require_frozen
+from services.registry.models import Cycle, Entitlement, GoodsStock, Household, Person, Pickup
 
 ADULT_AGE = 17  # KTP age in Indonesia: the youngest member who may collect for the household
 PICKUP_CHANNELS = ("tunai", "barang")

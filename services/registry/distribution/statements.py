@@ -19,11 +19,10 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 from services.common.settings import env_int, var_dir
-
-from .. import ledger
-from ..models import BankStatement, Entitlement, PaymentItem
-from .common import DistributionError, audit, chunk_pause
-from .iso20022 import StatementLine, read_camt053, validation_errors
+from services.registry.distribution import ledger
+from services.registry.distribution.common import DistributionError, audit, chunk_pause
+from services.registry.distribution.iso20022 import StatementLine, read_camt053, validation_errors
+from services.registry.models import BankStatement, Entitlement, PaymentItem
 
 OUTCOMES = {
     "paid": "paid", "dibayar": "paid", "berhasil": "paid", "sukses": "paid", "success": "paid",

@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 from services.common import contracts
 from services.common.db import utcnow
 from services.common.privacy import mask_nik
-
-from ..models import Cycle, Entitlement, VerificationCase, VerificationSample
-from .cards import short_name
-from .common import DistributionError, audit
-from .pickup import recipient_of
+from services.registry.distribution.cards import short_name
+from services.registry.distribution.common import DistributionError, audit
+from services.registry.distribution.pickup import recipient_of
+from services.registry.models import Cycle, Entitlement, VerificationCase, VerificationSample
 
 QUESTION = ("Bansos Desa Kamal: apakah Anda sudah menerima {{ programme }} sebesar {{ amount }} secara penuh? "
             "Balas VERIF {{ kode }} YA, atau VERIF {{ kode }} TIDAK <jumlah yang diterima>. Gratis, tanpa potongan.")

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.common import contracts
 from services.common.db import utcnow
-
-from ..models import BankStatement, PaymentBatch
+from services.registry.models import BankStatement, PaymentBatch
 
 
 def stale_jobs(session: Session, older_than: timedelta) -> list[tuple[str, dict]]:

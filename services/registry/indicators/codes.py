@@ -13,8 +13,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
-
-from ..models import AuditEntry, Cycle, Entitlement, Person, SatisfactionCode, Training, TrainingEnrolment
+from services.registry.models import (
+    AuditEntry,
+    Cycle,
+    Entitlement,
+    Person,
+    SatisfactionCode,
+    Training,
+    TrainingEnrolment,
+)
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from an SMS
 # Rendered by the notifications service (Jinja, sandboxed) with each recipient's vars.

@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import (
+from services.registry.core.periods import Period
+from services.registry.models import (
     Complaint,
     Cycle,
     Enrolment,
@@ -29,7 +30,6 @@ from ..models import (
     SurveyResponse,
     Training,
 )
-from .periods import Period
 
 FROZEN = ("disetujui", "selesai")
 DELIVERED_EVENTS = ("paid", "collected")

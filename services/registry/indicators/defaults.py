@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Indicator, Programme
+from services.registry.models import Indicator, Programme
 
 VILLAGE = (
     ("PARTISIPASI", "Tingkat partisipasi penerima", "tingkat_partisipasi", {}, "%", 80, 95, "naik", "bulan",

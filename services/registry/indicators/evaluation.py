@@ -11,10 +11,9 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
-
-from ..models import Enrolment, Household, HouseholdWelfare, Instrument, Person, Programme
-from ..models.surveys import SurveyResponse
-from .computations import _round, first_last, income_expression
+from services.registry.indicators.computations import _round, first_last, income_expression
+from services.registry.models import Enrolment, Household, HouseholdWelfare, Instrument, Person, Programme
+from services.registry.surveys.models.surveys import SurveyResponse
 
 
 @dataclass

@@ -11,10 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
-
-from ..models import AuditEntry, Indicator, IndicatorValue
-from .computations import COMPUTATIONS, Scope
-from .periods import Period, period_of
+from services.registry.core.periods import Period, period_of
+from services.registry.indicators.computations import COMPUTATIONS, Scope
+from services.registry.models import AuditEntry, Indicator, IndicatorValue
 
 
 class IndicatorError(ValueError):
@@ -22,7 +21,7 @@ class IndicatorError(ValueError):
 
 
 def validate_definition(indicator: Indicator) -> None:
-    from ..models.indicators import DIRECTIONS, GRANULARITIES
+    from services.registry.indicators.models.indicators import DIRECTIONS, GRANULARITIES
 
     if indicator.computation not in COMPUTATIONS:
         raise IndicatorError(f"Perhitungan '{indicator.computation}' tidak dikenal; pilih salah satu dari: "

@@ -1,9 +1,5 @@
 """Registry models, split by domain; import them from here."""
-from .audit import AuditChainHead, AuditEntry, install_audit_chain
-from .bank import BankAccount
-from .base import Base
-from .candidates import Candidate, CandidateFeedback
-from .capital import (
+from services.registry.capacity.models.capital import (
     BusinessGroup,
     BusinessGroupMember,
     CapitalDisbursement,
@@ -12,16 +8,7 @@ from .capital import (
     LoanInstalment,
     LoanPayment,
 )
-from .complaints import Complaint, SatisfactionResponse
-from .cycles import Cycle, Entitlement
-from .dedup import DedupCluster, DedupMember, DedupRun
-from .distribution import GoodsStock, Pickup
-from .feedback import InboxMessage
-from .funding import CyclePlan, EligibilityRule, FundingSource, ProgrammeExclusion
-from .imports import ImportJob, ImportRejection
-from .indicators import Indicator, IndicatorValue, SatisfactionCode
-from .ledger import LedgerEntry, LedgerHead
-from .meetings import (
+from services.registry.capacity.models.meetings import (
     CommunityMeeting,
     MeetingAction,
     MeetingAttendee,
@@ -29,17 +16,48 @@ from .meetings import (
     MeetingIssue,
     ProgrammeProposal,
 )
-from .musyawarah import ChangeRequest, Musyawarah, MusyawarahAttendee, MusyawarahDecision
-from .partners import FundingApplication, PartnerAgreement, PartnerContact
-from .payments import BankStatement, PaymentBatch, PaymentItem
-from .people import DuplicateCandidate, Household, Person
-from .programmes import Enrolment, Organisation, Programme, ProgrammePartner
-from .regions import Region
-from .resources import PersonSkill, VillageResource
-from .surveys import Enumerator, Instrument, OpenRosaNonceUse, Question, SurveyCampaign, SurveyResponse
-from .trainings import Training, TrainingAttendance, TrainingEnrolment, TrainingFollowUp, TrainingSession
-from .verification import VerificationCase, VerificationSample
-from .welfare import HouseholdWelfare
+from services.registry.capacity.models.partners import FundingApplication, PartnerAgreement, PartnerContact
+from services.registry.capacity.models.trainings import (
+    Training,
+    TrainingAttendance,
+    TrainingEnrolment,
+    TrainingFollowUp,
+    TrainingSession,
+)
+from services.registry.core.base import Base
+from services.registry.core.models.audit import AuditChainHead, AuditEntry, install_audit_chain
+from services.registry.distribution.models.bank import BankAccount
+from services.registry.distribution.models.ledger import LedgerEntry, LedgerHead
+from services.registry.distribution.models.payments import BankStatement, PaymentBatch, PaymentItem
+from services.registry.distribution.models.pickup import GoodsStock, Pickup
+from services.registry.distribution.models.verification import VerificationCase, VerificationSample
+from services.registry.feedback.models.complaints import Complaint, SatisfactionResponse
+from services.registry.feedback.models.inbox import InboxMessage
+from services.registry.indicators.models.indicators import Indicator, IndicatorValue, SatisfactionCode
+from services.registry.people.models.dedup import DedupCluster, DedupMember, DedupRun
+from services.registry.people.models.imports import ImportJob, ImportRejection
+from services.registry.people.models.people import DuplicateCandidate, Household, Person
+from services.registry.people.models.regions import Region
+from services.registry.people.models.resources import PersonSkill, VillageResource
+from services.registry.programmes.models.candidates import Candidate, CandidateFeedback
+from services.registry.programmes.models.cycles import Cycle, Entitlement
+from services.registry.programmes.models.funding import CyclePlan, EligibilityRule, FundingSource, ProgrammeExclusion
+from services.registry.programmes.models.musyawarah import (
+    ChangeRequest,
+    Musyawarah,
+    MusyawarahAttendee,
+    MusyawarahDecision,
+)
+from services.registry.programmes.models.programmes import Enrolment, Organisation, Programme, ProgrammePartner
+from services.registry.surveys.models.surveys import (
+    Enumerator,
+    Instrument,
+    OpenRosaNonceUse,
+    Question,
+    SurveyCampaign,
+    SurveyResponse,
+)
+from services.registry.surveys.models.welfare import HouseholdWelfare
 
 # Every model class imported above (ruff: F401 is off for this file in pyproject.toml).
 __all__ = sorted(name for name, value in list(globals().items())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import operator
 from decimal import Decimal, InvalidOperation
 
-from ..models import Instrument, Question
+from services.registry.models import Instrument, Question
 
 YES = {"ya", "y", "yes", "1", "true", "benar"}
 NO = {"tidak", "t", "no", "n", "0", "false", "salah"}

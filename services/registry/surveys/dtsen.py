@@ -7,10 +7,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..importer.bulk import KEY_CHUNK, chunked
-from ..importer.parsing import canonical_header
-from ..models import AuditEntry, Household, HouseholdWelfare
-from .tabular import read_table, report_path, write_rejections
+from services.registry.core.bulk import KEY_CHUNK, chunked
+from services.registry.core.parsing import canonical_header
+from services.registry.core.tabular import read_table, report_path, write_rejections
+from services.registry.models import AuditEntry, Household, HouseholdWelfare
 
 AUDIT_DETAIL_LIMIT = 1000  # changes listed one by one in the audit entry; the count is always exact
 
@@ -26,7 +26,7 @@ class DtsenResult:
 def _parse(headers: list[str], rows: list[list[str]], result: DtsenResult) -> dict[str, tuple[int, int, list[str]]]:
     names = [canonical_header(h) for h in headers]
     if "NO_KK" not in names or "DESIL" not in names:
-        from ..importer.parsing import RosterFileError
+        from services.registry.core.parsing import RosterFileError
 
         raise RosterFileError("Kolom wajib tidak ada: " + ", ".join(c for c in ("NO_KK", "DESIL") if c not in names))
     kk_at, desil_at = names.index("NO_KK"), names.index("DESIL")

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import AuditEntry, Instrument, Question
-from ..models.surveys import ANSWER_TYPES
+from services.registry.models import AuditEntry, Instrument, Question
+from services.registry.surveys.models.surveys import ANSWER_TYPES
 
 DATA_DIR = Path(__file__).with_name("instruments")
 

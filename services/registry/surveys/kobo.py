@@ -14,9 +14,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from ..models import Instrument
-from .responses import ResponseInvalid, household_by_kk, record_response
-from .tabular import read_table, report_path, write_rejections
+from services.registry.core.tabular import read_table, report_path, write_rejections
+from services.registry.models import Instrument
+from services.registry.surveys.responses import ResponseInvalid, household_by_kk, record_response
 
 UUID_COLUMNS = ("_uuid", "instanceid", "uuid")
 TIME_COLUMNS = ("_submission_time", "end", "start", "today")
@@ -80,11 +80,11 @@ def import_kobo(session: Session, path: str | Path, instrument: Instrument, acto
     questions, special, ignored = map_columns(headers, instrument)
     result = KoboResult(ignored_columns=ignored)
     if "no_kk" not in special:
-        from ..importer.parsing import RosterFileError
+        from services.registry.core.parsing import RosterFileError
 
         raise RosterFileError("Kolom no_kk (nomor KK keluarga) tidak ada")
     if not questions:
-        from ..importer.parsing import RosterFileError
+        from services.registry.core.parsing import RosterFileError
 
         raise RosterFileError(f"Tidak ada kolom yang cocok dengan pertanyaan instrumen {instrument.code}")
 

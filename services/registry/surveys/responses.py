@@ -7,10 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
-
-from ..models import AuditEntry, Enumerator, Household, Instrument, SurveyCampaign, SurveyResponse
-from ..models.surveys import SOURCES
-from .answers import score_answers, validate_answers
+from services.registry.models import AuditEntry, Enumerator, Household, Instrument, SurveyCampaign, SurveyResponse
+from services.registry.surveys.answers import score_answers, validate_answers
+from services.registry.surveys.models.surveys import SOURCES
 
 
 class ResponseInvalid(ValueError):

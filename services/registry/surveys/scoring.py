@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ..models import AuditEntry, Instrument
-from .instruments import welfare_instrument
+from services.registry.models import AuditEntry, Instrument
+from services.registry.surveys.instruments import welfare_instrument
 
 _RESCORE = """
 INSERT INTO household_welfare
@@ -105,6 +105,6 @@ def rescore_household_desa(session: Session, household, actor: str = "sistem") -
 
 
 def welfare_counts(session: Session) -> int:
-    from ..models import HouseholdWelfare
+    from services.registry.models import HouseholdWelfare
 
     return session.execute(select(func.count()).select_from(HouseholdWelfare)).scalar_one()

@@ -7,7 +7,7 @@ from functools import lru_cache
 from lxml import etree
 from pyxform.xls2xform import convert
 
-from ..models import Instrument
+from services.registry.models import Instrument
 
 KK_FIELD = "no_kk"
 _TYPES = {"bilangan": "integer", "desimal": "decimal", "teks": "text"}

@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .data import CycleDetail, rupiah
+from services.reports.public.data import CycleDetail, rupiah
 
 PAGE_SIZES = {"a3": A3, "a4": A4}
 HEADER = ("No", "Nama", "NIK", "RT/RW", "Dusun", "Jumlah", "Status")

@@ -11,13 +11,12 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
 from services.common.contracts import send
+from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES
 from services.registry.models import Complaint
-from services.registry.models.complaints import COMPLAINT_CATEGORIES
-
-from . import data
-from .cache import cached_page
-from .forms import ComplaintForm, SurveyForm, TrackForm, image_extension
-from .poster import PAGE_SIZES, render_poster
+from services.reports.public import data
+from services.reports.public.cache import cached_page
+from services.reports.public.forms import ComplaintForm, SurveyForm, TrackForm, image_extension
+from services.reports.public.poster import PAGE_SIZES, render_poster
 
 public = Blueprint("public", __name__, url_prefix="/publik", template_folder="../templates",
                    static_folder="../static/public", static_url_path="/aset")
@@ -34,7 +33,7 @@ def _form_rate() -> str:
 
 def registry_session():
     """A session on the read-only registry engine, built once per app."""
-    from ..registry_read import registry_sessions
+    from services.reports.registry_read import registry_sessions
 
     factory = current_app.extensions.get("registry_read")
     if factory is None:
@@ -203,8 +202,7 @@ def report_chart(run_id: int):
     """The chart of a finished monthly realisation report (aggregates only): the picture of a social-media
     post. Any other report, unfinished run or unknown id is "not found"."""
     from services.common.db import current_database
-
-    from ..models import Artifact, ReportRun
+    from services.reports.models import Artifact, ReportRun
 
     artifact = current_database().session.scalar(
         select(Artifact).join(ReportRun).where(ReportRun.id == run_id, ReportRun.report == PUBLIC_CHART_REPORT,

@@ -42,8 +42,8 @@ def _chain_existing_entries() -> None:
     """Entries written before the chain existed join it in id order; the head row is created."""
     from types import SimpleNamespace
 
-    from services.registry.models.audit import entry_hash
-    from services.registry.models.audit import GENESIS_HASH
+    from services.registry.core.models.audit import entry_hash
+    from services.registry.core.models.audit import GENESIS_HASH
 
     bind = op.get_bind()
     entry = sa.table("audit_entry", sa.column("id"), sa.column("at", sa.DateTime(timezone=True)), sa.column("actor"), sa.column("action"),

@@ -1,1 +1,0 @@
-"""Complaint handling: recording, the SP4N-LAPOR! clock, escalation and the hand-over export."""

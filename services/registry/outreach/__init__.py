@@ -1,0 +1,1 @@
+"""Tell people: campaign audiences and the one builder of ``notifications.send_batch`` payloads."""

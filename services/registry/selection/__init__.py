@@ -1,1 +1,0 @@
-"""Choosing recipients: rules, budgets, candidates, the musyawarah, approval that freezes, corrections."""

@@ -1,0 +1,89 @@
+"""The registry commands as a user runs them: `.venv/bin/bansos import-roster`, `demo-roster`, `seed-demo`."""
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.common.db import make_engine
+from services.registry import schema
+from services.registry.models import Enrolment, Household, Indicator, IndicatorValue, Organisation, Person, Programme
+
+BANSOS = Path(sys.executable).with_name("bansos")
+
+
+def bansos(*args: str, url: str, var: Path) -> subprocess.CompletedProcess:
+    # PYTHONPATH: the console script must run this checkout's code, also from a git worktree sharing the venv.
+    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "BANSOS_VAR": str(var), "BANSOS_DEMO": "1",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+    return subprocess.run([str(BANSOS), *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def pg_registry(pg):
+    url = pg.create("registry_cli")
+    schema.upgrade(url)
+    return url
+
+
+@pytest.mark.postgres
+def test_import_roster_prints_the_summary_and_writes_the_report_next_to_the_file(pg_registry, tmp_var, tmp_path):
+    roster = tmp_path / "kamal.csv"
+    made = bansos("demo-roster", str(roster), "--households", "40", "--invalid", "11", url=pg_registry, var=tmp_var)
+    assert made.returncode == 0, made.stderr
+    with roster.open(encoding="utf-8") as handle:
+        total = sum(1 for _ in handle) - 1
+    first = bansos("import-roster", str(roster), "--actor", "operator", url=pg_registry, var=tmp_var)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert lines[0] == f"imported {total - 11}, updated 0, rejected 11"
+    assert lines[1] == "unchanged 0"
+    report = tmp_path / "kamal.ditolak.csv"
+    assert lines[2] == f"rejection report: {report}"
+    with report.open(encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.reader(handle))) == 12
+    again = bansos("import-roster", str(roster), url=pg_registry, var=tmp_var)
+    assert again.stdout.splitlines()[:2] == ["imported 0, updated 0, rejected 11", f"unchanged {total - 11}"]
+
+
+@pytest.mark.postgres
+def test_import_roster_exits_2_for_an_unreadable_file(pg_registry, tmp_var, tmp_path):
+    broken = tmp_path / "rusak.xlsx"
+    broken.write_bytes(b"bukan xlsx")
+    result = bansos("import-roster", str(broken), url=pg_registry, var=tmp_var)
+    assert result.returncode == 2
+    assert "Impor gagal" in result.stderr and "XLSX tidak dapat dibaca" in result.stderr
+
+
+def test_seed_demo_is_idempotent_and_builds_the_shared_demo_village(tmp_var):
+    url = f"sqlite:///{tmp_var / 'registry.db'}"
+    schema.upgrade(url)
+    for _ in range(2):
+        result = bansos("seed-demo", url=url, var=tmp_var)
+        assert result.returncode == 0, result.stderr
+    engine = make_engine(url)
+    with Session(engine) as session:
+        def total(model):
+            return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+        assert total(Household) == 300 and total(Organisation) == 3
+        assert 900 < total(Person) < 1300
+        codes = {p.code: p for p in session.execute(select(Programme)).scalars()}
+        assert set(codes) == {"BLT-DD-2026", "SEMBAKO-CSR-2026"}
+        blt = {e.household_id for e in codes["BLT-DD-2026"].enrolments}
+        sembako = {e.household_id for e in codes["SEMBAKO-CSR-2026"].enrolments}
+        assert (len(blt), len(sembako), blt & sembako) == (60, 40, set())
+        assert total(Enrolment) == 100
+        dusun = set(session.execute(select(Household.dusun)).scalars())
+        assert len(dusun) == 4
+        # Default indicators: 7 village-wide + 3 per programme, seeded once with a few months of values.
+        assert total(Indicator) == 13 and total(IndicatorValue) > 0
+        lats = session.execute(select(func.min(Household.latitude), func.max(Household.latitude))).one()
+        assert -7.2 < lats[0] < lats[1] < -7.1
+    engine.dispose()
