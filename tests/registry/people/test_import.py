@@ -171,7 +171,7 @@ def test_progress_is_committed_in_chunks_before_the_registry_write(session, demo
 
 
 def test_large_updates_take_the_bulk_path_and_write_the_new_values(session, write_csv, monkeypatch):
-    from services.registry.people.importer import bulk
+    from services.registry.core import bulk
 
     run(session, write_csv([HEADER, HASAN, AMINAH, RUKAYAH]))
     monkeypatch.setattr(bulk, "WRITE_CHUNK", 1)  # every update batch counts as "large" (COPY + staging on PG)
