@@ -24,14 +24,12 @@ from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # noqa: E402
 
 from services.common.spreadsheet import SafeCsvWriter, safe_row  # noqa: E402
+from services.registry.core.money import rupiah
 from services.reports.periodic_data import COUNT, MONEY, PERCENT, TEXT  # noqa: E402
 
 ROWS_PER_TABLE = 35  # page-sized chunks keep reportlab's table layout linear
 PAGE = landscape(A4)
 
-
-def rupiah(value) -> str:
-    return "-" if value is None else "Rp" + f"{int(value):,}".replace(",", ".")
 
 
 def show(value, kind: str) -> str:

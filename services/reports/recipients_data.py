@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from services.common.privacy import mask_nik
+from services.registry.core.money import rupiah
 from services.registry.models import Enrolment, Household, Person, Programme
 
 COLUMNS = ("No", "NIK", "Nama Penerima", "No. KK", "RT/RW", "Dusun", "Status")
@@ -30,11 +31,6 @@ class RecipientsReport:
     def totals_by_dusun(self) -> list[tuple[str, int]]:
         return sorted(Counter(row[5] for row in self.rows).items())
 
-
-def rupiah(amount) -> str:
-    if amount is None:
-        return "-"
-    return "Rp" + f"{int(amount):,}".replace(",", ".")
 
 
 def load_report(session: Session, programme_id: int, period: str, generated_at: datetime) -> RecipientsReport:

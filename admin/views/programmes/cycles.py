@@ -30,6 +30,7 @@ from admin.views.programmes.cycle_helpers import (
     visible_cycle,
 )
 from services.common.contracts import ContractError, send
+from services.registry.core.money import rupiah
 from services.registry.models import (
     Candidate,
     CandidateFeedback,
@@ -159,7 +160,7 @@ class CycleView(BaseView):
                                      .order_by(Musyawarah.held_on)).all(),
             change_requests=session.scalars(select(ChangeRequest).where(ChangeRequest.cycle_id == cycle.id)
                                             .order_by(ChangeRequest.id.desc())).all(),
-            today=date.today(), rupiah=budget.rupiah, nik=nik_for_viewer, kk=kk_for_viewer,
+            today=date.today(), rupiah=rupiah, nik=nik_for_viewer, kk=kk_for_viewer,
             csrf=ActionForm().hidden_tag(),
             rules=session.scalars(select(EligibilityRule)
                                   .where(EligibilityRule.programme_id == cycle.programme_id)).all(),

@@ -12,6 +12,7 @@ from admin.scoping import FilterVisibleProgrammes, visible_programme_ids
 from admin.views.base import BansosModelView
 from admin.views.programmes.programmes import _rupiah
 from admin.views.system.audit import AuditedModelView
+from services.registry.core.money import rupiah
 from services.registry.models import ChangeRequest, FundingSource, ProgrammeExclusion
 from services.registry.programmes import budget
 
@@ -70,7 +71,7 @@ class FundingStatusView(BaseView):
         if ids is not None:
             query = query.where(FundingSource.programme_id.in_(sorted(ids)))
         rows = [(source, budget.source_status(session, source)) for source in session.scalars(query)]
-        return self.render_template("admin/funding_status.html", rows=rows, rupiah=budget.rupiah)
+        return self.render_template("admin/funding_status.html", rows=rows, rupiah=rupiah)
 
 
 class ExclusionView(AuditedModelView):

@@ -5,13 +5,8 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from admin.scoping import FilterVisibleProgrammes, kk_for_viewer, nik_for_viewer, visible_programme_ids
 from admin.views.system.audit import AuditedModelView
+from services.registry.core.money import rupiah as _rupiah
 from services.registry.models import Enrolment, Programme
-
-
-def _rupiah(amount) -> str:
-    if amount is None:
-        return ""
-    return "Rp" + f"{int(amount):,}".replace(",", ".")
 
 
 class RecipientView(AuditedModelView):

@@ -17,6 +17,7 @@ from admin.forms import REPORT_KINDS, ReportRequestForm, SocialPostForm
 from admin.scoping import can_see_programme, is_partner, visible_programme_ids
 from admin.service_api import NotFound, ServiceUnavailable, reports_api
 from services.common.contracts import send
+from services.registry.core.money import rupiah
 from services.registry.models import Organisation, Programme
 from services.reports.periods import PERIOD_HINT, PERIOD_KIND, PeriodError, parse_period
 
@@ -82,7 +83,7 @@ def social_text(run: dict) -> str:
     values = {label: value for label, value, _kind in figures.get("summary", [])}
 
     def rp(value):
-        return "Rp" + f"{int(value or 0):,}".replace(",", ".")
+        return rupiah(value or 0)
 
     absorption = values.get("Serapan anggaran")
     parts = [f"Realisasi bantuan sosial desa {figures.get('period_label', run.get('period'))}:",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.registry.capacity.common import CapacityError, add_months, age_on, audit
 from services.registry.capacity.models.capital import CAPITAL_KINDS, CHANNELS
+from services.registry.core.money import rupiah
 from services.registry.distribution import ledger
 from services.registry.models import (
     BankAccount,
@@ -19,7 +20,7 @@ from services.registry.models import (
     LoanPayment,
     Person,
 )
-from services.registry.programmes.budget import BudgetError, require_available, rupiah, source_status
+from services.registry.programmes.budget import BudgetError, require_available, source_status
 
 BUSINESS_STATUSES = ("berjalan", "berkembang", "berhenti")
 
@@ -204,7 +205,7 @@ def record_payment(session: Session, grant: CapitalGrant, amount, actor: str, on
         raise CapacityError("Pembayaran hanya untuk pinjaman yang sudah dicairkan dan belum lunas")
     outstanding = sum((i.amount_due - i.amount_paid for i in grant.schedule), Decimal("0"))
     if amount > outstanding:
-        raise CapacityError(f"Pembayaran Rp{amount:,.0f} melebihi sisa pinjaman Rp{outstanding:,.0f}")
+        raise CapacityError(f"Pembayaran {rupiah(amount)} melebihi sisa pinjaman {rupiah(outstanding)}")
     ledger.lock(session)  # before the audit chain head, as for payouts
     payment = LoanPayment(grant=grant, key=key, amount=amount, paid_on=on or date.today(), recorded_by=actor)
     session.add(payment)

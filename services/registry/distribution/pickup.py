@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from services.registry.core.money import rupiah
 from services.registry.distribution import ledger
 from services.registry.distribution.cards import Card, make_token, read_token, short_name
 from services.registry.distribution.common import DistributionError, audit, require_frozen
@@ -45,7 +45,7 @@ def recipient_of(entitlement: Entitlement) -> dict:
 def benefit_text(entitlement: Entitlement) -> str:
     if entitlement.channel == "barang" or (entitlement.package and not entitlement.amount):
         return entitlement.package or "-"
-    return f"Rp{Decimal(entitlement.amount or 0):,.0f}".replace(",", ".")
+    return rupiah(entitlement.amount or 0)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from services.common import contracts
 from services.common.db import utcnow
 from services.common.privacy import mask_nik
+from services.registry.core.money import rupiah as _rupiah
 from services.registry.distribution.cards import short_name
 from services.registry.distribution.common import DistributionError, audit
 from services.registry.distribution.pickup import recipient_of
@@ -64,9 +65,6 @@ def draw_sample(session: Session, cycle_id: int, actor: str, confidence: float =
     session.commit()
     return sample
 
-
-def _rupiah(amount) -> str:
-    return f"Rp{Decimal(amount or 0):,.0f}".replace(",", ".")
 
 
 def sms_payloads(session: Session, sample_id: int) -> list[dict]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.registry.core.money import rupiah
 from services.registry.models import (
     CapitalDisbursement,
     CapitalGrant,
@@ -32,9 +33,6 @@ CAPITAL_COUNTED = ("disetujui", "dicairkan", "lunas")  # approved capital holds 
 class BudgetError(ValueError):
     """Approving this would overspend a funding source."""
 
-
-def rupiah(amount) -> str:
-    return "Rp" + f"{int(Decimal(amount or 0)):,}".replace(",", ".")
 
 
 def source_status(session: Session, source: FundingSource) -> dict:

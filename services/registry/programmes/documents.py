@@ -18,8 +18,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy.orm import Session
 
 from services.common.privacy import mask_nik
+from services.registry.core.money import rupiah
 from services.registry.models import CyclePlan, Musyawarah
-from services.registry.programmes.budget import rupiah
 from services.registry.programmes.musyawarah import decided_rows, quorum
 
 KIND_TITLES = {"musdus": "Musyawarah Dusun", "musdes": "Musyawarah Desa", "musdesus": "Musyawarah Desa Khusus"}

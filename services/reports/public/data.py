@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.common.privacy import mask_nik
+from services.registry.core.money import rupiah
 from services.registry.models import Cycle, Entitlement, Programme
 
 PUBLIC_CYCLE_STATUSES = ("disetujui", "selesai")  # draft/musyawarah lists never leave the registry
@@ -32,11 +33,6 @@ def short_name(name: str | None) -> str:
 def count_label(count: int) -> str:
     return f"< {SMALL_COUNT}" if 0 < count < SMALL_COUNT else str(count)
 
-
-def rupiah(amount) -> str:
-    if amount is None:
-        return "-"
-    return "Rp" + f"{int(amount):,}".replace(",", ".")
 
 
 def funding_sources(session: Session, programme_id: int) -> list[dict]:

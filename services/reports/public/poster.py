@@ -15,7 +15,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from services.reports.public.data import CycleDetail, rupiah
+from services.registry.core.money import rupiah
+from services.reports.public.data import CycleDetail
 
 PAGE_SIZES = {"a3": A3, "a4": A4}
 HEADER = ("No", "Nama", "NIK", "RT/RW", "Dusun", "Jumlah", "Status")
