@@ -6,8 +6,9 @@ import re
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from services.common.phones import phone_or_none as normalise_phone
+
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-_PHONE = re.compile(r"^\+?\d{8,15}$")
 NO_PHONE = "Nomor HP tidak ada"
 NO_EMAIL = "Alamat e-mail tidak ada"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -34,19 +35,6 @@ def render(template, variables: dict) -> str:
     except Exception as exc:  # a template may raise anything (e.g. division by zero): it fails one message
         raise TemplateRenderError(f"Templat pesan gagal diisi: {type(exc).__name__}") from exc
 
-
-def normalise_phone(phone: str | None) -> str | None:
-    """``08..``/``628..``/``+628..`` -> ``+628..``; None when missing or not a phone number."""
-    if not phone:
-        return None
-    cleaned = re.sub(r"[\s\-().]", "", phone)
-    if not _PHONE.match(cleaned):
-        return None
-    if cleaned.startswith("0"):
-        cleaned = "+62" + cleaned[1:]
-    elif not cleaned.startswith("+"):
-        cleaned = "+" + cleaned
-    return cleaned
 
 
 def normalise_address(channel: str, value: str | None) -> tuple[str | None, str]:

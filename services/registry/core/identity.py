@@ -7,11 +7,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import phonenumbers
+from services.common import phones
 
 _DIGITS16 = re.compile(r"\d{16}")
 # Separators people type inside phone numbers ("0812-3456 7890", "(0812) 345.678").
-_PHONE_NOISE = re.compile(r"[\s\-().]")
 
 
 class IdentityError(ValueError):
@@ -90,31 +89,9 @@ def check_kk(no_kk: str, today: date | None = None) -> date:
     return issued
 
 
-@lru_cache(maxsize=1)
-def _mobile_pattern() -> re.Pattern:
-    # The national mobile pattern from phonenumbers' own metadata: the fast path accepts exactly
-    # what the full parser would accept for an Indonesian mobile, at a fraction of its cost.
-    metadata = phonenumbers.PhoneMetadata.metadata_for_region("ID")
-    return re.compile(metadata.mobile.national_number_pattern)
-
-
-_ID_PREFIX = re.compile(r"(?:\+62|62|0)(\d+)")
-
-
 def normalise_phone(raw: str | None) -> str | None:
     """Typed number (08xx, +628xx, 628xx) -> E.164 ``+628xx``; empty -> None; invalid -> IdentityError."""
-    if raw is None:
-        return None
-    text = _PHONE_NOISE.sub("", str(raw).strip())
-    if not text:
-        return None
-    match = _ID_PREFIX.fullmatch(text)
-    if match and _mobile_pattern().fullmatch(match.group(1)):
-        return "+62" + match.group(1)
     try:
-        number = phonenumbers.parse(text, "ID")
-    except phonenumbers.NumberParseException as exc:
-        raise IdentityError(f"Nomor HP ({raw}) tidak sah") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise IdentityError(f"Nomor HP ({raw}) tidak sah")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phones.normalise_phone(raw)
+    except phones.PhoneError as exc:
+        raise IdentityError(str(exc)) from exc

@@ -5,11 +5,11 @@ or a webhook the provider retried records nothing twice."""
 from __future__ import annotations
 
 import hashlib
-import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.common.phones import phone_or_none as normalise_phone
 from services.common.privacy import mask_phone
 from services.registry.feedback.complaints import ComplaintError, record_complaint
 from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES
@@ -17,14 +17,6 @@ from services.registry.models import AuditEntry, InboxMessage, Person
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
-
-def normalise_phone(raw: str | None) -> str | None:
-    digits = re.sub(r"[^\d]", "", raw or "")
-    if not digits:
-        return None
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    return "+" + digits
 
 
 def match_person(session: Session, phone: str | None) -> Person | None:
