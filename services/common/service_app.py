@@ -9,6 +9,7 @@ from flask import Blueprint, Flask
 from services.common.celery_app import make_celery
 from services.common.db import Database
 from services.common.health import health_blueprint
+from services.common.inputs import install_input_guards
 from services.common.logging import configure_logging
 from services.common.openapi import openapi_blueprint
 from services.common.web_security import install_security_headers
@@ -23,6 +24,7 @@ def create_service_app(import_name: str, service: str, settings: dict, overrides
     app = Flask(import_name)
     app.config.update(settings)
     app.config.update(overrides or {})
+    install_input_guards(app)
     Database().init_app(app, app.config["DATABASE_URL"])
     register_tasks(make_celery(app, queue=service))
     app.register_blueprint(health_blueprint(service, health_checks))

@@ -37,7 +37,7 @@ def render(template, variables: dict) -> str:
 
 def normalise_phone(phone: str | None) -> str | None:
     """``08..``/``628..``/``+628..`` -> ``+628..``; None when missing or not a phone number."""
-    if not phone:
+    if not isinstance(phone, str) or not phone:
         return None
     cleaned = re.sub(r"[\s\-().]", "", phone)
     if not _PHONE.match(cleaned):
@@ -52,7 +52,7 @@ def normalise_phone(phone: str | None) -> str | None:
 def normalise_address(channel: str, value: str | None) -> tuple[str | None, str]:
     """The address a channel sends to (phone, or e-mail for ``email``) and the reason text when missing."""
     if channel == "email":
-        value = (value or "").strip()
+        value = value.strip() if isinstance(value, str) else ""
         return (value if _EMAIL.match(value) else None), NO_EMAIL
     return normalise_phone(value), NO_PHONE
 
