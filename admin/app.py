@@ -10,6 +10,7 @@ from admin.extensions import make_appbuilder, make_database
 from admin.hardening import init_hardening
 from services.common.celery_app import make_celery
 from services.common.health import health_blueprint
+from services.common.inputs import install_input_guards
 from services.common.logging import configure_logging
 
 HERE = Path(__file__).resolve().parent
@@ -23,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config())
     app.config.update(config or {})
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(HERE / "translations"))
+    install_input_guards(app)
     init_database(app)
     init_celery(app)
     init_appbuilder(app)

@@ -75,6 +75,8 @@ FAB_ROLES = {
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView|ImportView|CampaignView|ReportView|DedupView)$",
          "can_[a-z_]+$"],
         ["AuditView$", "can_(list|show|verify)$"],
+        ["WatchdogRunView$", "can_(list|show)$"],
+        ["Pemantau Pekerjaan$", "menu_access$"],
         ["(VillageResourceView|PersonSkillView)$", "can_[a-z_]+$"],
         ["RegionView$", "can_(list|show)$"],
         ["MapView$", "can_(map|points)$"],
@@ -152,6 +154,8 @@ FAB_ROLES = {
     AUDITOR: [
         ["(HouseholdView|PersonView|ProgrammeView|RecipientView)$", "can_(list|show)$"],
         ["AuditView$", "can_(list|show|export|verify)$"],
+        ["WatchdogRunView$", "can_(list|show)$"],
+        ["Pemantau Pekerjaan$", "menu_access$"],
         ["(SurveyView|InstrumentView|SurveyResponseView|WelfareView|SurveyCampaignView)$", "can_(list|show)$"],
         ["(Entri Survei|Kesejahteraan|Respons Survei|Instrumen Survei|Kampanye Survei)$", "menu_access$"],
         ["EnumeratorView$", "can_(list|show)$"],

@@ -35,6 +35,7 @@ def init_views(appbuilder: AppBuilder) -> None:
         WelfareView,
     )
     from admin.views.system.audit import AuditView
+    from admin.views.system.watchdog import WatchdogRunView
 
     appbuilder.add_view(HouseholdView, "Keluarga", label="Keluarga", icon="fa-home", category=MENU_REGISTRY,
                         category_label="Registri")
@@ -77,6 +78,8 @@ def init_views(appbuilder: AppBuilder) -> None:
                         category=MENU_REGISTRY)
     appbuilder.add_view(ComplaintView, "Pengaduan", label="Pengaduan", icon="fa-bullhorn", category=MENU_REGISTRY)
     appbuilder.add_view(AuditView, "Jejak Audit", label="Jejak audit", icon="fa-history", category=MENU_REGISTRY)
+    appbuilder.add_view(WatchdogRunView, "Pemantau Pekerjaan", label="Pemantau pekerjaan macet", icon="fa-heartbeat",
+                        category=MENU_SERVICES)
     appbuilder.add_view(WhoGetsWhatView, "Siapa Dapat Apa", label="Siapa dapat apa", icon="fa-search",
                         category=MENU_REGISTRY)
     appbuilder.add_view(DedupView, "Kasus Data Ganda", label="Kasus data ganda", icon="fa-clone",

@@ -57,6 +57,12 @@ TASKS: dict[str, dict[str, Any]] = {
         "additionalProperties": False,
     },
     # Apply an uploaded bank result file (CSV or camt.053) to its payments, resuming where it stopped.
+    # The registry beat's tick: re-send stuck entitlement generations, exports and bank-result imports.
+    "registry.run_watchdogs": {
+        "type": "object",
+        "properties": {"older_than_seconds": {"type": "integer", "minimum": 60, "maximum": 86400}},
+        "additionalProperties": False,
+    },
     "registry.import_bank_statement": {
         "type": "object",
         "required": ["statement_id"],

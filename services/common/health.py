@@ -20,8 +20,11 @@ def _ping_broker() -> None:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
-def health_blueprint(service: str, checks: dict[str, Callable[[], None]] | None = None) -> Blueprint:
-    """``checks``: more named checks (e.g. the reports store's free space); each raises on a problem."""
+def health_blueprint(service: str, checks: dict[str, Callable[[], None]] | None = None,
+                     counts: dict[str, Callable[[], int]] | None = None) -> Blueprint:
+    """``checks``: more named checks (e.g. the reports store's free space); each raises on a problem.
+    ``counts``: numbers shown for the operator (e.g. stuck jobs a watchdog will re-send); they do not make the
+    service unhealthy, so an orchestrator does not restart an API for a job that the beat is recovering."""
     bp = Blueprint(f"{service}_health", __name__)
 
     @bp.get("/health")
@@ -30,6 +33,11 @@ def health_blueprint(service: str, checks: dict[str, Callable[[], None]] | None 
         results.update({name: _check(check) for name, check in (checks or {}).items()})
         ok = all(value == "ok" for value in results.values())
         body = {"service": service, "status": "ok" if ok else "degraded", **results}
+        for name, count in (counts or {}).items():
+            try:
+                body[name] = count()
+            except Exception as exc:  # the database check above already says why
+                body[name] = f"error: {type(exc).__name__}"
         return jsonify(body), 200 if ok else 503
 
     return bp

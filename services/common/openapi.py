@@ -14,9 +14,21 @@ from flask import Blueprint, Flask, jsonify
 _CONVERTER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 
+# services.common.inputs refuses these before any view runs, so every operation that takes input may answer so.
+GUARD_ANSWER = {"description": "Masukan ditolak: karakter NUL, JSON terlalu dalam, atau badan bukan JSON",
+                "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}}}}
+
+
 @cache
 def load_spec(path: str) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and (operation.get("parameters") or operation.get("requestBody")
+                                                or item.get("parameters")):
+                operation.setdefault("responses", {}).setdefault("400", GUARD_ANSWER)
+    return spec
 
 
 def openapi_blueprint(service: str, spec_path: Path) -> Blueprint:

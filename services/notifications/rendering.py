@@ -40,7 +40,7 @@ def render(template, variables: dict) -> str:
 def normalise_address(channel: str, value: str | None) -> tuple[str | None, str]:
     """The address a channel sends to (phone, or e-mail for ``email``) and the reason text when missing."""
     if channel == "email":
-        value = (value or "").strip()
+        value = value.strip() if isinstance(value, str) else ""
         return (value if _EMAIL.match(value) else None), NO_EMAIL
     return normalise_phone(value), NO_PHONE
 

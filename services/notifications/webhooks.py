@@ -123,7 +123,10 @@ def zenziva_report():
     sent as a form POST, JSON, or a GET query string (states: ``inbound.ZENZIVA_REPORT_STATUS``)."""
     if not _token_ok("ZENZIVA_CALLBACK_TOKEN"):
         return _denied("Token webhook salah")
-    data = {**request.args.to_dict(), **request.form.to_dict(), **(request.get_json(silent=True) or {})}
+    body = request.get_json(silent=True) if request.is_json else None
+    if body is not None and not isinstance(body, dict):
+        return _bad("Badan permintaan harus objek JSON")
+    data = {**request.args.to_dict(), **request.form.to_dict(), **(body or {})}
     data.pop("token", None)
     message_id, state = str(data.get("messageId") or "").strip(), str(data.get("status") or "").strip()
     if not message_id or not state:

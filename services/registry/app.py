@@ -9,6 +9,18 @@ from services.common.service_app import create_service_app
 from services.registry.config import load_config
 
 
+def _stuck_jobs() -> int:
+    """/health: jobs whose heartbeat is older than the watchdog's limit (the beat re-sends them)."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from services.common.db import current_database
+    from services.registry.distribution.watchdog import stuck_count
+
+    return stuck_count(current_database().session, timedelta(seconds=current_app.config["WATCHDOG_STALE_SECONDS"]))
+
+
 def create_app(config: dict | None = None) -> Flask:
     from services.registry.tasks import register_tasks
     from services.registry.web.api import api
@@ -19,7 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
     from services.registry.web.surveys import survey_api
 
     app = create_service_app(__name__, "registry", load_config(), config, register_tasks, api,
+                             health_counts={"stuck_jobs": _stuck_jobs},
                              openapi_spec=Path(__file__).parent / "web" / "openapi.yaml")
+    # Beat keeps its state under BANSOS_VAR, not in the working directory.
+    app.extensions["celery"].conf.beat_schedule_filename = app.config["BEAT_SCHEDULE_FILE"]
     for blueprint in (map_api, public_geo, public_cycles, public_certificates, survey_api, openrosa):
         app.register_blueprint(blueprint)
     if app.config.get("TRUST_PROXY"):

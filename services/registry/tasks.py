@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -145,6 +145,19 @@ def register_distribution_tasks(celery) -> None:
         log.info("hasil bank %s: %s (dibayar %s, gagal %s, kembali %s, tetap %s)", statement.id, statement.status,
                  statement.paid, statement.failed, statement.returned, statement.unchanged)
         return {"statement_id": statement.id, "status": statement.status}
+
+    # Beat sends this every WATCHDOG_INTERVAL seconds; a second beat only re-sends what is idempotent anyway.
+    @contract_task(celery, "registry.run_watchdogs", soft_time_limit=300)
+    def run_watchdogs_task(payload: dict) -> dict:
+        from services.registry.distribution.watchdog import run_watchdogs
+
+        older_than = timedelta(seconds=payload.get("older_than_seconds")
+                               or current_app.config.get("WATCHDOG_STALE_SECONDS", 600))
+        with current_database().transaction() as session:
+            run = run_watchdogs(session, celery, older_than)
+            result = {"entitlements": run.entitlements, "exports": run.exports, "statements": run.statements}
+        log.info("watchdog: %s", result)
+        return result
 
     @contract_task(celery, "registry.record_verification_reply")
     def record_verification_reply(payload: dict) -> dict:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from services.common.auth import require_service_token
 from services.common.db import current_database
+from services.common.inputs import parse_id
 from services.reports.models import Artifact, ReportRun
 
 api = Blueprint("reports_api", __name__, url_prefix="/api")
@@ -41,10 +42,10 @@ class BadScope(ValueError):
 
 
 def _ids(name: str) -> list[int]:
-    try:
-        return [int(v) for v in request.args.getlist(name)]
-    except ValueError as exc:
-        raise BadScope(f"{name} harus berupa angka") from exc
+    ids = [parse_id(v) for v in request.args.getlist(name)]
+    if None in ids:
+        raise BadScope(f"{name} harus berupa angka 0 sampai 2147483647")
+    return ids
 
 
 def scope_condition():

@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"
 EXPECTED = {
     "postgres", "redis", "migrate", "registry-api", "registry-worker", "notifications-api",
-    "notifications-worker", "reports-api", "reports-worker", "reports-beat", "admin", "flower", "nginx",
+    "notifications-worker", "reports-api", "reports-worker", "reports-beat", "registry-beat", "admin", "flower",
+    "nginx",
 }
 
 
@@ -36,7 +37,9 @@ def test_compose_has_every_process_and_one_beat():
     services = _services()
     assert set(services) == EXPECTED
     beats = [name for name, svc in services.items() if "beat" in split(svc.get("command", []))]
-    assert beats == ["reports-beat"]
+    # One beat per service schedule, each a single replica: two of either would run its schedule twice.
+    assert sorted(beats) == ["registry-beat", "reports-beat"]
+    assert all(services[name].get("deploy", {}).get("replicas") == 1 for name in beats)
     assert "noeviction" in services["redis"]["command"]
 
 

@@ -10,7 +10,7 @@ from tests.deploy.commands import problems, split
 REPO = Path(__file__).resolve().parents[2]
 PROCESSES = {
     "admin", "registry_api", "registry_worker", "notifications_api", "notifications_worker",
-    "reports_api", "reports_worker", "reports_beat",
+    "reports_api", "reports_worker", "reports_beat", "registry_beat",
 }
 
 

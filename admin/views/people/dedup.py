@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from admin.extensions import celery_app, db_session
 from admin.forms import DedupDecisionForm, DedupRunForm
 from services.common.contracts import send
+from services.common.inputs import page_number
 from services.registry.models import DedupCluster, DedupRun, Enrolment, Person
 from services.registry.people.dedup.review import DedupError, dismiss, merge, move
 from services.registry.people.dedup.store import request_run
@@ -41,10 +42,7 @@ class DedupView(BaseView):
     def index(self):
         status = request.args.get("status", "terbuka")
         status = status if status in CLUSTER_STATUSES else "terbuka"
-        try:
-            page = max(1, int(request.args.get("page", 1)))
-        except ValueError:
-            page = 1
+        page = page_number(request.args.get("page", 1))
         session = db_session()
         total = session.scalar(select(func.count(DedupCluster.id)).where(DedupCluster.status == status))
         cases = session.scalars(select(DedupCluster).where(DedupCluster.status == status)

@@ -80,10 +80,18 @@ class ImportView(BaseView):
                 for error in errors:
                     flash(str(error), "danger")
             return self.render_template("admin/imports_upload.html", form=form)
+        from services.registry.core.parsing import RosterFileError, check_workbook_size
         from services.registry.people.importer.jobs import create_import_job
 
         storage = form.roster.data
         stored = save_upload(storage, Path(current_app.config["UPLOAD_DIR"]))
+        if stored.suffix.lower() == ".xlsx":
+            try:  # a zip bomb is refused here, from the zip directory alone, before any worker inflates it
+                check_workbook_size(stored)
+            except RosterFileError as exc:
+                stored.unlink(missing_ok=True)
+                flash(str(exc), "danger")
+                return self.render_template("admin/imports_upload.html", form=form)
         session = db_session()
         job = create_import_job(session, Path(storage.filename).name, str(stored), g.user.username)
         # Commit before sending: the worker must find the job when the task arrives.

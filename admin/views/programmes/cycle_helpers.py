@@ -10,6 +10,7 @@ from sqlalchemy import select
 from admin.extensions import db_session
 from admin.forms import ActionForm
 from admin.scoping import can_see_programme
+from services.common.inputs import MAX_ID
 from services.registry.models import Cycle, Household
 from services.registry.programmes.candidates import SelectionError
 
@@ -89,8 +90,8 @@ def parse_int(text: str | None, label: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None
-    if not text.isdigit():
-        raise FormError(f"{label} harus bilangan bulat")
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+        raise FormError(f"{label} harus bilangan bulat 0 sampai {MAX_ID}")
     return int(text)
 
 

@@ -30,6 +30,7 @@ from admin.views.programmes.cycle_helpers import (
     visible_cycle,
 )
 from services.common.contracts import ContractError, send
+from services.common.inputs import page_number
 from services.registry.core.money import rupiah
 from services.registry.models import (
     Candidate,
@@ -140,7 +141,7 @@ class CycleView(BaseView):
         plan = session.get(CyclePlan, cycle.id) or CyclePlan(
             cycle_id=cycle.id, benefit_amount=cycle.programme.benefit_amount, approved_total=0, approved_count=0,
             generated_count=0, generation_status="belum")
-        page = max(int(request.args.get("page", 1) or 1), 1)
+        page = page_number(request.args.get("page", 1))
         candidates = session.scalars(select(Candidate).where(Candidate.cycle_id == cycle.id)
                                      .order_by(Candidate.status, Candidate.need_rank.is_(None), Candidate.need_rank,
                                                Candidate.id).offset((page - 1) * PAGE).limit(PAGE)).all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +20,12 @@ REQUIRED = ("NO_KK", "NIK", "NAMA", "JENIS_KELAMIN", "TANGGAL_LAHIR")
 # A programme list (BNBA: by name, by address) may carry only these; the persons must already be registered.
 BNBA_REQUIRED = ("NIK", "NAMA")
 _SEPARATORS = re.compile(r"[\s_]+")
+# A kabupaten's roster fits: 200,000 rows of the contract's 19 columns take about 120 MB of sheet XML.
+MAX_SHEET_ROWS = 200_000
+MAX_SHEET_BYTES = 256 * 2**20
+# The parts that hold cells: XLSX worksheets and shared strings, ODS content.
+_SHEET_PARTS = re.compile(r"^(xl/worksheets/[^/]+\.xml|xl/sharedStrings\.xml|content\.xml)$")
+_DIMENSION = re.compile(r'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 
 
 class RosterFileError(ValueError):
@@ -72,15 +79,59 @@ def _read_csv(path: Path) -> list[list[str]]:
 def _read_xlsx(path: Path) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    check_workbook_size(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        # read_only streams the sheet XML row by row; formulas are kept (not data_only) so they can be named.
+        workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean "unreadable"
         raise RosterFileError(f"Berkas XLSX tidak dapat dibaca: {exc}") from exc
     try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        table, formulas = [], []
+        for number, row in enumerate(workbook.worksheets[0].iter_rows(), start=1):
+            if number > MAX_SHEET_ROWS + 1:  # the header row is not counted
+                raise RosterFileError(_too_big(f"lebih dari {MAX_SHEET_ROWS:,} baris".replace(",", ".")))
+            cells = []
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.append(cell.coordinate)
+                    cells.append("")
+                else:
+                    cells.append(_cell_text(getattr(cell, "value", None)))
+            table.append(cells)
+        if formulas:
+            shown = ", ".join(formulas[:10]) + (f" dan {len(formulas) - 10} lainnya" if len(formulas) > 10 else "")
+            raise RosterFileError(f"Sel berisi rumus: simpan sebagai nilai ({shown})")
+        return table
     finally:
         workbook.close()
+
+
+def _too_big(what: str) -> str:
+    return (f"Lembar kerja terlalu besar ({what}): paling banyak {MAX_SHEET_ROWS:,} baris dan "
+            f"{MAX_SHEET_BYTES // 2**20} MB isi lembar setelah dibuka; bagi berkasnya atau kirim sebagai CSV"
+            ).replace(",", ".")
+
+
+def check_workbook_size(path: Path) -> None:
+    """Refuse an XLSX/ODS before parsing from its zip directory alone: the sheets' sizes once inflated
+    (a few MB can inflate to a GB) and the row count the sheet declares. Cheap: nothing is inflated
+    beyond the sheet's first few kilobytes."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise RosterFileError(f"Berkas {path.suffix.upper().lstrip('.')} tidak dapat dibaca: {exc}") from exc
+    with archive:
+        sheets = [info for info in archive.infolist() if _SHEET_PARTS.match(info.filename)]
+        inflated = sum(info.file_size for info in sheets)
+        if inflated > MAX_SHEET_BYTES:
+            raise RosterFileError(_too_big(f"{inflated // 2**20} MB"))
+        first = next((info for info in sheets if info.filename.startswith("xl/worksheets/")), None)
+        if first is not None:
+            with archive.open(first) as handle:
+                head = handle.read(4096).decode("utf-8", "replace")
+            declared = _DIMENSION.search(head)
+            if declared and declared.group(1) and int(declared.group(1)) > MAX_SHEET_ROWS + 1:
+                raise RosterFileError(_too_big(f"{int(declared.group(1)) - 1:,} baris".replace(",", ".")))
 
 
 def read_rows(path: str | Path) -> list[list[str]]:

@@ -31,6 +31,7 @@ from services.registry.distribution.models.ledger import LedgerEntry, LedgerHead
 from services.registry.distribution.models.payments import BankStatement, PaymentBatch, PaymentItem
 from services.registry.distribution.models.pickup import GoodsStock, Pickup
 from services.registry.distribution.models.verification import VerificationCase, VerificationSample
+from services.registry.distribution.models.watchdog import WatchdogRun
 from services.registry.feedback.models.complaints import Complaint, SatisfactionResponse
 from services.registry.feedback.models.inbox import InboxMessage
 from services.registry.indicators.models.indicators import Indicator, IndicatorValue, SatisfactionCode

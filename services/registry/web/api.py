@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from services.common.auth import require_service_token
 from services.common.db import current_database
+from services.common.inputs import page_number, parse_id
 from services.registry.models import Enrolment, Household, ImportJob, Person
 
 api = Blueprint("registry_api", __name__, url_prefix="/api")
@@ -36,10 +37,7 @@ def _household(household: Household) -> dict:
 
 
 def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    return page_number(request.args.get("page", 1))
 
 
 def _error(message: str, status: int):
@@ -118,9 +116,9 @@ def who_gets_what_api():
     organisation = request.args.get("organisation_id", "").strip()
     programme_ids = None
     if organisation:
-        if not (organisation.isascii() and organisation.isdigit()):
-            return _error("organisation_id harus berupa angka", 400)
-        programme_ids = visible_programme_ids(session, int(organisation))
+        if parse_id(organisation) is None:
+            return _error("organisation_id harus berupa angka 0 sampai 2147483647", 400)
+        programme_ids = visible_programme_ids(session, parse_id(organisation))
     try:
         result = who_gets_what(session, request.args.get("q", ""), programme_ids)
     except QueryError as exc:

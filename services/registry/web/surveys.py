@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from services.common.auth import require_service_token
 from services.common.db import current_database
+from services.common.inputs import parse_id
 from services.registry.models import Household, HouseholdWelfare, Instrument, SurveyCampaign, SurveyResponse
 from services.registry.surveys.instruments import active_instrument
 from services.registry.surveys.responses import ResponseInvalid, household_by_kk, record_response
@@ -78,7 +79,8 @@ def submit():
     errors: dict[str, str] = {}
     household = None
     if body.get("household_id") is not None:
-        household = session.get(Household, body["household_id"]) if isinstance(body["household_id"], int) else None
+        household_id = parse_id(body["household_id"])
+        household = session.get(Household, household_id) if household_id is not None else None
     elif body.get("no_kk"):
         household = household_by_kk(session, str(body["no_kk"]))
     if household is None:
@@ -91,7 +93,8 @@ def submit():
         errors["answers"] = "harus objek {kode pertanyaan: jawaban}"
     campaign = None
     if body.get("campaign_id") is not None:
-        campaign = session.get(SurveyCampaign, body["campaign_id"]) if isinstance(body["campaign_id"], int) else None
+        campaign_id = parse_id(body["campaign_id"])
+        campaign = session.get(SurveyCampaign, campaign_id) if campaign_id is not None else None
         if campaign is None:
             errors["campaign_id"] = "kampanye survei tidak ditemukan"
     try:

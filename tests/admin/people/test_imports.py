@@ -42,6 +42,21 @@ def test_upload_creates_job_then_sends_one_task(client, db, stack, tmp_path):
     stack.flush_broker()
 
 
+def test_upload_refuses_a_zip_bomb_before_any_job_or_task(client, db, stack, tmp_path):
+    from tests.registry.core.test_spreadsheet_limits import zip_bomb
+
+    stack.flush_broker()
+    bomb = zip_bomb(tmp_path / "bom.xlsx")
+    login(client, "operator")
+    before = db.scalar(select(func.count(ImportJob.id)))
+    response = upload(client, bomb)
+    page = response.data.decode()
+    assert response.status_code == 200 and "Lembar kerja terlalu besar" in page and "256 MB" in page
+    assert db.scalar(select(func.count(ImportJob.id))) == before  # nothing left "berjalan" or "antre"
+    assert queued_tasks(stack.broker, stack.var, "registry") == []
+    assert not list((stack.var / "uploads").glob("*.xlsx"))  # the refused file is not kept
+
+
 def test_upload_refuses_other_file_types(client, db, stack, tmp_path):
     stack.flush_broker()
     bogus = tmp_path / "daftar.txt"
