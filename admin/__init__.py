@@ -1,1 +1,1 @@
-"""Admin: the Flask-AppBuilder face of the registry, with campaign and report screens."""
+"""Admin: the Flask-AppBuilder face of the registry, its screens grouped by domain under views/."""

@@ -44,7 +44,7 @@ _READ_REGISTRY = [
 MENU_CAPACITY = "Pemberdayaan"
 MENU_EVALUATION = "Evaluasi"
 
-# Indicators (issue 6): staff define them; everyone with a login reads the dashboard and the evaluation
+# Indicators: staff define them; everyone with a login reads the dashboard and the evaluation
 # (partners: their programmes only, masked NIK, checked in the view); codes are village staff work.
 _INDICATOR_MENUS = "Evaluasi|Dasbor Indikator|Definisi Indikator|Kode Survei Kepuasan"
 _READ_INDICATORS = [
@@ -54,7 +54,7 @@ _READ_INDICATORS = [
     [f"({_INDICATOR_MENUS})$", "menu_access$"],
 ]
 
-# Issue 7 (trainings, capital, meetings, partners): village staff do everything; partners record their
+# Trainings, capital, meetings, partners: village staff do everything; partners record their
 # own trainings (object-level scoping in the views); auditors read.
 # Two groups: FAB stores each regex string in ab_view_menu.name, a VARCHAR(250) on PostgreSQL.
 _TRAINING_VIEWS = "TrainingView|TrainingSessionView|TrainingEnrolmentView|TrainingFollowUpView|PartnerDashboardView"

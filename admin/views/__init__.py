@@ -102,7 +102,7 @@ def init_views(appbuilder: AppBuilder) -> None:
 
 
 def _init_indicator_views(appbuilder: AppBuilder) -> None:
-    """Indicator dashboard, definitions and satisfaction codes (issue 6)."""
+    """Indicator dashboard, definitions and satisfaction codes."""
     from admin.views.indicators.indicators import IndicatorDashboardView, IndicatorView, SatisfactionCodeView
 
     appbuilder.add_view(IndicatorDashboardView, "Dasbor Indikator", label="Dasbor indikator", icon="fa-line-chart",
@@ -114,7 +114,7 @@ def _init_indicator_views(appbuilder: AppBuilder) -> None:
 
 
 def _init_capacity_views(appbuilder: AppBuilder) -> None:
-    """Trainings, business capital, community meetings and partners (issue 7)."""
+    """Trainings, business capital, community meetings and partners."""
     from flask_wtf.csrf import generate_csrf
 
     # The work screens post plain HTML forms; Flask-WTF only adds csrf_token() when CSRFProtect is on.

@@ -1,4 +1,4 @@
-"""Notifications JSON API: campaigns and their message counts (bearer SERVICE_TOKEN)."""
+"""Notifications JSON API (bearer SERVICE_TOKEN): campaigns, preview, opt-outs, channels, test message, social."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request

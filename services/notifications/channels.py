@@ -1,4 +1,4 @@
-"""Delivery channels: a file outbox (embedded default) and a real HTTP SMS gateway client."""
+"""Delivery channels: the file outbox (embedded default), the generic HTTP SMS gateway, and channel choice."""
 from __future__ import annotations
 
 import fcntl

@@ -1,4 +1,4 @@
-"""Notifications commands of ``bansos``: send-test-sms."""
+"""Notifications commands of ``bansos``: send-test-sms and read-gammu-inbox."""
 from __future__ import annotations
 
 import click

@@ -1,4 +1,4 @@
-"""``bansos generate-report``: build a programme recipients report in-process and print the files."""
+"""``bansos generate-report`` and ``generate-periodic-report``: build a report in-process and print the files."""
 from __future__ import annotations
 
 from datetime import datetime

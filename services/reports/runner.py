@@ -1,4 +1,4 @@
-"""Plain functions behind the tasks and the CLI: run one report by run_key, or the monthly batch."""
+"""Plain functions behind the tasks and the CLI: run one report by run_key, or the monthly and periodic batches."""
 from __future__ import annotations
 
 import hashlib

@@ -1,0 +1,1 @@
+"""Pengaduan screens: complaints entered by staff, their working-day clock and next steps."""

@@ -1,0 +1,1 @@
+"""Evaluasi screens: indicator dashboard and definitions, programme evaluation, satisfaction codes."""

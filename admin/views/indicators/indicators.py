@@ -1,5 +1,5 @@
 """Indikator: definitions (CRUD for village staff), the dashboard with each indicator's trend against its
-target, the evaluation page per programme, and the one-time satisfaction codes (issue, send by SMS).
+target, the evaluation page per programme, and the one-time satisfaction codes (handed out, sent by SMS).
 
 Partners see only the indicators and evaluations of their own programmes, with masked NIKs."""
 from __future__ import annotations

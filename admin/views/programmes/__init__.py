@@ -1,0 +1,1 @@
+"""Siklus screens: programmes, recipients, funding, eligibility rules, cycles, musyawarah, change requests."""

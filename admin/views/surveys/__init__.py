@@ -1,0 +1,1 @@
+"""Survey screens: keyboard entry, instruments, responses, welfare standing, survey campaigns, enumerators."""

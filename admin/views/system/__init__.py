@@ -1,0 +1,1 @@
+"""The landing page after login and the audit trail."""

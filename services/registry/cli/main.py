@@ -1,4 +1,4 @@
-"""Registry commands of ``bansos``: imports, demo data, audit check, regions, entitlement resume."""
+"""Registry commands of ``bansos``: imports, demo data, audit check, regions, entitlement resume, LAPOR export."""
 from __future__ import annotations
 
 import sys

@@ -1,2 +1,2 @@
-"""Shared foundations of the registry: declarative base, audit trail and its chain, identity checks, money,
-periods, one-time codes, tabular reading and bulk loading. No Flask, no Celery."""
+"""Shared foundations of the registry: declarative base, audit trail and its hash chain, NIK/KK/phone checks,
+reporting periods, roster and tabular file reading, bulk loading. No Flask, no Celery."""
