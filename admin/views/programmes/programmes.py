@@ -1,7 +1,10 @@
 """Program and Penerima (enrolments), scoped to a partner's own programmes with NIKs masked."""
 from __future__ import annotations
 
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from wtforms import SelectField, StringField
+from wtforms.validators import Optional, Regexp
 
 from admin.scoping import FilterVisibleProgrammes, kk_for_viewer, nik_for_viewer, visible_programme_ids
 from admin.views.system.audit import AuditedModelView
@@ -39,6 +42,10 @@ class RecipientView(AuditedModelView):
     formatters_columns = {"recipient.nik": nik_for_viewer, "household.no_kk": kk_for_viewer}
 
 
+PAYMENT_CHANNEL_LABELS = {"tunai": "Semua tunai (meja pengambilan)",
+                          "bank_jika_ada": "Transfer bila rekening terverifikasi, selain itu tunai"}
+
+
 class ProgrammeView(AuditedModelView):
     datamodel = SQLAInterface(Programme)
     class_permission_name = "ProgrammeView"
@@ -50,9 +57,9 @@ class ProgrammeView(AuditedModelView):
     base_filters = [["id", FilterVisibleProgrammes, visible_programme_ids]]
     list_columns = ["code", "name", "kind", "benefit_amount", "period_start", "period_end", "status"]
     show_columns = ["code", "name", "kind", "description", "benefit_amount", "period_start", "period_end",
-                    "status"]
+                    "status", "payment_channel", "paying_account"]
     add_columns = ["code", "name", "kind", "description", "benefit_amount", "period_start", "period_end",
-                   "status"]
+                   "status", "payment_channel", "paying_account"]
     edit_columns = add_columns
     search_columns = ["code", "name", "status"]
     order_columns = ["code", "name", "period_start"]
@@ -61,5 +68,17 @@ class ProgrammeView(AuditedModelView):
     label_columns = {
         "code": "Kode", "name": "Nama program", "kind": "Jenis", "description": "Keterangan",
         "benefit_amount": "Nilai bantuan", "period_start": "Mulai", "period_end": "Selesai", "status": "Status",
+        "payment_channel": "Saluran pembayaran", "paying_account": "Rekening pembayar desa",
     }
-    formatters_columns = {"benefit_amount": _rupiah}
+    description_columns = {
+        "payment_channel": "Berlaku untuk hak bantuan yang dibuat setelah siklus disetujui.",
+        "paying_account": "Nomor rekening desa yang mendebit transfer; mutasi bank rekening lain ditolak.",
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "payment_channel": SelectField("Saluran pembayaran", choices=list(PAYMENT_CHANNEL_LABELS.items()),
+                                       default="tunai", widget=Select2Widget()),
+        "paying_account": StringField("Rekening pembayar desa", validators=[
+            Optional(), Regexp(r"^\d{5,34}$", message="Nomor rekening harus 5-34 angka")]),
+    }
+    formatters_columns = {"benefit_amount": _rupiah,
+                          "payment_channel": lambda value: PAYMENT_CHANNEL_LABELS.get(value, value or "")}

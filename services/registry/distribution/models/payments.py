@@ -78,6 +78,10 @@ class BankStatement(Base):
     filename: Mapped[str] = mapped_column(String(255))
     path: Mapped[str] = mapped_column(String(500))
     file_format: Mapped[str] = mapped_column(String(10))  # csv / camt053
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycle.id"))  # whose paying account it must be
+    message_version: Mapped[str | None] = mapped_column(String(30))  # e.g. camt.053.001.08
+    # Entries in the file, balances and totals as the bank reported them (the upload report).
+    summary: Mapped[dict | None] = mapped_column(JSON)
     file_sha256: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(20), default="menunggu")  # one of JOB_STATUSES
     total_rows: Mapped[int] = mapped_column(Integer, default=0)

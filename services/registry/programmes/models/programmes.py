@@ -12,6 +12,9 @@ from services.registry.people.models.people import Household, Person
 
 ORGANISATION_KINDS = ("desa", "lsm", "csr", "pemerintah")
 PARTNER_ROLES = ("penyandang_dana", "pelaksana")
+# How a cycle's cash entitlements are paid: "tunai" all at the pickup desk; "bank_jika_ada" by transfer
+# where the recipient has a verified account (holder name matches), at the desk otherwise.
+PAYMENT_CHANNELS = ("tunai", "bank_jika_ada")
 
 
 class Organisation(Base):
@@ -38,6 +41,9 @@ class Programme(Base):
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="aktif")
+    payment_channel: Mapped[str] = mapped_column(String(20), default="tunai", server_default="tunai")
+    # The village account that pays this programme; a bank statement for any other account is refused.
+    paying_account: Mapped[str | None] = mapped_column(String(34))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     partners: Mapped[list[ProgrammePartner]] = relationship(back_populates="programme", cascade="all, delete-orphan")
