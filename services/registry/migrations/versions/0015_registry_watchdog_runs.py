@@ -1,7 +1,7 @@
 """Watchdog runs: each scheduled pass over stuck entitlement generations, exports and bank-result imports
 
 Revision ID: 0005_watchdog
-Revises: 0004_registry
+Revises: 0014_bank
 Create Date: 2026-12-03 19:10:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0005_watchdog'
-down_revision: Union[str, Sequence[str], None] = '0004_registry'
+down_revision: Union[str, Sequence[str], None] = '0014_bank'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
