@@ -1,4 +1,4 @@
-"""Capacity journeys (trainings, capital, partners) in real headless Chromium, with screenshots in test-artifacts/capacity/:
+"""Capacity journeys (trainings, capital, partners) in real headless Chromium, screenshots in test-artifacts/capacity/:
 organise a training, invite, take attendance on a phone-sized screen, certify and verify on the public
 page; grant capital and record a follow-up visit; a partner logs in and sees only its own."""
 from __future__ import annotations
