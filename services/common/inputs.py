@@ -101,6 +101,14 @@ def install_input_guards(app: Flask) -> None:
     app.json = GuardedJSONProvider(app)
     app.request_class = GuardedRequest
 
+    @app.url_value_preprocessor
+    def _pk_in_range(_endpoint, values):
+        # Flask-AppBuilder routes take ``<pk>`` as text; a number no row can have becomes id 0 (never assigned),
+        # so FAB itself answers its 404 after its login check, instead of the driver overflowing (a 500).
+        pk = (values or {}).get("pk")
+        if isinstance(pk, str) and pk.lstrip("-").isdigit() and parse_id(pk) is None:
+            values["pk"] = "0"
+
     @app.errorhandler(BadInput)
     def _bad_json(exc: BadInput):
         return jsonify({"error": exc.description}), 400
