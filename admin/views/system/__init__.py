@@ -1,1 +1,1 @@
-"""The landing page after login and the audit trail."""
+"""The landing page after login, the audit trail and the watchdog passes (Pemantau pekerjaan macet)."""
