@@ -12,7 +12,8 @@ from sqlalchemy import DateTime, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin.hardening import locked, register_failure
-from services.registry.models import AuditEntry, Organisation
+from services.registry.core.audit import record
+from services.registry.models import Organisation
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,7 @@ class BansosSecurityManager(SecurityManager):
         if authenticated is None and register_failure(user):
             log.warning("akun %s dikunci setelah %s kegagalan", user.username,
                         current_app.config["ADMIN_LOGIN_MAX_FAILURES"])
-            self.session.add(AuditEntry(actor="sistem", action="kunci_akun", entity="ab_user",
-                                            entity_id=str(user.id),
-                                            details={"username": user.username,
-                                                     "locked_until": user.locked_until.isoformat()}))
+            record(self.session, "sistem", "kunci_akun", "ab_user", user.id, username=user.username,
+                   locked_until=user.locked_until.isoformat())
             self.update_user(user)
         return authenticated

@@ -10,9 +10,10 @@ from admin.extensions import db_session
 from admin.scoping import visible_programme_ids
 from admin.views.programmes.programmes import _rupiah
 from admin.views.system.audit import AuditedModelView
-from services.registry.capacity.common import CapacityError, audit
+from services.registry.capacity.common import CapacityError
 from services.registry.capacity.uploads import save_document, uploads_dir
 from services.registry.capacity.workspace import partner_summary
+from services.registry.core.audit import record_row
 from services.registry.models import FundingApplication, Organisation, PartnerAgreement, PartnerContact
 from services.registry.programmes.models.funding import FUNDING_KIND_LABELS
 
@@ -64,7 +65,7 @@ class AgreementDocumentView(BaseView):
                     raise CapacityError("Pilih berkas dokumen terlebih dahulu")
                 path = save_document(document.read(), document.filename, "agreements", f"mou-{agreement.id}")
                 before, agreement.document = agreement.document, path
-                audit(db_session(), g.user.username, "document", agreement, document=[before, path])
+                record_row(db_session(), g.user.username, "document", agreement, document=[before, path])
                 db_session().commit()
                 flash("Dokumen perjanjian tersimpan.", "info")
                 return redirect(url_for("PartnerAgreementView.show", pk=pk))

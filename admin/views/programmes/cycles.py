@@ -31,6 +31,7 @@ from admin.views.programmes.cycle_helpers import (
 )
 from services.common.contracts import ContractError, send
 from services.common.inputs import page_number
+from services.registry.core.audit import record
 from services.registry.core.money import rupiah
 from services.registry.models import (
     Candidate,
@@ -46,7 +47,6 @@ from services.registry.models import (
 )
 from services.registry.programmes import approval, budget, changes
 from services.registry.programmes import candidates as cand
-from services.registry.programmes.audit import record
 from services.registry.programmes.exclusions import conflicts
 
 PAGE = 100

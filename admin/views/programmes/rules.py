@@ -20,9 +20,9 @@ from admin.views.programmes.cycle_helpers import (
     parse_int,
     run_step,
 )
+from services.registry.core.audit import record
 from services.registry.models import EligibilityRule, Programme
 from services.registry.programmes import rules
-from services.registry.programmes.audit import record
 
 EXAMPLE = {"all": [{"field": "band", "op": "le", "value": 2},
                    {"member": {"all": [{"field": "age", "op": "ge", "value": 60},

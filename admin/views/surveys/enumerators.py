@@ -53,8 +53,8 @@ class EnumeratorView(AuditedModelView):
         session = self.datamodel.session
         columns = {key: getattr(item, key) for key in inspect(item).mapper.column_attrs.keys()
                    if key not in SECRET_COLUMNS}
-        session.add(audit_entry("create", item, {**{k: str(v) if v is not None else None for k, v in columns.items()},
-                                                 "password": "diatur"}))
+        audit_entry(session, "create", item, {**{k: str(v) if v is not None else None for k, v in columns.items()},
+                                              "password": "diatur"})
         session.commit()
 
     def pre_update(self, item):
@@ -62,4 +62,4 @@ class EnumeratorView(AuditedModelView):
         details = {k: v for k, v in changed_columns(item).items() if k not in SECRET_COLUMNS}
         if changed:
             details["password"] = "diganti"
-        self.datamodel.session.add(audit_entry("update", item, details))
+        audit_entry(self.datamodel.session, "update", item, details)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
-from decimal import Decimal
 
 from flask import Response, g, stream_with_context
 from flask_appbuilder import expose, has_access
@@ -13,18 +11,9 @@ from sqlalchemy import inspect, select
 
 from admin.views.base import BansosModelView
 from services.common.spreadsheet import SafeCsvWriter
+from services.registry.core.audit import record
 from services.registry.core.audit_chain import verify
 from services.registry.models import AuditEntry
-
-
-def _plain(value):
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 def changed_columns(item) -> dict:
@@ -35,30 +24,31 @@ def changed_columns(item) -> dict:
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
-            changes[attr.key] = [_plain(old), _plain(new)]
+            changes[attr.key] = [old, new]  # made JSON-safe by record()
     return changes
 
 
-def audit_entry(action: str, item, details: dict | None = None) -> AuditEntry:
+def audit_entry(session, action: str, item, details: dict | None = None) -> AuditEntry:
+    """An entry about ``item`` in ``session``, by the signed-in admin user."""
     user = getattr(g, "user", None)
-    return AuditEntry(actor=getattr(user, "username", None) or "admin", action=action,
-                      entity=item.__tablename__, entity_id=str(getattr(item, "id", "") or ""), details=details)
+    return record(session, getattr(user, "username", None) or "admin", action, item.__tablename__,
+                  getattr(item, "id", None), **(details or {}))
 
 
 class AuditedModelView(BansosModelView):
     """Writes an AuditEntry for each change; updates and deletes in the same transaction as the change."""
 
     def pre_update(self, item):
-        self.datamodel.session.add(audit_entry("update", item, changed_columns(item)))
+        audit_entry(self.datamodel.session, "update", item, changed_columns(item))
 
     def pre_delete(self, item):
-        self.datamodel.session.add(audit_entry("delete", item))
+        audit_entry(self.datamodel.session, "delete", item)
 
     def post_add(self, item):
         # The new row's id exists only after FAB's commit, so this entry has a short commit of its own.
         session = self.datamodel.session
-        session.add(audit_entry("create", item, {key: _plain(getattr(item, key))
-                                                 for key in inspect(item).mapper.column_attrs.keys()}))
+        columns = inspect(item).mapper.column_attrs.keys()
+        audit_entry(session, "create", item, {key: getattr(item, key) for key in columns})
         session.commit()
 
 

@@ -7,8 +7,9 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.registry.capacity.common import CapacityError, add_months, age_on, audit
+from services.registry.capacity.common import CapacityError, add_months, age_on
 from services.registry.capacity.models.capital import CAPITAL_KINDS, CHANNELS
+from services.registry.core.audit import record_row
 from services.registry.core.money import rupiah
 from services.registry.distribution import ledger
 from services.registry.models import (
@@ -51,7 +52,7 @@ def propose(session: Session, actor: str, *, kind: str, business: str, amount, h
                          funding_source=funding_source,
                          instalments=int(instalments) if kind == "pinjaman" else None, status="usulan")
     session.add(grant)
-    audit(session, actor, "propose", grant, kind=kind, amount=grant.amount_requested)
+    record_row(session, actor, "propose", grant, kind=kind, amount=grant.amount_requested)
     return grant
 
 
@@ -59,7 +60,7 @@ def _move(session, grant: CapitalGrant, expected: tuple[str, ...], new: str, act
     if grant.status not in expected:
         raise CapacityError(f"Usulan berstatus '{grant.status}' tidak dapat diubah menjadi '{new}'")
     before, grant.status = grant.status, new
-    audit(session, actor, new, grant, status=[before, new], **details)
+    record_row(session, actor, new, grant, status=[before, new], **details)
 
 
 def assess(session: Session, grant: CapitalGrant, actor: str, note: str) -> CapitalGrant:
@@ -166,7 +167,7 @@ def disburse(session: Session, grant: CapitalGrant, actor: str, channel: str, on
                  "funding_source_id": grant.funding_source_id, **details})
     payout.ledger_seq = entry.seq
     if paid + amount < grant.amount_approved:
-        audit(session, actor, "tranche", grant, amount=amount, paid=paid + amount, ledger_seq=entry.seq, **details)
+        record_row(session, actor, "tranche", grant, amount=amount, paid=paid + amount, ledger_seq=entry.seq, **details)
         return payout
     if grant.kind == "pinjaman":
         _schedule(session, grant, on)
@@ -223,7 +224,7 @@ def record_payment(session: Session, grant: CapitalGrant, amount, actor: str, on
         take = min(due, left)
         instalment.amount_paid += take
         left -= take
-    audit(session, actor, "repayment", grant, amount=amount, outstanding=outstanding - amount)
+    record_row(session, actor, "repayment", grant, amount=amount, outstanding=outstanding - amount)
     if outstanding - amount == 0:
         _move(session, grant, ("dicairkan",), "lunas", actor)
     return payment
@@ -255,5 +256,5 @@ def record_visit(session: Session, grant: CapitalGrant, actor: str, visited_on: 
     visit = CapitalFollowUp(grant=grant, visited_on=visited_on, business_status=business_status,
                             monthly_income=income, note=note, visited_by=actor)
     session.add(visit)
-    audit(session, actor, "visit", visit, grant_id=grant.id, business_status=business_status, income=income)
+    record_row(session, actor, "visit", visit, grant_id=grant.id, business_status=business_status, income=income)
     return visit

@@ -12,7 +12,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.registry.capacity.common import CapacityError, audit
+from services.registry.capacity.common import CapacityError
+from services.registry.core.audit import record_row
 from services.registry.models import CommunityMeeting, MeetingAction, MeetingIssue, ProgrammeProposal
 
 
@@ -33,7 +34,7 @@ def issue_to_proposal(session: Session, issue: MeetingIssue, actor: str, title: 
     proposal = ProgrammeProposal(title=(title or issue.text)[:200], description=issue.text, source_issue=issue)
     session.add(proposal)
     issue.outcome = "usulan_program"
-    audit(session, actor, "issue_to_proposal", proposal, issue_id=issue.id, meeting_id=issue.meeting_id)
+    record_row(session, actor, "issue_to_proposal", proposal, issue_id=issue.id, meeting_id=issue.meeting_id)
     return proposal
 
 
@@ -46,7 +47,7 @@ def issue_to_complaint(session: Session, issue: MeetingIssue, actor: str) -> Non
     # LEAD: create the complaint through the complaints module (built in another branch) with
     # channel "rembug_warga", text issue.text, reporter issue.raised_by, and keep its id on the issue.
     issue.outcome = "pengaduan"
-    audit(session, actor, "issue_to_complaint", issue, meeting_id=issue.meeting_id)
+    record_row(session, actor, "issue_to_complaint", issue, meeting_id=issue.meeting_id)
 
 
 def _p(text, style):

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 from services.registry.capacity.certificates import certificate_code
-from services.registry.capacity.common import CapacityError, add_months, age_on, audit
+from services.registry.capacity.common import CapacityError, add_months, age_on
 from services.registry.capacity.models.trainings import WORK_STATUSES
+from services.registry.core.audit import record_row
 from services.registry.models import (
     Enrolment,
     Household,
@@ -78,7 +79,7 @@ def invite(session: Session, training: Training, persons: list[Person], actor: s
         new.append(enrolment)
         taken.add(person.id)
     if new:
-        audit(session, actor, "invite", training, persons=[e.person_id for e in new], capacity=training.capacity)
+        record_row(session, actor, "invite", training, persons=[e.person_id for e in new], capacity=training.capacity)
     return new
 
 
@@ -130,7 +131,7 @@ def record_attendance(session: Session, training_session: TrainingSession, prese
         if is_present and enrolment.status == "diundang":
             enrolment.status = "terdaftar"  # showing up is enrolling
     if changes:
-        audit(session, actor, "attendance", training_session, changes={str(k): v for k, v in changes.items()})
+        record_row(session, actor, "attendance", training_session, changes={str(k): v for k, v in changes.items()})
     return changes
 
 
@@ -159,7 +160,7 @@ def complete(session: Session, enrolment: TrainingEnrolment, actor: str, on: dat
     for months in FOLLOW_UP_MONTHS:
         session.add(TrainingFollowUp(enrolment=enrolment, months=months, due_on=add_months(on, months)))
     on_training_completed(session, enrolment)
-    audit(session, actor, "complete", enrolment, status=[before, "selesai"], attended=attended, sessions=total)
+    record_row(session, actor, "complete", enrolment, status=[before, "selesai"], attended=attended, sessions=total)
     return enrolment
 
 
@@ -191,7 +192,7 @@ def on_training_completed(session: Session, enrolment: TrainingEnrolment) -> Non
                                 notes=f"Lulus pelatihan: {enrolment.training.topic}"[:255])
             session.add(added)
             session.flush()
-            audit(session, "sistem", "skill_from_training", added, after=[skill, enrolment.training.topic])
+            record_row(session, "sistem", "skill_from_training", added, after=[skill, enrolment.training.topic])
     enrolment.skill_recorded = True
 
 
@@ -207,7 +208,7 @@ def record_follow_up(session: Session, follow_up: TrainingFollowUp, income, work
         raise CapacityError("Penghasilan tidak boleh negatif")
     before = [follow_up.monthly_income, follow_up.work_status]
     follow_up.monthly_income, follow_up.work_status, follow_up.answered_at = amount, work_status, utcnow()
-    audit(session, actor, "follow_up", follow_up, before=before, after=[amount, work_status])
+    record_row(session, actor, "follow_up", follow_up, before=before, after=[amount, work_status])
     return follow_up
 
 
@@ -225,5 +226,5 @@ def attach_attendance_sheet(session: Session, training_session: TrainingSession,
     path = save_image(data, "trainings", f"sesi-{training_session.id}")
     before = training_session.attendance_sheet
     training_session.attendance_sheet = path
-    audit(session, actor, "attendance_sheet", training_session, attendance_sheet=[before, path])
+    record_row(session, actor, "attendance_sheet", training_session, attendance_sheet=[before, path])
     return path

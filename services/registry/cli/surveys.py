@@ -79,7 +79,8 @@ def import_dtsen_command(file: Path, actor: str) -> None:
 @click.option("--phone", default=None)
 def create_enumerator(username: str, full_name: str, password: str, phone: str | None) -> None:
     """Buat pencacah (login ODK Collect, Digest/Basic); bila sudah ada, kata sandinya diganti."""
-    from services.registry.models import AuditEntry, Enumerator
+    from services.registry.core.audit import record
+    from services.registry.models import Enumerator
 
     if len(password) < 8:
         raise click.ClickException("Kata sandi minimal 8 karakter")
@@ -92,8 +93,7 @@ def create_enumerator(username: str, full_name: str, password: str, phone: str |
         found.full_name, found.active = full_name, True
         found.set_password(password)  # werkzeug hash for Basic and the Digest HA1 together
         session.flush()
-        session.add(AuditEntry(actor="cli", action=action, entity="survey_enumerator", entity_id=str(found.id),
-                               details={"username": username, "full_name": full_name}))
+        record(session, "cli", action, "survey_enumerator", found.id, username=username, full_name=full_name)
         session.commit()
     click.echo(f"Pencacah {username} {'dibuat' if action == 'create' else 'diperbarui'}")
 

@@ -6,7 +6,8 @@ import re
 from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 
-from services.registry.distribution.common import DistributionError, audit
+from services.registry.core.audit import record
+from services.registry.distribution.common import DistributionError
 from services.registry.models import BankAccount, Person
 
 MATCH_THRESHOLD = 85
@@ -47,8 +48,8 @@ def save_account(session: Session, person_id: int, bank_code: str, account_numbe
                           holder_name=holder_name.strip(), holder_name_matches=score >= MATCH_THRESHOLD)
     session.add(account)
     session.flush()
-    audit(session, actor, "create", "bank_account", account.id,
-          {"person_id": person.id, "bank_code": code, "account": mask_account(number),
+    record(session, actor, "create", "bank_account", account.id,
+          **{"person_id": person.id, "bank_code": code, "account": mask_account(number),
            "holder_name_matches": account.holder_name_matches, "holder_score": round(score, 1)})
     session.commit()
     return account

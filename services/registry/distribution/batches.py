@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, aliased
 
 from services.common.db import utcnow
 from services.common.settings import env_int, env_str, var_dir
-from services.registry.distribution.common import DistributionError, audit, chunk_pause, require_frozen
+from services.registry.core.audit import record
+from services.registry.distribution.common import DistributionError, chunk_pause, require_frozen
 from services.registry.distribution.iso20022 import Debtor, write_pain001
 from services.registry.models import BankAccount, Cycle, Entitlement, PaymentBatch, PaymentItem
 
@@ -80,8 +81,8 @@ def create_batch(session: Session, cycle_id: int, actor: str) -> tuple[PaymentBa
             for e, a in chosen[start:start + 1000]])
     if rebatched:
         session.execute(update(Entitlement).where(Entitlement.id.in_(rebatched)).values(status="menunggu"))
-    audit(session, actor, "create", "payment_batch", batch.id,
-          {"cycle_id": cycle.id, "items": len(chosen), "total": str(batch.total_amount), "rebatched": rebatched,
+    record(session, actor, "create", "payment_batch", batch.id,
+          **{"cycle_id": cycle.id, "items": len(chosen), "total": str(batch.total_amount), "rebatched": rebatched,
            "skipped": skipped[:100]})
     try:
         session.commit()
@@ -169,8 +170,8 @@ def export_batch(engine, batch_id: int, actor: str = "sistem") -> PaymentBatch:
         batch = session.get(PaymentBatch, batch_id)
         batch.status, batch.csv_path, batch.xml_path = "siap", str(csv_path), str(xml_path)
         batch.exported_items, batch.exported_at = state["done"], utcnow()
-        audit(session, actor, "export", "payment_batch", batch_id,
-              {"items": state["done"], "total": str(batch.total_amount), "files": ["transfer.csv", "pain.001.xml"]})
+        record(session, actor, "export", "payment_batch", batch_id,
+              **{"items": state["done"], "total": str(batch.total_amount), "files": ["transfer.csv", "pain.001.xml"]})
         session.commit()
     return batch
 

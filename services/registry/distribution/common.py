@@ -1,10 +1,8 @@
-"""What every distribution step shares: the refusal type, the frozen-cycle guard and the audit write."""
+"""What every distribution step shares: the refusal type, the frozen-cycle guard and the chunk pause."""
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from services.common.settings import SettingsError, env_str
-from services.registry.models import AuditEntry, Cycle
+from services.registry.models import Cycle
 
 
 class DistributionError(ValueError):
@@ -21,10 +19,6 @@ def require_frozen(cycle: Cycle | None) -> Cycle:
             "yang boleh disalurkan"
         )
     return cycle
-
-
-def audit(session: Session, actor: str, action: str, entity: str, entity_id, details: dict) -> None:
-    session.add(AuditEntry(actor=actor, action=action, entity=entity, entity_id=str(entity_id), details=details))
 
 
 def chunk_pause() -> float:

@@ -13,10 +13,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from services.registry.core.audit import record
 from services.registry.core.money import rupiah
 from services.registry.distribution import ledger
 from services.registry.distribution.cards import Card, make_token, read_token, short_name
-from services.registry.distribution.common import DistributionError, audit, require_frozen
+from services.registry.distribution.common import DistributionError, require_frozen
 from services.registry.models import Cycle, Entitlement, GoodsStock, Household, Person, Pickup
 
 ADULT_AGE = 17  # KTP age in Indonesia: the youngest member who may collect for the household
@@ -133,8 +134,8 @@ def record_pickup(session: Session, token_text: str, *, collector_id: int | None
                "channel": entitlement.channel, "package": entitlement.package}
     ledger.append(session, cycle_id=entitlement.cycle_id, entitlement_id=entitlement.id, event="collected",
                   amount=entitlement.amount, actor=actor, payload={"pickup_id": pickup.id, **details})
-    audit(session, actor, "pickup", "entitlement", entitlement.id,
-          {"before": {"status": "menunggu"}, "after": {"status": "disalurkan"}, "collector_id": collector_id,
+    record(session, actor, "pickup", "entitlement", entitlement.id,
+          **{"before": {"status": "menunggu"}, "after": {"status": "disalurkan"}, "collector_id": collector_id,
            **details})
     session.commit()
     return pickup
@@ -155,8 +156,8 @@ def set_stock(session: Session, cycle_id: int, package: str, received: int, acto
     session.execute(update(GoodsStock).where(GoodsStock.id == stock.id).values(
         received=GoodsStock.received + received, remaining=GoodsStock.remaining + received))
     session.refresh(stock)
-    audit(session, actor, "stock_in", "goods_stock", stock.id,
-          {"package": package, "before": {"received": before[0], "remaining": before[1]},
+    record(session, actor, "stock_in", "goods_stock", stock.id,
+          **{"package": package, "before": {"received": before[0], "remaining": before[1]},
            "after": {"received": stock.received, "remaining": stock.remaining}})
     session.commit()
     return stock

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 from services.common.settings import env_int, var_dir
+from services.registry.core.audit import record
 from services.registry.distribution import ledger
-from services.registry.distribution.common import DistributionError, audit, chunk_pause
+from services.registry.distribution.common import DistributionError, chunk_pause
 from services.registry.distribution.iso20022 import StatementLine, read_camt053, validation_errors
 from services.registry.models import BankStatement, Entitlement, PaymentItem
 
@@ -100,8 +101,8 @@ def create_statement(session: Session, source: Path, filename: str, actor: str) 
     statement.total_rows = len(read_camt053(stored)) if is_xml else total
     session.add(statement)
     session.flush()
-    audit(session, actor, "upload", "bank_statement", statement.id,
-          {"filename": filename, "sha256": digest, "format": statement.file_format, "rows": statement.total_rows})
+    record(session, actor, "upload", "bank_statement", statement.id,
+          **{"filename": filename, "sha256": digest, "format": statement.file_format, "rows": statement.total_rows})
     session.commit()
     return statement
 
@@ -161,8 +162,8 @@ def _apply_line(session: Session, line: StatementLine, actor: str, counts: dict,
                       amount=item.amount, actor=actor, payload={"end_to_end_id": item.end_to_end_id,
                                                                  "reason_code": line.reason})
         before, after, counts["returned"] = "dibayar", "dikembalikan", counts["returned"] + 1
-    audit(session, actor, "bank_result", "payment_item", item.id,
-          {"end_to_end_id": item.end_to_end_id, "entitlement_id": entitlement_id, "before": {"status": before},
+    record(session, actor, "bank_result", "payment_item", item.id,
+          **{"end_to_end_id": item.end_to_end_id, "entitlement_id": entitlement_id, "before": {"status": before},
            "after": {"status": after}, "reason_code": line.reason})
     return None
 
@@ -201,8 +202,8 @@ def apply_statement(engine, statement_id: int, actor: str = "bank") -> BankState
         statement = session.get(BankStatement, statement_id)
         statement.status, statement.finished_at = "selesai", utcnow()
         statement.processed_rows = statement.total_rows = len(lines)
-        audit(session, actor, "apply", "bank_statement", statement_id,
-              {"paid": statement.paid, "failed": statement.failed, "returned": statement.returned,
+        record(session, actor, "apply", "bank_statement", statement_id,
+              **{"paid": statement.paid, "failed": statement.failed, "returned": statement.returned,
                "unchanged": statement.unchanged, "rejected": len(statement.rejections or [])})
         session.commit()
         return statement

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 from services.common import contracts
 from services.common.db import utcnow
 from services.common.privacy import mask_nik
+from services.registry.core.audit import record
 from services.registry.core.money import rupiah as _rupiah
 from services.registry.distribution.cards import short_name
-from services.registry.distribution.common import DistributionError, audit
+from services.registry.distribution.common import DistributionError
 from services.registry.distribution.pickup import recipient_of
 from services.registry.models import Cycle, Entitlement, VerificationCase, VerificationSample
 
@@ -59,8 +60,8 @@ def draw_sample(session: Session, cycle_id: int, actor: str, confidence: float =
         sample.cases.append(VerificationCase(entitlement_id=entitlement.id, method="sms" if phone else "kunjungan",
                                              expected_amount=entitlement.amount))
     session.flush()
-    audit(session, actor, "create", "verification_sample", sample.id,
-          {"cycle_id": cycle_id, "population": len(paid), "size": size, "seed": seed,
+    record(session, actor, "create", "verification_sample", sample.id,
+          **{"cycle_id": cycle_id, "population": len(paid), "size": size, "seed": seed,
            "confidence": confidence, "margin": margin})
     session.commit()
     return sample
@@ -90,7 +91,7 @@ def send_questions(session: Session, celery, sample_id: int, actor: str) -> int:
     sample = session.get(VerificationSample, sample_id)
     sample.sms_sent_at = utcnow()
     asked = sum(len(p["recipients"]) for p in payloads)
-    audit(session, actor, "send", "verification_sample", sample_id, {"sms": asked})
+    record(session, actor, "send", "verification_sample", sample_id, **{"sms": asked})
     session.commit()
     return asked
 
@@ -107,8 +108,8 @@ def record_answer(session: Session, case_id: int, received_full: bool, actor: st
     case.received_full = received_full
     case.amount_received = case.expected_amount if received_full and amount_received is None else amount_received
     case.note, case.answered_by, case.answered_at = note, actor, utcnow()
-    audit(session, actor, "answer", "verification_case", case.id,
-          {"before": before, "after": {"received_full": received_full, "amount_received":
+    record(session, actor, "answer", "verification_case", case.id,
+          **{"before": before, "after": {"received_full": received_full, "amount_received":
                                        None if case.amount_received is None else str(case.amount_received)},
            "discrepancy": case.discrepancy})
     session.commit()

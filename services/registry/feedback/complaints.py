@@ -8,10 +8,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
+from services.registry.core.audit import record
 from services.registry.core.identity import IdentityError, normalise_phone
 from services.registry.feedback.clock import ClockRules, clock_state
 from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, SENSITIVE_CATEGORIES
-from services.registry.models import AuditEntry, Complaint, Person
+from services.registry.models import Complaint, Person
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed on a phone
 STEP_LEVEL = {"teruskan": 1, "tindak_lanjut": 2, "tutup": 3}
@@ -23,11 +24,6 @@ class ComplaintError(ValueError):
 
 def new_tracking_code() -> str:
     return "ADU-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
-
-
-def _audit(session: Session, actor: str, action: str, complaint: Complaint, details: dict) -> None:
-    session.add(AuditEntry(actor=actor, action=action, entity="complaint", entity_id=complaint.tracking_code,
-                           details=details))
 
 
 def record_complaint(session: Session, data: dict, actor: str, now: datetime | None = None) -> Complaint:
@@ -59,8 +55,8 @@ def record_complaint(session: Session, data: dict, actor: str, now: datetime | N
     session.add(complaint)
     session.flush()
     # Sensitive contents stay out of the audit trail, which more roles can read.
-    _audit(session, actor, "create", complaint, {"category": category, "channel": complaint.channel,
-                                                 "status": [None, "baru"]})
+    record(session, actor, "create", "complaint", complaint.tracking_code, category=category,
+           channel=complaint.channel, status=[None, "baru"])
     return complaint
 
 
@@ -69,15 +65,11 @@ def _move(session: Session, complaint: Complaint, actor: str, expected: str, sta
         raise ComplaintError(f"Pengaduan {complaint.tracking_code} berstatus {complaint.status}, bukan {expected}")
     details = {"status": [complaint.status, status]}
     for name, value in fields.items():
-        details[name] = [_plain(getattr(complaint, name)), _plain(value)]
+        details[name] = [getattr(complaint, name), value]  # record() writes dates as ISO text
         setattr(complaint, name, value)
     complaint.status = status
-    _audit(session, actor, "update", complaint, details)
+    record(session, actor, "update", "complaint", complaint.tracking_code, **details)
     return complaint
-
-
-def _plain(value):
-    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def forward(session: Session, complaint: Complaint, to: str, actor: str, now: datetime | None = None) -> Complaint:
@@ -115,16 +107,16 @@ def escalate_overdue(session: Session, now: datetime, rules: ClockRules, actor: 
             note = (complaint.resolution or "") + "\n[Ditutup otomatis: batas waktu penutupan lewat]"
             if _claim(session, complaint, Complaint.status == "ditindaklanjuti",
                       status="selesai", closed_at=now, resolution=note):
-                _audit(session, actor, "update", complaint, {"status": ["ditindaklanjuti", "selesai"],
-                                                             "closed_at": [None, now.isoformat()]})
+                record(session, actor, "update", "complaint", complaint.tracking_code,
+                       status=["ditindaklanjuti", "selesai"], closed_at=[None, now])
                 counts["closed"] += 1
         else:
             level = STEP_LEVEL[state.step]
             before = complaint.escalation_level
             if _claim(session, complaint, Complaint.escalation_level < level, escalation_level=level,
                       escalated_at=now):
-                _audit(session, actor, "escalate", complaint,
-                       {"escalation_level": [before, level], "step": state.step, "due": state.due.isoformat()})
+                record(session, actor, "escalate", "complaint", complaint.tracking_code,
+                       escalation_level=[before, level], step=state.step, due=state.due)
                 counts["escalated"] += 1
     return counts
 

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from services.common.phones import phone_or_none as normalise_phone
 from services.common.privacy import mask_phone
+from services.registry.core.audit import record
 from services.registry.feedback.complaints import ComplaintError, record_complaint
 from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES
-from services.registry.models import AuditEntry, InboxMessage, Person
+from services.registry.models import InboxMessage, Person
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -59,15 +60,14 @@ def record_inbound(session: Session, payload: dict) -> dict:
         return _result(existing)
     person = match_person(session, phone)
     # A reply to a payment-verification question arrives here as inbox_kind "verifikasi".
-    record = InboxMessage(source_key=key, channel=payload["channel"], phone=phone,
-                          kind=payload.get("inbox_kind") or "pesan", person_id=person.id if person else None,
-                          text=payload["text"].strip())
-    session.add(record)
+    message = InboxMessage(source_key=key, channel=payload["channel"], phone=phone,
+                           kind=payload.get("inbox_kind") or "pesan", person_id=person.id if person else None,
+                           text=payload["text"].strip())
+    session.add(message)
     session.flush()
-    session.add(AuditEntry(actor=f"{payload['channel']}:{mask_phone(phone) if phone else '-'}", action="create",
-                           entity="inbox_message", entity_id=str(record.id),
-                           details={"after": {"person_id": record.person_id, "source_key": key}}))
-    return _result(record)
+    record(session, f"{payload['channel']}:{mask_phone(phone) if phone else '-'}", "create", "inbox_message",
+           message.id, after={"person_id": message.person_id, "source_key": key})
+    return _result(message)
 
 
 def _result(record: InboxMessage) -> dict:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.registry.core.audit import record
 from services.registry.feedback.complaints import ComplaintError
 from services.registry.indicators.codes import CodeError, normalise, use_code
-from services.registry.models import AuditEntry, SatisfactionResponse
+from services.registry.models import SatisfactionResponse
 
 
 def record_survey(session: Session, data: dict) -> SatisfactionResponse:
@@ -27,7 +28,6 @@ def record_survey(session: Session, data: dict) -> SatisfactionResponse:
                                     comment=(data.get("comment") or "").strip() or None)
     session.add(response)
     session.flush()
-    session.add(AuditEntry(actor="publik:survei", action="create", entity="satisfaction_response",
-                           entity_id=str(response.id), details={"cycle_id": issued.cycle_id,
-                                                                "training_id": issued.training_id, "score": score}))
+    record(session, "publik:survei", "create", "satisfaction_response", response.id, cycle_id=issued.cycle_id,
+           training_id=issued.training_id, score=score)
     return response

@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
+from services.registry.core.audit import record
 from services.registry.models import (
-    AuditEntry,
     Cycle,
     Entitlement,
     Person,
@@ -45,9 +45,8 @@ def _insert(session: Session, rows: list[dict], actor: str, target: dict) -> int
     for row in rows:
         session.add(SatisfactionCode(code=new_code(), issued_by=actor, **row))
     session.flush()
-    session.add(AuditEntry(actor=actor, action="issue", entity="satisfaction_code",
-                           entity_id=str(target.get("cycle_id") or target.get("training_id")),
-                           details={**target, "issued": len(rows)}))
+    record(session, actor, "issue", "satisfaction_code", str(target.get("cycle_id") or target.get("training_id")),
+           **{**target, "issued": len(rows)})
     session.flush()
     return len(rows)
 

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
+from services.registry.core.audit import record
 from services.registry.core.periods import Period, period_of
 from services.registry.indicators.computations import COMPUTATIONS, Scope
-from services.registry.models import AuditEntry, Indicator, IndicatorValue
+from services.registry.models import Indicator, IndicatorValue
 
 
 class IndicatorError(ValueError):
@@ -73,8 +74,8 @@ def compute_all(session: Session, month: date, now: datetime | None = None, forc
             errors.append(f"{indicator.code}: {exc}")
             continue
         counts["dihitung" if computed else "tetap"] += 1
-    session.add(AuditEntry(actor=actor, action="compute", entity="indicator_value", entity_id=f"{month:%Y-%m}",
-                           details={**counts, "force": force, "errors": errors}))
+    record(session, actor, "compute", "indicator_value", f"{month:%Y-%m}",
+           **{**counts, "force": force, "errors": errors})
     session.flush()
     return {**counts, "errors": errors}
 

@@ -17,7 +17,8 @@ from shapely.validation import explain_validity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.registry.models import AuditEntry, Region
+from services.registry.core.audit import record
+from services.registry.models import Region
 from services.registry.people.models.regions import REGION_KINDS
 
 DEFAULT_PROPERTIES = {"kind": "kind", "code": "code", "name": "name", "parent": "parent_code"}
@@ -173,8 +174,7 @@ def _upsert(session: Session, existing: dict, fields: dict, geometry: dict | Non
         session.flush()
         existing[region.code] = region
         result.inserted += 1
-        session.add(AuditEntry(actor=actor, action="import", entity="region", entity_id=str(region.id),
-                               details={"code": region.code, "kind": region.kind, "name": region.name}))
+        record(session, actor, "import", "region", region.id, code=region.code, kind=region.kind, name=region.name)
         return
     before = {key: getattr(region, key) for key in values}
     if before == values:
@@ -185,8 +185,7 @@ def _upsert(session: Session, existing: dict, fields: dict, geometry: dict | Non
     fill_path(region, parent)
     result.updated += 1
     changed = {key: [_short(before[key]), _short(values[key])] for key in values if before[key] != values[key]}
-    session.add(AuditEntry(actor=actor, action="update", entity="region", entity_id=str(region.id),
-                           details={"code": region.code, "changes": changed}))
+    record(session, actor, "update", "region", region.id, code=region.code, changes=changed)
 
 
 def _short(value):

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
+from services.registry.core.audit import record
 from services.registry.core.money import rupiah
 from services.registry.models import Cycle, CyclePlan, FundingSource
-from services.registry.programmes.audit import record
 from services.registry.programmes.budget import require_available
 from services.registry.programmes.candidates import SelectionError, plan_of, require_open
 from services.registry.programmes.exclusions import conflicts

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 from services.common.settings import env_int, var_dir
+from services.registry.core.audit import plain, record
 from services.registry.models import Candidate, CandidateFeedback, Cycle, CyclePlan, Household, HouseholdWelfare, Person
-from services.registry.programmes.audit import plain, record
 from services.registry.programmes.exclusions import conflicts, not_excluded_clause
 from services.registry.programmes.rules import eligible_households
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
+from services.registry.core.audit import plain, record
 from services.registry.models import ChangeRequest, Cycle, Entitlement, FundingSource, Household
-from services.registry.programmes.audit import plain, record
 from services.registry.programmes.budget import require_available
 from services.registry.programmes.candidates import SelectionError, plan_of, snapshots
 from services.registry.programmes.exclusions import conflicts

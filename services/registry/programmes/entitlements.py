@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.common.db import Database, utcnow
+from services.registry.core.audit import plain, record
 from services.registry.models import BankAccount, Candidate, Cycle, CyclePlan, Entitlement, MusyawarahDecision
-from services.registry.programmes.audit import plain, record
 from services.registry.programmes.musyawarah import RECEIVING, deciding_meeting
 
 DEFAULT_CHUNK = 1000

@@ -8,9 +8,9 @@ from sqlalchemy import func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from services.common.settings import env_str
+from services.registry.core.audit import record
 from services.registry.models import Candidate, Cycle, Household, Musyawarah, MusyawarahAttendee, MusyawarahDecision
 from services.registry.programmes import candidates as cand
-from services.registry.programmes.audit import record
 from services.registry.programmes.candidates import SelectionError, require_open
 
 DECIDING_KINDS = ("musdes", "musdesus")  # a musdus only prepares; the desa-level meeting decides

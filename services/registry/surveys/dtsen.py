@@ -7,10 +7,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.registry.core.audit import record
 from services.registry.core.bulk import KEY_CHUNK, chunked
 from services.registry.core.parsing import canonical_header
 from services.registry.core.tabular import read_table, report_path, write_rejections
-from services.registry.models import AuditEntry, Household, HouseholdWelfare
+from services.registry.models import Household, HouseholdWelfare
 
 AUDIT_DETAIL_LIMIT = 1000  # changes listed one by one in the audit entry; the count is always exact
 
@@ -70,9 +71,8 @@ def import_dtsen(session: Session, path: str | Path, actor: str = "cli") -> Dtse
         welfare.dtsen_desil = desil
         result.updated += 1
     result.rejected.sort(key=lambda item: item[0])
-    session.add(AuditEntry(actor=actor, action="import", entity="dtsen_desil", entity_id=None, details={
-        "file": Path(path).name, "updated": result.updated, "unchanged": result.unchanged,
-        "rejected": len(result.rejected), "changes": changes[:AUDIT_DETAIL_LIMIT]}))
+    record(session, actor, "import", "dtsen_desil", None, file=Path(path).name, updated=result.updated,
+           unchanged=result.unchanged, rejected=len(result.rejected), changes=changes[:AUDIT_DETAIL_LIMIT])
     session.commit()
     result.report = write_rejections(report_path(path), headers, result.rejected)
     return result

@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from services.registry.models import AuditEntry, Instrument, Question
+from services.registry.core.audit import record
+from services.registry.models import Instrument, Question
 from services.registry.surveys.models.surveys import ANSWER_TYPES
 
 DATA_DIR = Path(__file__).with_name("instruments")
@@ -56,9 +57,8 @@ def load_instrument(session: Session, spec: dict, actor: str = "sistem") -> tupl
             older.active = False
     session.add(instrument)
     session.flush()
-    session.add(AuditEntry(actor=actor, action="create", entity="survey_instrument", entity_id=str(instrument.id),
-                           details={"code": instrument.code, "version": instrument.version,
-                                    "questions": len(instrument.questions)}))
+    record(session, actor, "create", "survey_instrument", instrument.id, code=instrument.code,
+           version=instrument.version, questions=len(instrument.questions))
     return instrument, True
 
 

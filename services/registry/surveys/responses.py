@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
-from services.registry.models import AuditEntry, Enumerator, Household, Instrument, SurveyCampaign, SurveyResponse
+from services.registry.core.audit import record
+from services.registry.models import Enumerator, Household, Instrument, SurveyCampaign, SurveyResponse
 from services.registry.surveys.answers import score_answers, validate_answers
 from services.registry.surveys.models.surveys import SOURCES
 
@@ -72,10 +73,8 @@ def record_response(session: Session, *, instrument: Instrument, household: Hous
     )
     session.add(response)
     session.flush()
-    session.add(AuditEntry(actor=actor, action="create", entity="survey_response", entity_id=str(response.id),
-                           details={"no_kk": household.no_kk, "instrument": instrument.code,
-                                    "version": instrument.version, "source": source, "score": float(score),
-                                    "after": clean}))
+    record(session, actor, "create", "survey_response", response.id, no_kk=household.no_kk, instrument=instrument.code,
+           version=instrument.version, source=source, score=float(score), after=clean)
     return response, True
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from services.registry.models import AuditEntry, Instrument
+from services.registry.core.audit import record
+from services.registry.models import Instrument
 from services.registry.surveys.instruments import welfare_instrument
 
 _RESCORE = """
@@ -90,8 +91,7 @@ def rescore(session: Session, code: str | None = None, *, desa: str | None = Non
             "SELECT band, COUNT(*) FROM household_welfare WHERE instrument_code = :code GROUP BY band"),
             {"code": instrument.code}).all())
         summary["bands"] = {str(k): v for k, v in bands.items()}
-        session.add(AuditEntry(actor=actor, action="rescore", entity="household_welfare", entity_id=None,
-                               details=summary))
+        record(session, actor, "rescore", "household_welfare", None, **summary)
     session.commit()
     return summary
 

@@ -8,7 +8,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
-from services.registry.models import AuditEntry, DedupCluster, DuplicateCandidate, Household, Person
+from services.registry.core.audit import record
+from services.registry.models import DedupCluster, DuplicateCandidate, Household, Person
 from services.registry.people.dedup.clusters import signature
 from services.registry.people.dedup.follow import FollowReport, follow_household, follow_persons
 from services.registry.people.dedup.layers import PersonRow
@@ -63,9 +64,8 @@ def dismiss(session: Session, cluster_id: int, actor: str, reason: str) -> Dedup
     people = _members(session, case)
     _close(case, "bukan_duplikat", actor, reason.strip())
     _settle_pairs(session, [p.id for p in people], "bukan_duplikat")
-    session.add(AuditEntry(actor=actor, action="dedup_dismiss", entity="dedup_cluster", entity_id=str(case.id),
-                           details={"before": {"status": "terbuka"}, "after": {"status": case.status},
-                                    "reason": case.reason, "members": [_person_state(p) for p in people]}))
+    record(session, actor, "dedup_dismiss", "dedup_cluster", case.id, before={"status": "terbuka"},
+           after={"status": case.status}, reason=case.reason, members=[_person_state(p) for p in people])
     session.commit()
     return case
 
@@ -93,9 +93,9 @@ def merge(session: Session, cluster_id: int, survivor_id: int, actor: str, reaso
         if session.execute(select(Person.id).where(Person.household_id == household.id)).first() is None:
             follow_household(session, household, survivor.household_id, report)
     _close(case, "digabung", actor, reason)
-    session.add(AuditEntry(actor=actor, action="dedup_merge", entity="person", entity_id=str(survivor_id),
-                           details={"cluster_id": case.id, "before": before, "after": _person_state(survivor),
-                                    "removed": other_ids, **report.as_dict(), "reason": reason}))
+    record(session, actor, "dedup_merge", "person", str(survivor_id),
+           **{"cluster_id": case.id, "before": before, "after": _person_state(survivor), "removed": other_ids,
+              **report.as_dict(), "reason": reason})
     session.commit()
     if report.responses_moved:
         # The kept household's latest response may now be one that came with the merged household.
@@ -131,8 +131,7 @@ def move(session: Session, cluster_id: int, person_id: int, no_kk: str, actor: s
                                 for p in people)
     if session.execute(select(DedupCluster.id).where(DedupCluster.signature == moved_signature)).first() is None:
         case.signature = moved_signature
-    session.add(AuditEntry(actor=actor, action="dedup_move", entity="person", entity_id=str(person.id),
-                           details={"cluster_id": case.id, "before": before, "after": _person_state(person),
-                                    "reason": reason}))
+    record(session, actor, "dedup_move", "person", person.id, cluster_id=case.id, before=before,
+           after=_person_state(person), reason=reason)
     session.commit()
     return case

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 from services.common.privacy import redact_numbers
-from services.registry.models import AuditEntry, DedupCluster, DedupMember, DedupRun, Household
+from services.registry.core.audit import record
+from services.registry.models import DedupCluster, DedupMember, DedupRun, Household
 from services.registry.people.dedup.clusters import Cluster
 from services.registry.people.dedup.engine import find_clusters, load_accounts, load_people
 from services.registry.people.dedup.layers import PersonRow
@@ -65,7 +66,7 @@ def store_clusters(session: Session, people: dict[int, PersonRow], clusters: lis
                                                             DedupCluster.status != "terbuka")).scalars().all()
     counts = {"clusters": len(clusters), "new": len(new), "kept": len(seen_ids), "withdrawn": len(stale),
               "already_decided": len(decided), "persons": len(people)}
-    session.add(AuditEntry(actor=actor, action="dedup_run", entity="dedup_cluster", entity_id=None, details=counts))
+    record(session, actor, "dedup_run", "dedup_cluster", None, **counts)
     session.commit()
     return counts
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.registry.core.audit import record
 from services.registry.core.identity import IdentityError, check_nik
 from services.registry.core.parsing import BNBA_REQUIRED, RosterFileError, read_roster
-from services.registry.models import AuditEntry, Enrolment, Person, Programme
+from services.registry.models import Enrolment, Person, Programme
 from services.registry.people.importer.report import Rejection, report_path_for, write_report
 
 _NOT_LETTERS = re.compile(r"[^A-Z]+")
@@ -49,12 +50,12 @@ def import_bnba(session: Session, path: str | Path, programme_code: str, actor: 
         raise RosterFileError(f"Program dengan kode {programme_code} tidak ada")
     roster = read_roster(path, required=BNBA_REQUIRED)
     records = list(roster.records())
-    persons = _persons_by_nik(session, sorted({record.get("NIK", "") for _n, record, _c in records}))
+    persons = _persons_by_nik(session, sorted({listed.get("NIK", "") for _n, listed, _c in records}))
     enrolled_households = set(session.scalars(
         select(Enrolment.household_id).where(Enrolment.programme_id == programme.id)))
     rejections, seen, enrolled, already = [], set(), 0, 0
-    for number, record, cells in records:
-        nik, name = record.get("NIK", ""), record.get("NAMA", "")
+    for number, listed, cells in records:
+        nik, name = listed.get("NIK", ""), listed.get("NAMA", "")
         reason = None
         try:
             check_nik(nik)
@@ -82,8 +83,7 @@ def import_bnba(session: Session, path: str | Path, programme_code: str, actor: 
         enrolled_households.add(person.household_id)
         enrolled += 1
     report = write_report(report_path_for(path), roster.headers, rejections)
-    session.add(AuditEntry(actor=actor, action="import_bnba", entity="programme", entity_id=str(programme.id),
-                           details={"file": Path(path).name, "enrolled": enrolled, "already_enrolled": already,
-                                    "rejected": len(rejections)}))
+    record(session, actor, "import_bnba", "programme", programme.id, file=Path(path).name, enrolled=enrolled,
+           already_enrolled=already, rejected=len(rejections))
     session.commit()
     return BnbaResult(enrolled, already, len(rejections), report)

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from services.common.db import is_transient_db_error
 from services.common.privacy import redact_numbers
+from services.registry.core.audit import record
 from services.registry.core.base import utcnow
 from services.registry.core.bulk import bulk_insert
 from services.registry.core.parsing import Roster, RosterFileError, read_roster
-from services.registry.models import AuditEntry, ImportJob, ImportRejection
+from services.registry.models import ImportJob, ImportRejection
 from services.registry.people.importer.apply import apply_rows
 from services.registry.people.importer.report import Rejection, report_path_for, write_report
 from services.registry.people.importer.rows import CleanRow, RowError, clean_row
@@ -82,10 +83,10 @@ def _validate(engine: Engine, job_id: int, roster: Roster,
     valid: list[CleanRow] = []
     rejections: list[Rejection] = []
     first_row_of_nik: dict[str, int] = {}
-    for number, record, cells in roster.records():
-        nik, name = record.get("NIK", ""), record.get("NAMA", "")
+    for number, listed, cells in roster.records():
+        nik, name = listed.get("NIK", ""), listed.get("NAMA", "")
         try:
-            row = clean_row(number, record, today)
+            row = clean_row(number, listed, today)
             if row.nik in first_row_of_nik:
                 raise RowError(f"NIK sudah ada di baris {first_row_of_nik[row.nik]} pada berkas yang sama")
             first_row_of_nik[row.nik] = number
@@ -114,10 +115,9 @@ def _commit_results(engine: Engine, job: ImportJob, roster: Roster, valid: list[
         bulk_insert(session, ImportRejection.__table__, rows)
         counts = {"imported": result.imported, "updated": result.updated, "unchanged": result.unchanged,
                   "rejected": len(rejections)}
-        session.add(AuditEntry(actor=job.created_by or "sistem", action="import", entity="import_job",
-                               entity_id=str(job.id),
-                               details={**counts, "file": job.filename, "file_sha256": job.file_sha256,
-                                        "duplicates_flagged": result.duplicates_flagged}))
+        record(session, job.created_by or "sistem", "import", "import_job", job.id,
+               **{**counts, "file": job.filename, "file_sha256": job.file_sha256,
+                  "duplicates_flagged": result.duplicates_flagged})
         session.execute(update(ImportJob).where(ImportJob.id == job.id).values(
             status="selesai", processed_rows=len(roster.rows), rejection_report_path=str(report),
             finished_at=utcnow(), error=None, **counts))
