@@ -5,7 +5,6 @@ Issuing is idempotent (unique per cycle+household and training+person); using a 
 UPDATE (``used_at IS NULL``), so two answers racing with the same code cannot both win."""
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -13,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
+from services.registry.core.codes import random_code
 from services.registry.models import (
     AuditEntry,
     Cycle,
@@ -23,7 +23,6 @@ from services.registry.models import (
     TrainingEnrolment,
 )
 
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from an SMS
 # Rendered by the notifications service (Jinja, sandboxed) with each recipient's vars.
 SMS_TEMPLATE = ("Terima kasih telah menerima {{ program }}. Mohon beri nilai kepuasan Anda (1-5) di {{ tautan }} "
                 "dengan kode {{ kode }}. Kode hanya berlaku sekali.")
@@ -34,7 +33,7 @@ class CodeError(ValueError):
 
 
 def new_code() -> str:
-    return "KS-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
+    return random_code("KS-")
 
 
 def normalise(code: str) -> str:
