@@ -6,11 +6,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from services.common.contracts import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS
 from services.common.db import utcnow
 from services.registry.core.codes import random_code
 from services.registry.core.identity import IdentityError, normalise_phone
 from services.registry.feedback.clock import ClockRules, clock_state
-from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, SENSITIVE_CATEGORIES
+from services.registry.feedback.models.complaints import SENSITIVE_CATEGORIES
 from services.registry.models import AuditEntry, Complaint, Person
 
 TRACKING_PREFIX = "ADU-"

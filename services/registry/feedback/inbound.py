@@ -7,11 +7,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.common.contracts import COMPLAINT_CATEGORIES
 from services.common.phones import phone_or_none as normalise_phone
 from services.common.privacy import mask_phone
 from services.registry.core.codes import digest_code
 from services.registry.feedback.complaints import TRACKING_PREFIX, ComplaintError, record_complaint
-from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES
 from services.registry.models import AuditEntry, InboxMessage, Person
 
 

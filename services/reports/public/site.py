@@ -9,9 +9,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
-from services.common.contracts import send
+from services.common.contracts import COMPLAINT_CATEGORIES, send
 from services.registry.feedback.complaints import new_tracking_code
-from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES
 from services.registry.models import Complaint
 from services.reports.public import data
 from services.reports.public.cache import cached_page
