@@ -15,6 +15,14 @@ import jsonschema
 _ID = {"type": "integer", "minimum": 1}
 _KEY = {"type": "string", "minLength": 1, "maxLength": 200}
 _PERIODIC_REPORTS = ("realisasi_bulanan", "mitra_triwulan", "tahunan_kabupaten")
+# A complaint's category (key -> the label people read) and the channel it came by: the payload schema,
+# the registry's complaint model and the public and admin forms all take them from here.
+COMPLAINT_CATEGORIES = {
+    "salah_sasaran": "Salah sasaran", "tidak_menerima": "Tidak menerima", "dipotong": "Bantuan dipotong",
+    "pungli": "Pungutan liar (pungli)", "nepotisme": "Nepotisme", "data_salah": "Data salah",
+    "layanan": "Layanan", "lainnya": "Lainnya",
+}
+COMPLAINT_CHANNELS = ("web", "sms", "whatsapp", "staf")
 
 
 def _when_report(reports: list[str], required: list[str]) -> dict:
@@ -188,9 +196,8 @@ TASKS: dict[str, dict[str, Any]] = {
         "required": ["tracking_code", "channel", "category", "body"],
         "properties": {
             "tracking_code": {"type": "string", "pattern": "^ADU-[A-Z0-9]{8}$"},
-            "channel": {"type": "string", "enum": ["web", "sms", "whatsapp", "staf"]},
-            "category": {"type": "string", "enum": ["salah_sasaran", "tidak_menerima", "dipotong", "pungli",
-                                                    "nepotisme", "data_salah", "layanan", "lainnya"]},
+            "channel": {"type": "string", "enum": list(COMPLAINT_CHANNELS)},
+            "category": {"type": "string", "enum": list(COMPLAINT_CATEGORIES)},
             "title": {"type": "string", "maxLength": 200},
             "body": {"type": "string", "minLength": 1, "maxLength": 5000},
             "location": {"type": ["string", "null"], "maxLength": 200},

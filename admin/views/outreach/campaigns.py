@@ -15,7 +15,6 @@ from sqlalchemy import select
 from admin.extensions import celery_app, db_session
 from admin.forms import CampaignForm
 from admin.service_api import NotFound, ServiceUnavailable, notifications_api
-from services.common.contracts import send
 from services.registry.models import Cycle, Programme, Training
 
 CAMPAIGN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
@@ -80,8 +79,9 @@ def send_campaign(audience: str, params: dict, template: str, channel: str, requ
                   ) -> tuple[str, int, int]:
     """Send one ``notifications.send_batch`` per batch of recipients; returns (key, recipients, batches)."""
     from services.registry.outreach.audiences import audience_batches, count_audience
+    from services.registry.outreach.payloads import MAX_RECIPIENTS, send_batches
 
-    batch_size = current_app.config["CAMPAIGN_BATCH_SIZE"]
+    batch_size = min(current_app.config["CAMPAIGN_BATCH_SIZE"], MAX_RECIPIENTS)
     # Counted first so every payload carries the total while the batches stream with flat memory.
     total = count_audience(db_session(), audience, params)
     key = uuid.uuid4().hex
@@ -90,18 +90,10 @@ def send_campaign(audience: str, params: dict, template: str, channel: str, requ
     name = f"{audience_name(audience, params)} {datetime.now():%d-%m-%Y %H:%M}"
     source = {"audience": audience, **{k: v for k, v in params.items() if k != "entries"},
               "requested_by": requested_by}
-    options = {"eta": eta} if eta else {}
-    sent = batches = 0
-    for batch_no, batch in enumerate(audience_batches(db_session(), audience, params, batch_size=batch_size)):
-        payload = {"campaign_key": key, "name": name, "channel": channel, "template": template, "total": total,
-                   "batch_no": batch_no, "source": source, "recipients": batch}
-        if legally_required:
-            payload["legally_required"] = True
-        if fallback_sms and channel == "whatsapp":
-            payload["fallback"] = "sms"
-        send(celery_app(), "notifications.send_batch", payload, **options)
-        sent += len(batch)
-        batches += 1
+    sent, batches = send_batches(
+        celery_app(), audience_batches(db_session(), audience, params, batch_size=batch_size),
+        send_options={"eta": eta} if eta else None, campaign_key=key, name=name, channel=channel,
+        template=template, total=total, source=source, legally_required=legally_required, fallback_sms=fallback_sms)
     return key, sent, batches
 
 

@@ -1,7 +1,6 @@
 """Trainings: who is eligible, invitations, attendance, completion and the 3/6-month follow-ups."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -83,27 +82,23 @@ def invite(session: Session, training: Training, persons: list[Person], actor: s
     return new
 
 
-def invitation_batches(training: Training, enrolments: list[TrainingEnrolment],
-                       batch_size: int = 500) -> Iterator[list[dict]]:
+def invitation_recipients(training: Training, enrolments: list[TrainingEnrolment]) -> list[dict]:
     """Recipients for notifications.send_batch, keyed by training enrolment (a resend reaches nobody twice)."""
     first = training.sessions[0] if training.sessions else None
     common = {"pelatihan": training.topic, "tanggal": f"{first.held_on:%d-%m-%Y}" if first else "-",
               "tempat": first.place if first else "-"}
-    for start in range(0, len(enrolments), batch_size):
-        yield [{"recipient_key": f"training-enrolment-{e.id}", "phone": e.person.phone,
-                "vars": {"nama": e.person.name, **common}} for e in enrolments[start:start + batch_size]]
+    return [{"recipient_key": f"training-enrolment-{e.id}", "phone": e.person.phone,
+             "vars": {"nama": e.person.name, **common}} for e in enrolments]
 
 
 def send_invitations(celery_app, training: Training, enrolments: list[TrainingEnrolment], requested_by: str) -> str:
     """Send the invitations through the notifications service; returns the campaign key."""
-    from services.common.contracts import send
+    from services.registry.outreach.payloads import batches, send_batches
 
     key = f"training-{training.id}-invite"
-    for batch_no, batch in enumerate(invitation_batches(training, enrolments)):
-        send(celery_app, "notifications.send_batch", {
-            "campaign_key": key, "name": f"Undangan pelatihan {training.topic}"[:200], "channel": "sms",
-            "template": INVITATION_TEMPLATE, "total": len(enrolments), "batch_no": batch_no,
-            "source": {"training_id": training.id, "requested_by": requested_by}, "recipients": batch})
+    send_batches(celery_app, batches(invitation_recipients(training, enrolments)), campaign_key=key,
+                 name=f"Undangan pelatihan {training.topic}", channel="sms", template=INVITATION_TEMPLATE,
+                 total=len(enrolments), source={"training_id": training.id, "requested_by": requested_by})
     return key
 
 

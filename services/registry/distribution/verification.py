@@ -13,7 +13,6 @@ from statistics import NormalDist
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from services.common import contracts
 from services.common.db import utcnow
 from services.common.privacy import mask_nik
 from services.registry.core.audit import record
@@ -22,10 +21,10 @@ from services.registry.distribution.cards import short_name
 from services.registry.distribution.common import DistributionError
 from services.registry.distribution.pickup import recipient_of
 from services.registry.models import Cycle, Entitlement, VerificationCase, VerificationSample
+from services.registry.outreach.payloads import batches, send_batches
 
 QUESTION = ("Bansos Desa Kamal: apakah Anda sudah menerima {{ programme }} sebesar {{ amount }} secara penuh? "
             "Balas VERIF {{ kode }} YA, atau VERIF {{ kode }} TIDAK <jumlah yang diterima>. Gratis, tanpa potongan.")
-SMS_BATCH = 1000  # the contract's maxItems per notifications.send_batch
 
 
 def sample_size(population: int, confidence: float = 0.95, margin: float = 0.05, proportion: float = 0.5) -> int:
@@ -67,31 +66,23 @@ def draw_sample(session: Session, cycle_id: int, actor: str, confidence: float =
     return sample
 
 
-
-def sms_payloads(session: Session, sample_id: int) -> list[dict]:
-    sample = session.get(VerificationSample, sample_id)
-    cases = [c for c in sample.cases if c.method == "sms"]
+def sms_recipients(sample: VerificationSample) -> list[dict]:
+    """One question per SMS case, keyed by the case; its id is the code the resident replies with."""
     programme = sample.cycle.programme.name
-    payloads = []
-    for batch_no, start in enumerate(range(0, len(cases), SMS_BATCH)):
-        recipients = [{"recipient_key": f"verifikasi-{case.id}", "phone": case.entitlement.recipient.phone,
-                       "vars": {"programme": programme, "amount": _rupiah(case.expected_amount), "kode": case.id}}
-                      for case in cases[start:start + SMS_BATCH]]
-        payloads.append({"campaign_key": f"verifikasi-{sample.id}", "name": f"Verifikasi {sample.cycle.name}",
-                         "channel": "sms", "template": QUESTION, "total": len(cases), "batch_no": batch_no,
-                         "source": {"kind": "verifikasi", "sample_id": sample.id}, "recipients": recipients})
-    return payloads
+    return [{"recipient_key": f"verifikasi-{case.id}", "phone": case.entitlement.recipient.phone,
+             "vars": {"programme": programme, "amount": _rupiah(case.expected_amount), "kode": case.id}}
+            for case in sample.cases if case.method == "sms"]
 
 
 def send_questions(session: Session, celery, sample_id: int, actor: str) -> int:
     """Ask the SMS cases through notifications.send_batch; the campaign key makes a second send a no-op."""
-    payloads = sms_payloads(session, sample_id)
-    for payload in payloads:
-        contracts.send(celery, "notifications.send_batch", payload)
     sample = session.get(VerificationSample, sample_id)
+    recipients = sms_recipients(sample)
+    asked, _ = send_batches(celery, batches(recipients), campaign_key=f"verifikasi-{sample.id}",
+                            name=f"Verifikasi {sample.cycle.name}", channel="sms", template=QUESTION,
+                            total=len(recipients), source={"kind": "verifikasi", "sample_id": sample.id})
     sample.sms_sent_at = utcnow()
-    asked = sum(len(p["recipients"]) for p in payloads)
-    record(session, actor, "send", "verification_sample", sample_id, **{"sms": asked})
+    record(session, actor, "send", "verification_sample", sample_id, sms=asked)
     session.commit()
     return asked
 

@@ -1,20 +1,21 @@
 """Recording a complaint and moving it along its clock; every change writes an AuditEntry."""
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from services.common.contracts import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS
 from services.common.db import utcnow
 from services.registry.core.audit import record
+from services.registry.core.codes import random_code
 from services.registry.core.identity import IdentityError, normalise_phone
 from services.registry.feedback.clock import ClockRules, clock_state
-from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, SENSITIVE_CATEGORIES
+from services.registry.feedback.models.complaints import SENSITIVE_CATEGORIES
 from services.registry.models import Complaint, Person
 
-_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed on a phone
+TRACKING_PREFIX = "ADU-"
 STEP_LEVEL = {"teruskan": 1, "tindak_lanjut": 2, "tutup": 3}
 
 
@@ -23,7 +24,7 @@ class ComplaintError(ValueError):
 
 
 def new_tracking_code() -> str:
-    return "ADU-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return random_code(TRACKING_PREFIX)
 
 
 def record_complaint(session: Session, data: dict, actor: str, now: datetime | None = None) -> Complaint:

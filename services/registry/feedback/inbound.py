@@ -4,20 +4,16 @@ Called by the ``registry.record_inbound`` task; keyed by the inbound message's k
 or a webhook the provider retried records nothing twice."""
 from __future__ import annotations
 
-import hashlib
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.common.contracts import COMPLAINT_CATEGORIES
 from services.common.phones import phone_or_none as normalise_phone
 from services.common.privacy import mask_phone
 from services.registry.core.audit import record
-from services.registry.feedback.complaints import ComplaintError, record_complaint
-from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES
+from services.registry.core.codes import digest_code
+from services.registry.feedback.complaints import TRACKING_PREFIX, ComplaintError, record_complaint
 from services.registry.models import InboxMessage, Person
-
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-
 
 
 def match_person(session: Session, phone: str | None) -> Person | None:
@@ -29,8 +25,7 @@ def match_person(session: Session, phone: str | None) -> Person | None:
 
 def tracking_code_for(key: str) -> str:
     """The same inbound message (a retried webhook, a redelivered task) always gets the same code."""
-    digest = hashlib.sha256(key.encode()).digest()
-    return "ADU-" + "".join(_CODE_ALPHABET[byte % len(_CODE_ALPHABET)] for byte in digest[:8])
+    return digest_code(TRACKING_PREFIX, key)
 
 
 def _complaint(session: Session, payload: dict, phone: str | None) -> dict:

@@ -7,8 +7,8 @@ from datetime import UTC
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.common.contracts import COMPLAINT_CATEGORIES
 from services.registry.feedback.clock import LOCAL
-from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES
 from services.registry.models import Complaint
 
 LAPOR_COLUMNS = ("judul", "isi", "kategori", "tanggal", "lokasi", "status", "kode_pelacakan", "saluran")

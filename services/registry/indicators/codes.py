@@ -5,8 +5,6 @@ Issuing is idempotent (unique per cycle+household and training+person); using a 
 UPDATE (``used_at IS NULL``), so two answers racing with the same code cannot both win."""
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -14,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 from services.registry.core.audit import record
+from services.registry.core.codes import random_code
 from services.registry.models import (
     Cycle,
     Entitlement,
@@ -23,7 +22,6 @@ from services.registry.models import (
     TrainingEnrolment,
 )
 
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from an SMS
 # Rendered by the notifications service (Jinja, sandboxed) with each recipient's vars.
 SMS_TEMPLATE = ("Terima kasih telah menerima {{ program }}. Mohon beri nilai kepuasan Anda (1-5) di {{ tautan }} "
                 "dengan kode {{ kode }}. Kode hanya berlaku sekali.")
@@ -34,7 +32,7 @@ class CodeError(ValueError):
 
 
 def new_code() -> str:
-    return "KS-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
+    return random_code("KS-")
 
 
 def normalise(code: str) -> str:
@@ -112,21 +110,18 @@ def unused_codes(session: Session, *, cycle_id: int | None = None, training_id: 
     return session.scalars(query).all()
 
 
-def sms_batches(codes: list[SatisfactionCode], form_url: str, programme: str,
-                batch_size: int = 500) -> Iterator[list[dict]]:
+def sms_recipients(codes: list[SatisfactionCode], form_url: str, programme: str) -> list[dict]:
     """Recipients for notifications.send_batch: one per code, keyed by the code (a resend reaches nobody
     twice); the code and the form link are template variables."""
-    for start in range(0, len(codes), batch_size):
-        yield [{"recipient_key": f"satisfaction-code-{code.id}",
-                "phone": code.person.phone if code.person else None,
-                "vars": {"kode": code.code, "tautan": f"{form_url}?kode={code.code}", "program": programme}}
-               for code in codes[start:start + batch_size]]
+    return [{"recipient_key": f"satisfaction-code-{code.id}", "phone": code.person.phone if code.person else None,
+             "vars": {"kode": code.code, "tautan": f"{form_url}?kode={code.code}", "program": programme}}
+            for code in codes]
 
 
 def send_codes(celery_app, session: Session, form_url: str, requested_by: str, *, cycle_id: int | None = None,
                training_id: int | None = None) -> tuple[str, int]:
     """Send every unused code of a cycle or training by SMS as one campaign; returns (campaign key, count)."""
-    from services.common.contracts import send
+    from services.registry.outreach.payloads import batches, send_batches
 
     codes = unused_codes(session, cycle_id=cycle_id, training_id=training_id)
     if cycle_id is not None:
@@ -136,10 +131,7 @@ def send_codes(celery_app, session: Session, form_url: str, requested_by: str, *
     else:
         training = session.get(Training, training_id)
         key, programme, name = f"satisfaction-training-{training_id}", training.topic, training.topic
-    for batch_no, batch in enumerate(sms_batches(codes, form_url, programme)):
-        send(celery_app, "notifications.send_batch", {
-            "campaign_key": key, "name": f"Survei kepuasan {name}"[:200], "channel": "sms",
-            "template": SMS_TEMPLATE, "total": len(codes), "batch_no": batch_no,
-            "source": {"cycle_id": cycle_id, "training_id": training_id, "requested_by": requested_by},
-            "recipients": batch})
+    send_batches(celery_app, batches(sms_recipients(codes, form_url, programme)), campaign_key=key,
+                 name=f"Survei kepuasan {name}", channel="sms", template=SMS_TEMPLATE, total=len(codes),
+                 source={"cycle_id": cycle_id, "training_id": training_id, "requested_by": requested_by})
     return key, len(codes)

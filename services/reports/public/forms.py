@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES
+from services.common.contracts import COMPLAINT_CATEGORIES
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 # Decide the type from the bytes, not from the name or the browser's claim.

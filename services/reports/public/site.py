@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
@@ -10,8 +9,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
-from services.common.contracts import send
-from services.registry.feedback.models.complaints import COMPLAINT_CATEGORIES
+from services.common.contracts import COMPLAINT_CATEGORIES, send
+from services.registry.feedback.complaints import new_tracking_code
 from services.registry.models import Complaint
 from services.reports.public import data
 from services.reports.public.cache import cached_page
@@ -100,7 +99,7 @@ def poster(cycle_id: int, size: str):
 def complaint():
     form = ComplaintForm()
     if form.validate_on_submit():
-        code = "ADU-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
+        code = new_tracking_code()
         payload = {"tracking_code": code, "channel": "web", "category": form.category.data,
                    "title": (form.title.data or COMPLAINT_CATEGORIES[form.category.data]).strip()[:200],
                    "body": form.body.data.strip(), "location": form.location.data or None,

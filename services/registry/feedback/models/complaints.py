@@ -9,17 +9,12 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from services.common.contracts import COMPLAINT_CATEGORIES
 from services.registry.core.base import Base, utcnow
 from services.registry.people.models.people import Person
 from services.registry.programmes.models.cycles import Cycle
 
-COMPLAINT_CATEGORIES = {
-    "salah_sasaran": "Salah sasaran", "tidak_menerima": "Tidak menerima", "dipotong": "Bantuan dipotong",
-    "pungli": "Pungutan liar (pungli)", "nepotisme": "Nepotisme", "data_salah": "Data salah",
-    "layanan": "Layanan", "lainnya": "Lainnya",
-}
 SENSITIVE_CATEGORIES = ("pungli", "nepotisme")
-COMPLAINT_CHANNELS = ("web", "sms", "whatsapp", "staf")
 # baru -> diteruskan (forwarded to who handles it) -> ditindaklanjuti (followed up) -> selesai
 COMPLAINT_STATUSES = ("baru", "diteruskan", "ditindaklanjuti", "selesai")
 
@@ -29,8 +24,8 @@ class Complaint(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(20), unique=True, index=True)
-    channel: Mapped[str] = mapped_column(String(10))  # one of COMPLAINT_CHANNELS
-    category: Mapped[str] = mapped_column(String(20), index=True)  # a key of COMPLAINT_CATEGORIES
+    channel: Mapped[str] = mapped_column(String(10))  # one of contracts.COMPLAINT_CHANNELS
+    category: Mapped[str] = mapped_column(String(20), index=True)  # a key of contracts.COMPLAINT_CATEGORIES
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
