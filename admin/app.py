@@ -12,6 +12,7 @@ from services.common.celery_app import make_celery
 from services.common.health import health_blueprint
 from services.common.inputs import install_input_guards
 from services.common.logging import configure_logging
+from services.registry.web.audit_source import install_audit_source
 
 HERE = Path(__file__).resolve().parent
 
@@ -25,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(HERE / "translations"))
     install_input_guards(app)
+    install_audit_source(app)
     init_database(app)
     init_celery(app)
     init_appbuilder(app)

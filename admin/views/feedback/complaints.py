@@ -48,12 +48,23 @@ class FilterSensitive(FilterInFunction):
         return query if func() else query.filter(Complaint.sensitive.is_(False))
 
 
+class ComplaintInterface(SQLAInterface):
+    """The "Tenggat" column is the complaint clock now; the clock's rules live in the feedback domain,
+    so the model stays free of them and the list computes the column here."""
+
+    @staticmethod
+    def _get_attr_value(item, col):
+        if col == "clock_label":
+            return clock_state(item, utcnow(), ClockRules.from_env()).label
+        return SQLAInterface._get_attr_value(item, col)
+
+
 def _actor() -> str:
     return getattr(getattr(g, "user", None), "username", None) or "admin"
 
 
 class ComplaintView(AuditedModelView):
-    datamodel = SQLAInterface(Complaint)
+    datamodel = ComplaintInterface(Complaint)
     class_permission_name = "ComplaintView"
     route_base = "/complaints"
     base_permissions = ["can_list", "can_show", "can_add", "can_step", "can_overdue", "can_export"]

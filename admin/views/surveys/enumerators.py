@@ -1,6 +1,6 @@
 """Pencacah: the ODK Collect accounts of field enumerators, with the password set here or by the CLI.
 
-The password is never shown or audited: ``Enumerator.set_password`` writes the werkzeug hash and the
+The password is never shown or audited: ``surveys.credentials.set_password`` writes the werkzeug hash and the
 Digest HA1 together (services/registry/web/openrosa_auth.py), and the audit entry names only the fact that
 the password changed."""
 from __future__ import annotations
@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from admin.views.system.audit import AuditedModelView, audit_entry, changed_columns
 from services.registry.models import Enumerator
+from services.registry.surveys.credentials import set_password
 
 SECRET_COLUMNS = ("password_hash", "digest_ha1")
 _LENGTH = Length(min=8, message="Kata sandi minimal 8 karakter")
@@ -43,7 +44,7 @@ class EnumeratorView(AuditedModelView):
     def _take_password(item) -> bool:
         password = item.__dict__.pop("password", None)  # put there by the form, not a column
         if password:
-            item.set_password(password)
+            set_password(item, password)
         return bool(password)
 
     def pre_add(self, item):

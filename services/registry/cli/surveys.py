@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.common.db import make_engine
 from services.registry.config import registry_database_url
+from services.registry.surveys.credentials import set_password
 
 
 def _session() -> Session:
@@ -91,7 +92,7 @@ def create_enumerator(username: str, full_name: str, password: str, phone: str |
             found = Enumerator(username=username, full_name=full_name, phone=phone, password_hash="")
             session.add(found)
         found.full_name, found.active = full_name, True
-        found.set_password(password)  # werkzeug hash for Basic and the Digest HA1 together
+        set_password(found, password)  # werkzeug hash for Basic and the Digest HA1 together
         session.flush()
         record(session, "cli", action, "survey_enumerator", found.id, username=username, full_name=full_name)
         session.commit()

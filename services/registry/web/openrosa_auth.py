@@ -25,18 +25,7 @@ from werkzeug.security import check_password_hash
 from services.common.db import utcnow
 from services.common.settings import env_int, secret
 from services.registry.models import Enumerator, OpenRosaNonceUse
-
-# Part of every stored HA1: changing it invalidates every enumerator's Digest password, so it is fixed.
-REALM = "bansos-openrosa"
-
-
-def digest_ha1(username: str, password: str) -> str:
-    """md5(username:realm:password), what the client computes too (RFC 7616 section 3.4.2)."""
-    return _md5(f"{username}:{REALM}:{password}")
-
-
-def _md5(text: str) -> str:
-    return hashlib.md5(text.encode("utf-8")).hexdigest()  # noqa: S324 - Digest MD5 is what ODK Collect speaks
+from services.registry.surveys.credentials import REALM, md5_hex
 
 
 def _nonce_key() -> bytes:
@@ -123,8 +112,8 @@ def _digest(session: Session, auth) -> AuthResult:
     if not enumerator.digest_ha1:
         return AuthResult(message="Kata sandi pencacah ini belum mendukung Digest; atur ulang dengan "
                                   "'bansos create-enumerator' (atau pakai HTTPS)")
-    ha2 = _md5(f"{request.method}:{uri}")
-    expected = _md5(f"{enumerator.digest_ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")
+    ha2 = md5_hex(f"{request.method}:{uri}")
+    expected = md5_hex(f"{enumerator.digest_ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")
     if not hmac.compare_digest(expected, (p.get("response") or "").lower()):
         return AuthResult()
     if state == "stale":

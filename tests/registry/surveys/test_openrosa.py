@@ -19,6 +19,7 @@ from services.common.db import make_engine
 from services.registry import schema
 from services.registry.app import create_app
 from services.registry.models import Enumerator, HouseholdWelfare, SurveyCampaign, SurveyResponse
+from services.registry.surveys.credentials import set_password
 from services.registry.web.openrosa_auth import new_nonce
 from tests.conftest import free_port
 from tests.helpers import wait_for
@@ -40,7 +41,7 @@ HEADERS = {"X-OpenRosa-Version": "1.0",
 def _seed(session):
     households, bps, _ = setup_registry(session, 3)
     enumerator = Enumerator(username="pencacah1", full_name="Pendamping Satu")
-    enumerator.set_password(PASSWORD)
+    set_password(enumerator, PASSWORD)
     session.add(enumerator)
     session.add(SurveyCampaign(name="Pendataan uji", instrument=bps, desa="Kamal", enumerators=[enumerator]))
     session.commit()

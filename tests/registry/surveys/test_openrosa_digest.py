@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from services.registry.app import create_app
 from services.registry.models import Enumerator, OpenRosaNonceUse
+from services.registry.surveys.credentials import set_password
 from services.registry.surveys.instruments import load_shipped_instruments
 from services.registry.web.openrosa_auth import new_nonce, nonce_state
 from tests.registry.surveys.openrosa_client import digest_authorization, digest_challenge, response_message
@@ -24,7 +25,7 @@ def client(registry_url, session, monkeypatch):
     monkeypatch.setenv("OPENROSA_NONCE_SECRET", "uji-rahasia-nonce")
     load_shipped_instruments(session)
     enumerator = Enumerator(username="pencacah1", full_name="Pendamping Satu")
-    enumerator.set_password(PASSWORD)
+    set_password(enumerator, PASSWORD)
     legacy = Enumerator(username="lama", full_name="Pencacah Lama", password_hash="x")  # made before Digest
     session.add_all([enumerator, legacy])
     session.commit()

@@ -14,6 +14,7 @@ from lxml import etree
 
 from services.registry.app import create_app
 from services.registry.models import Enumerator
+from services.registry.surveys.credentials import set_password
 from services.registry.surveys.xform import SubmissionError, parse_submission
 from tests.registry.surveys.openrosa_client import fill_submission, response_message
 from tests.registry.surveys.survey_helpers import BPS_CODES, kk, setup_registry
@@ -99,7 +100,7 @@ def test_parser_refuses_every_dtd_without_expanding_or_fetching(xml):
 def client(registry_url, session):
     setup_registry(session, 3)
     enumerator = Enumerator(username="pencacah1", full_name="Pendamping Satu")
-    enumerator.set_password("rahasia-pencacah")
+    set_password(enumerator, "rahasia-pencacah")
     session.add(enumerator)
     session.commit()
     app = create_app({"TESTING": True, "DATABASE_URL": registry_url})

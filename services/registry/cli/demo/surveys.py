@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.models import Enumerator, Household, SurveyCampaign
+from services.registry.surveys.credentials import set_password
 from services.registry.surveys.instruments import active_instrument, load_shipped_instruments
 from services.registry.surveys.responses import record_response
 from services.registry.surveys.scoring import rescore
@@ -51,7 +52,7 @@ def seed_demo_surveys(session: Session) -> dict[str, int]:
         enumerator = Enumerator(username=DEMO_ENUMERATOR[0], full_name=DEMO_ENUMERATOR[1])
         session.add(enumerator)
     if enumerator.digest_ha1 is None:  # also a demo made before Digest existed
-        enumerator.set_password(DEMO_PASSWORD)
+        set_password(enumerator, DEMO_PASSWORD)
     campaign = session.execute(select(SurveyCampaign).where(SurveyCampaign.name == "Pendataan BPS14 Kamal 2026")
                                ).scalar_one_or_none()
     if campaign is None:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import socket
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Integer, String, event, select, update
@@ -22,6 +23,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from services.registry.core.base import Base, utcnow
 
 GENESIS_HASH = "0" * 64
+# Set by the web apps for the length of a request (the client's address), so entries written during a
+# request name the client; anything else (workers, the CLI) names the host and process.
+REQUEST_SOURCE: ContextVar[str | None] = ContextVar("audit_request_source", default=None)
 
 
 class AuditEntry(Base):
@@ -65,14 +69,7 @@ def entry_hash(entry: AuditEntry, prev_hash: str) -> str:
 
 
 def _source() -> str:
-    try:
-        from flask import has_request_context, request
-
-        if has_request_context():
-            return (request.remote_addr or "web")[:100]
-    except ImportError:  # pragma: no cover - flask is always installed here
-        pass
-    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+    return (REQUEST_SOURCE.get() or f"{socket.gethostname()}:{os.getpid()}")[:100]
 
 
 def _chain_new_entries(session: Session, _flush_context, _instances) -> None:

@@ -57,13 +57,6 @@ class Complaint(Base):
     def category_label(self) -> str:
         return COMPLAINT_CATEGORIES.get(self.category, self.category)
 
-    @property
-    def clock_label(self) -> str:
-        """The next step and its deadline now, for lists (rules from the environment)."""
-        from services.registry.feedback.clock import ClockRules, clock_state
-
-        return clock_state(self, utcnow(), ClockRules.from_env()).label
-
 
 class SatisfactionResponse(Base):
     """A 1-5 satisfaction score after a distribution or training; one per one-time code.

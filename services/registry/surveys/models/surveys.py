@@ -96,7 +96,7 @@ class Enumerator(Base):
 
     Digest cannot be checked against a salted hash, so ``digest_ha1`` keeps md5(username:realm:password)
     as RFC 7616 prescribes (what ODK Collect computes). It is as sensitive as a password for this realm
-    only; set both through ``set_password`` so they never disagree."""
+    only; set both through ``surveys.credentials.set_password`` so they never disagree."""
 
     __tablename__ = "survey_enumerator"
 
@@ -113,14 +113,6 @@ class Enumerator(Base):
     def digest_ready(self) -> str:
         """For the admin list: an account made before Digest needs its password set once more."""
         return "ya" if self.digest_ha1 else "belum (atur ulang kata sandi)"
-
-    def set_password(self, password: str) -> None:
-        from werkzeug.security import generate_password_hash
-
-        from services.registry.web.openrosa_auth import digest_ha1
-
-        self.password_hash = generate_password_hash(password)
-        self.digest_ha1 = digest_ha1(self.username, password)
 
     def __repr__(self) -> str:
         return self.full_name
