@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.feedback.complaints import ComplaintError
-from services.registry.indicators.codes import CodeError, normalise, use_code
+from services.registry.indicators.codes import CodeError, use_code
+from services.registry.indicators.models.read import normalise
 from services.registry.models import AuditEntry, SatisfactionResponse
 
 
