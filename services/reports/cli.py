@@ -51,13 +51,13 @@ def generate_report(programme: str, formats: tuple[str, ...], period: str | None
 @click.option("--format", "formats", multiple=True, type=click.Choice(["pdf", "xlsx", "csv"]),
               help="Format keluaran (boleh diulang); bawaan: pdf, xlsx dan csv.")
 def generate_periodic_report(kind: str, period: str, organisation_id: int | None, formats: tuple[str, ...]) -> None:
+    from services.registry.core.periods import PeriodError, period_for
     from services.reports.app import create_app
-    from services.reports.periods import PeriodError, period_for
     from services.reports.runner import generate_run
     from services.reports.schema import upgrade
 
     try:
-        period = period_for(kind, period).text
+        period = period_for(kind, period).key
     except PeriodError as exc:
         raise click.ClickException(str(exc)) from exc
     if kind == "mitra_triwulan" and organisation_id is None:

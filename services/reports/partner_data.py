@@ -11,6 +11,7 @@ from collections import Counter
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from services.registry.core.periods import Period, parse_period
 from services.registry.models import (
     CapitalDisbursement,
     CapitalFollowUp,
@@ -41,7 +42,6 @@ from services.reports.periodic_data import (
     summary,
     table,
 )
-from services.reports.periods import Period, parse_period
 
 ROLE_LABELS = {"penyandang_dana": "penyandang dana", "pelaksana": "pelaksana"}
 WORK_LABELS = {"bekerja": "Bekerja", "usaha_sendiri": "Usaha sendiri", "tidak_bekerja": "Tidak bekerja"}

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from services.registry.core.periods import MONTH_NAMES, Period, month_of, parse_period
 from services.registry.programmes.models.funding import FUNDING_KIND_LABELS
 from services.reports import facts
-from services.reports.periods import MONTH_NAMES, Period, month_of, parse_period
 
 TITLES = {"realisasi_bulanan": "Laporan Realisasi Bulanan Desa",
           "mitra_triwulan": "Laporan Triwulan Mitra",
@@ -190,13 +190,13 @@ def monthly_chart(result: Realisation, months: list[str]) -> dict:
 
 
 def base(kind: str, period: Period) -> dict:
-    return {"report": kind, "title": TITLES[kind], "period": period.text, "period_label": period.label,
+    return {"report": kind, "title": TITLES[kind], "period": period.key, "period_label": period.label,
             "as_of": period.end.isoformat()}
 
 
 def realisasi_bulanan(session: Session, period_text: str) -> dict:
     period = parse_period(period_text, "month")
-    year_months = [m for m in parse_period(period.text[:4], "year").months() if m <= period.text]
+    year_months = [m for m in parse_period(period.key[:4], "year").months() if m <= period.key]
     result = realisation(session, period, months_from=year_months[0])
     return {**base("realisasi_bulanan", period), "summary": summary(result),
             "tables": [programme_table(result), source_table(result), dusun_table(result),

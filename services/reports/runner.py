@@ -6,26 +6,23 @@ import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from services.registry.core.periods import JAKARTA, month_of, period_for, previous_period
 from services.registry.models import Programme
 from services.reports.models import Artifact, ReportRun, utcnow
 from services.reports.periodic_data import build_figures, figures_sha256
 from services.reports.periodic_render import WRITERS as PERIODIC_WRITERS
-from services.reports.periods import period_for, previous_period
 from services.reports.recipients_data import load_report
 from services.reports.registry_read import registry_sessions
 from services.reports.renderers import WRITERS
 from services.reports.store import StoreFull, full_disk_message, is_disk_full
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
-
 
 def current_period() -> str:
-    return datetime.now(JAKARTA).strftime("%Y-%m")
+    return month_of(datetime.now(JAKARTA))
 
 
 def write_atomically(writer, report, target: Path) -> tuple[str, int]:
@@ -67,9 +64,9 @@ def _periodic_files(registry_url: str, payload: dict, folder: Path) -> tuple[dic
     kind, params = payload["report"], payload["params"]
     period = period_for(kind, params.get("period"))  # PeriodError: the run fails with the expected form
     with registry_sessions(registry_url)() as registry:
-        figures = build_figures(registry, kind, {**params, "period": period.text})
+        figures = build_figures(registry, kind, {**params, "period": period.key})
     digest_of_figures, generated_at = figures_sha256(figures), datetime.now(JAKARTA)
-    stem = f"{kind}-{period.text}" + (f"-mitra{params['organisation_id']}" if params.get("organisation_id") else "")
+    stem = f"{kind}-{period.key}" + (f"-mitra{params['organisation_id']}" if params.get("organisation_id") else "")
     files = []
     for fmt in dict.fromkeys([*payload["formats"], "png"]):
         filename = f"{stem}.{fmt}".lower() if fmt != "png" else f"{stem}-grafik.png".lower()
@@ -140,7 +137,7 @@ def monthly_payloads(registry_url: str, period: str | None = None) -> list[dict]
 def periodic_payloads(registry_url: str, kind: str, period: str | None = None) -> list[dict]:
     """The scheduled run(s) of one periodic report for the last closed period (or ``period``); the run_key
     names kind, period and partner, so a beat that fires twice asks for the same run twice (a no-op)."""
-    from services.reports.periods import PERIOD_KIND
+    from services.registry.core.periods import PERIOD_KIND
 
     period = period or previous_period(PERIOD_KIND[kind])
     base = {"report": kind, "formats": ["pdf", "xlsx", "csv"], "requested_by": "jadwal"}

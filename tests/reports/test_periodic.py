@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from services.common.contracts import ContractError, validate
 from services.common.db import make_engine
+from services.registry.core.periods import previous_period
 from services.registry.models import AuditEntry, Entitlement, FundingSource
-from services.reports.periods import previous_period
 from services.reports.runner import current_period, generate_run, periodic_payloads
 from tests.reports.conftest import migrated_databases
 from tests.reports.periodic_fixtures import EXPECTED_OCTOBER, FULL_NIKS, append_at, fill_periodic_registry

@@ -75,7 +75,7 @@ def test_beat_schedules_monthly(databases, tmp_var, broker, processes, monkeypat
 
 
 def test_beat_schedules_periodic_realisation_for_last_month(databases, tmp_var, broker, processes, monkeypatch):
-    from services.reports.periods import previous_period
+    from services.registry.core.periods import previous_period
 
     env = {**_env(databases, tmp_var, broker), "REPORTS_REALISATION_SCHEDULE": "2"}
     app = _worker_and_beat(env, tmp_var, processes, monkeypatch)

@@ -19,7 +19,7 @@ from services.registry.capacity import capital as cap
 from services.registry.capacity.common import CapacityError
 from services.registry.capacity.pathway import household_pathway
 from services.registry.models import BankAccount, BusinessGroup, BusinessGroupMember, CapitalGrant, Household
-from services.registry.programmes import budget
+from services.registry.programmes.models.read import source_status
 
 
 def _int(value) -> int | None:
@@ -118,7 +118,7 @@ class CapitalWorkView(BaseView):
         people = list(cap.recipients(grant, date.today()).values()) if grant.status == "disetujui" else []
         accounts = db_session().scalars(select(BankAccount).where(
             BankAccount.person_id.in_([p.id for p in people]), BankAccount.active.is_(True))).all() if people else []
-        source = budget.source_status(db_session(), grant.funding_source) if grant.funding_source else None
+        source = source_status(db_session(), grant.funding_source) if grant.funding_source else None
         return self.render_template("admin/capital_manage.html", grant=grant, rupiah=_rupiah, pay_key=uuid.uuid4().hex,
                                     arrears=cap.arrears(grant) if grant.schedule else None, today=date.today(),
                                     people=people, accounts=accounts, source=source, nik=nik_for_viewer,

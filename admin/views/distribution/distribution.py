@@ -12,6 +12,7 @@ from admin.scoping import can_see_programme, kk_for_viewer, nik_for_viewer, visi
 from admin.views.distribution.forms import ActionForm, PickupForm, SampleForm, StatementForm, StockForm, TokenForm
 from services.registry.distribution import cards, ledger, pickup
 from services.registry.distribution.common import DistributionError
+from services.registry.distribution.models.read import capital_head, cycle_head
 from services.registry.models import Cycle, Entitlement, GoodsStock, PaymentBatch, VerificationSample
 
 
@@ -47,9 +48,9 @@ class DistributionView(BaseView):
         if ids is not None:
             query = query.where(Cycle.programme_id.in_(sorted(ids)))
         cycles = session.scalars(query).all()
-        heads = {c.id: ledger.cycle_head(session, c.id) for c in cycles}
+        heads = {c.id: cycle_head(session, c.id) for c in cycles}
         return self.render_template("admin/distribution_index.html", cycles=cycles, heads=heads,
-                                    capital=ledger.capital_head(session, ids), check_form=ActionForm())
+                                    capital=capital_head(session, ids), check_form=ActionForm())
 
     @expose("/cycles/<int:cycle_id>")
     @has_access
@@ -66,7 +67,7 @@ class DistributionView(BaseView):
                                   .order_by(VerificationSample.id.desc())).all()
         return self.render_template(
             "admin/distribution_cycle.html", cycle=cycle, by_status=by_status, stocks=stocks, batches=batches,
-            samples=samples, head=ledger.cycle_head(session, cycle.id), stock_form=StockForm(),
+            samples=samples, head=cycle_head(session, cycle.id), stock_form=StockForm(),
             can_stock=self.appbuilder.sm.has_access("can_manage", "DistributionView"),
             can_pay=self.appbuilder.sm.has_access("can_manage", "PaymentView"),
             action_form=ActionForm(), statement_form=StatementForm(), sample_form=SampleForm())

@@ -45,9 +45,10 @@ from services.registry.models import (
     Musyawarah,
     Programme,
 )
-from services.registry.programmes import approval, budget, changes
+from services.registry.programmes import approval, changes
 from services.registry.programmes import candidates as cand
 from services.registry.programmes.exclusions import conflicts
+from services.registry.programmes.models.read import source_status
 
 PAGE = 100
 TASK = "registry.generate_entitlements"
@@ -154,7 +155,7 @@ class CycleView(BaseView):
             pages=max((total + PAGE - 1) // PAGE, 1), entitlements=entitlements,
             # Exclusions again for the rows shown: a family may have joined PKH since the list was made.
             clashes=conflicts(session, cycle.programme_id, [c.household_id for c in candidates if c.status == "aktif"]),
-            funding=budget.source_status(session, plan.funding_source) if plan.funding_source else None,
+            funding=source_status(session, plan.funding_source) if plan.funding_source else None,
             feedback=session.scalars(select(CandidateFeedback).where(CandidateFeedback.cycle_id == cycle.id)
                                      .order_by(CandidateFeedback.due_on)).all(),
             meetings=session.scalars(select(Musyawarah).where(Musyawarah.cycle_id == cycle.id)

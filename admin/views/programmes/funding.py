@@ -14,7 +14,7 @@ from admin.views.programmes.programmes import _rupiah
 from admin.views.system.audit import AuditedModelView
 from services.registry.core.money import rupiah
 from services.registry.models import ChangeRequest, FundingSource, ProgrammeExclusion
-from services.registry.programmes import budget
+from services.registry.programmes.models.read import source_status
 
 
 class FundingSourceView(AuditedModelView):
@@ -70,7 +70,7 @@ class FundingStatusView(BaseView):
         ids = visible_programme_ids()
         if ids is not None:
             query = query.where(FundingSource.programme_id.in_(sorted(ids)))
-        rows = [(source, budget.source_status(session, source)) for source in session.scalars(query)]
+        rows = [(source, source_status(session, source)) for source in session.scalars(query)]
         return self.render_template("admin/funding_status.html", rows=rows, rupiah=rupiah)
 
 

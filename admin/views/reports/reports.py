@@ -18,8 +18,8 @@ from admin.scoping import can_see_programme, is_partner, visible_programme_ids
 from admin.service_api import NotFound, ServiceUnavailable, reports_api
 from services.common.contracts import send
 from services.registry.core.money import rupiah
+from services.registry.core.periods import PERIOD_HINT, PERIOD_KIND, PeriodError, parse_period
 from services.registry.models import Organisation, Programme
-from services.reports.periods import PERIOD_HINT, PERIOD_KIND, PeriodError, parse_period
 
 PENDING_STATUSES = ("antre", "berjalan", "queued", "running", "pending")
 PASSED_HEADERS = ("Content-Type", "Content-Length", "Content-Disposition")
@@ -147,10 +147,10 @@ class ReportView(BaseView):
                 raise ValueError("Pilih program yang ada untuk laporan.")
             params = {"programme_id": form.programme_id.data}
             if form.period.data:
-                params["period"] = parse_period(form.period.data, "month").text
+                params["period"] = parse_period(form.period.data, "month").key
             formats = ["pdf", "xlsx"]
         else:
-            params = {"period": parse_period(form.period.data, PERIOD_KIND[report]).text}
+            params = {"period": parse_period(form.period.data, PERIOD_KIND[report]).key}
             if report == "mitra_triwulan":
                 if not form.organisation_id.data:
                     raise ValueError("Pilih lembaga mitra untuk laporan triwulan mitra.")

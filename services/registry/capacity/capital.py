@@ -21,7 +21,8 @@ from services.registry.models import (
     LoanPayment,
     Person,
 )
-from services.registry.programmes.budget import BudgetError, require_available, source_status
+from services.registry.programmes.budget import BudgetError, require_available
+from services.registry.programmes.models.read import source_status
 
 BUSINESS_STATUSES = ("berjalan", "berkembang", "berhenti")
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from services.common.privacy import mask_nik
-from services.registry.distribution import ledger
+from services.registry.distribution.models.read import cycle_head
 from services.registry.models import (
     CapitalDisbursement,
     CapitalGrant,
@@ -28,7 +28,7 @@ from services.registry.models import (
     TrainingEnrolment,
     TrainingFollowUp,
 )
-from services.registry.programmes import budget
+from services.registry.programmes.models.read import programme_status
 
 RECIPIENT_LIMIT = 200  # the workspace shows the first ones; the full list is the Penerima screen
 
@@ -51,7 +51,7 @@ def programmes(session: Session, programme_ids, organisation_id) -> list[dict]:
             ProgrammePartner.programme_id == programme.id, ProgrammePartner.organisation_id == organisation_id)).all()
         committed = session.scalar(select(func.sum(PartnerAgreement.committed_amount)).where(
             PartnerAgreement.programme_id == programme.id)) or Decimal("0")
-        sources = budget.programme_status(session, programme.id)
+        sources = programme_status(session, programme.id)
         rows.append({"programme": programme, "recipients": recipients, "roles": roles, "committed": committed,
                      "sources": sources,
                      "used": sum((s["disbursed"] for s in sources), Decimal("0"))})
@@ -65,7 +65,7 @@ def cycles(session: Session, programme_ids) -> list[dict]:
     for cycle in session.scalars(query):
         counts = dict(session.execute(select(Entitlement.status, func.count()).where(Entitlement.cycle_id == cycle.id)
                                       .group_by(Entitlement.status)).all())
-        rows.append({"cycle": cycle, "counts": counts, "head": ledger.cycle_head(session, cycle.id)})
+        rows.append({"cycle": cycle, "counts": counts, "head": cycle_head(session, cycle.id)})
     return rows
 
 

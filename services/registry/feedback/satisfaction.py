@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from services.registry.core.audit import record
 from services.registry.feedback.complaints import ComplaintError
-from services.registry.indicators.codes import CodeError, normalise, use_code
+from services.registry.indicators.codes import CodeError, use_code
+from services.registry.indicators.models.read import normalise
 from services.registry.models import SatisfactionResponse
 
 

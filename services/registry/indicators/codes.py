@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from services.common.db import utcnow
 from services.registry.core.audit import record
 from services.registry.core.codes import random_code
+from services.registry.indicators.models.read import USED, usable_code
 from services.registry.models import (
     Cycle,
     Entitlement,
@@ -33,10 +34,6 @@ class CodeError(ValueError):
 
 def new_code() -> str:
     return random_code("KS-")
-
-
-def normalise(code: str) -> str:
-    return (code or "").strip().upper()
 
 
 def _insert(session: Session, rows: list[dict], actor: str, target: dict) -> int:
@@ -77,14 +74,10 @@ def issue_for_training(session: Session, training_id: int, actor: str) -> int:
 
 
 def check_code(session: Session, code: str, cycle_id: int | None = None) -> SatisfactionCode:
-    """The issued, unused code (read only: what the public form checks before sending the answer)."""
-    found = session.scalar(select(SatisfactionCode).where(SatisfactionCode.code == normalise(code)))
-    if found is None:
-        raise CodeError("Kode survei tidak dikenal. Periksa kembali kode dari SMS atau kupon Anda.")
-    if found.used_at is not None:
-        raise CodeError("Kode survei ini sudah dipakai. Setiap kode hanya berlaku sekali.")
-    if cycle_id is not None and found.cycle_id != cycle_id:
-        raise CodeError("Kode survei ini bukan untuk penyaluran ini.")
+    """The issued, unused code; CodeError (in Indonesian) when it cannot be used."""
+    found, refusal = usable_code(session, code, cycle_id)
+    if refusal is not None:
+        raise CodeError(refusal)
     return found
 
 
@@ -95,7 +88,7 @@ def use_code(session: Session, code: str, cycle_id: int | None = None, now: date
                               .where(SatisfactionCode.id == found.id, SatisfactionCode.used_at.is_(None))
                               .values(used_at=now or utcnow())).rowcount
     if claimed != 1:
-        raise CodeError("Kode survei ini sudah dipakai. Setiap kode hanya berlaku sekali.")
+        raise CodeError(USED)
     session.refresh(found)
     return found
 

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from services.registry.core.periods import Period
+from services.registry.core.periods import JAKARTA, Period
 from services.registry.models import (
     Complaint,
     Cycle,
@@ -71,8 +71,8 @@ def period_cycles(scope: Scope):
     were approved in it)."""
     p = scope.period
     query = select(Cycle.id).where(Cycle.status.in_(FROZEN), or_(
-        and_(Cycle.period_start >= p.start, Cycle.period_start < p.end),
-        and_(Cycle.period_start.is_(None), Cycle.approved_at >= p.start_at, Cycle.approved_at < p.end_at)))
+        and_(Cycle.period_start >= p.first_day, Cycle.period_start < p.next_first_day),
+        and_(Cycle.period_start.is_(None), Cycle.approved_at >= p.start_utc, Cycle.approved_at < p.end_utc)))
     if scope.programme_id:
         query = query.where(Cycle.programme_id == scope.programme_id)
     return query
@@ -95,7 +95,7 @@ def _live_entitlements(cycle_ids):
 
 def participation_rate(session: Session, scope: Scope) -> Result:
     """Recipients who collected or were paid by the period's end / entitled, in the period's cycles (%)."""
-    delivered = delivered_before(scope.period.end_at)
+    delivered = delivered_before(scope.period.end_utc)
     row = session.execute(
         select(func.count(Entitlement.id), func.count(delivered.c.entitlement_id))
         .outerjoin(delivered, delivered.c.entitlement_id == Entitlement.id)
@@ -120,7 +120,8 @@ def poorest_coverage(session: Session, scope: Scope) -> Result:
     end = scope.period
     enrolled = select(Enrolment.household_id).where(
         Enrolment.status == "aktif",
-        or_(Enrolment.enrolled_on < end.end, and_(Enrolment.enrolled_on.is_(None), Enrolment.created_at < end.end_at)))
+        or_(Enrolment.enrolled_on < end.next_first_day,
+            and_(Enrolment.enrolled_on.is_(None), Enrolment.created_at < end.end_utc)))
     if scope.programme_id:
         enrolled = enrolled.where(Enrolment.programme_id == scope.programme_id)
     covered = case((HouseholdWelfare.household_id.in_(enrolled), 1), else_=0)
@@ -136,17 +137,17 @@ def budget_absorption(session: Session, scope: Scope) -> Result:
     budget of the funding sources of that fiscal year (%)."""
     p = scope.period
     budget_q = select(func.coalesce(func.sum(FundingSource.budget), 0)).where(
-        or_(FundingSource.fiscal_year == p.start.year, FundingSource.fiscal_year.is_(None)))
+        or_(FundingSource.fiscal_year == p.first_day.year, FundingSource.fiscal_year.is_(None)))
     signed = case((LedgerEntry.event.in_(DELIVERED_EVENTS), LedgerEntry.amount),
                   (LedgerEntry.event == "returned", -LedgerEntry.amount), else_=0)
     spent_q = (select(func.coalesce(func.sum(signed), 0)).join(Cycle, Cycle.id == LedgerEntry.cycle_id)
-               .where(LedgerEntry.at >= p.year_start_at, LedgerEntry.at < p.end_at))
+               .where(LedgerEntry.at >= p.year_start_utc, LedgerEntry.at < p.end_utc))
     if scope.programme_id:
         budget_q = budget_q.where(FundingSource.programme_id == scope.programme_id)
         spent_q = spent_q.where(Cycle.programme_id == scope.programme_id)
     budget, spent = _dec(session.scalar(budget_q)), _dec(session.scalar(spent_q))
     return Result(_ratio(spent, budget), spent, budget,
-                  {"anggaran": str(budget), "tersalur": str(spent), "tahun_anggaran": p.start.year})
+                  {"anggaran": str(budget), "tersalur": str(spent), "tahun_anggaran": p.first_day.year})
 
 
 def on_time_rate(session: Session, scope: Scope) -> Result:
@@ -160,7 +161,8 @@ def on_time_rate(session: Session, scope: Scope) -> Result:
         if last_day is None:
             undated.append(cycle_id)
             continue
-        deadline = datetime(last_day.year, last_day.month, last_day.day, tzinfo=UTC) + timedelta(days=1 + grace)
+        deadline = (datetime(last_day.year, last_day.month, last_day.day, tzinfo=JAKARTA)
+                    + timedelta(days=1 + grace)).astimezone(UTC)
         delivered = delivered_before(deadline)
         total, done = session.execute(
             select(func.count(Entitlement.id), func.count(delivered.c.entitlement_id))
@@ -175,7 +177,7 @@ def complaint_resolution_days(session: Session, scope: Scope) -> Result:
     """Median days from received to closed, over complaints closed in the period (days)."""
     p = scope.period
     query = select(Complaint.received_at, Complaint.closed_at).where(
-        Complaint.closed_at >= p.start_at, Complaint.closed_at < p.end_at)
+        Complaint.closed_at >= p.start_utc, Complaint.closed_at < p.end_utc)
     if scope.programme_id:
         query = query.where(Complaint.programme_id == scope.programme_id)
     days = [(closed - received).total_seconds() / 86400 for received, closed in session.execute(query)]
@@ -217,7 +219,7 @@ def income_pairs(session: Session, scope: Scope, household_ids=None) -> list[tup
     """(household, baseline income, follow-up income): each household's first and latest response under
     the needs instrument (``instrument``, any version) before the period's end, when it has two or more."""
     code = scope.params.get("instrument") or "KEBUTUHAN-DESA"
-    pairs = first_last(session, income_expression(scope.params), Instrument.code == code, scope.period.end_at,
+    pairs = first_last(session, income_expression(scope.params), Instrument.code == code, scope.period.end_utc,
                        household_ids)
     return [(hh, before, after) for hh, (before, after) in pairs.items()]
 
@@ -244,7 +246,7 @@ def satisfaction_score(session: Session, scope: Scope) -> Result:
     query = (select(func.count(SatisfactionResponse.id), func.sum(SatisfactionResponse.score))
              .outerjoin(Cycle, Cycle.id == SatisfactionResponse.cycle_id)
              .outerjoin(Training, Training.id == SatisfactionResponse.training_id)
-             .where(SatisfactionResponse.created_at >= p.start_at, SatisfactionResponse.created_at < p.end_at))
+             .where(SatisfactionResponse.created_at >= p.start_utc, SatisfactionResponse.created_at < p.end_utc))
     if scope.programme_id:
         query = query.where(or_(Cycle.programme_id == scope.programme_id,
                                 Training.programme_id == scope.programme_id))

@@ -48,10 +48,10 @@ def compute_value(session: Session, indicator: Indicator, period: Period, now: d
     if row is None:
         row = IndicatorValue(indicator_id=indicator.id, period=period.key)
         session.add(row)
-    row.period_start, row.period_end = period.start, period.end
+    row.period_start, row.period_end = period.first_day, period.next_first_day
     row.value, row.numerator, row.denominator = result.value, result.numerator, result.denominator
     row.details = result.details
-    row.final = now >= period.end_at
+    row.final = now >= period.end
     row.computed_at = now
     session.flush()
     return row, True

@@ -37,14 +37,14 @@ def count_label(count: int) -> str:
 
 def funding_sources(session: Session, programme_id: int) -> list[dict]:
     """Budget, committed and disbursed per funding source (the registry's own read-only sums)."""
-    from services.registry.programmes.budget import programme_status
+    from services.registry.programmes.models.read import programme_status
 
     return programme_status(session, programme_id)
 
 
 def ledger_head_hash(session: Session, cycle_id: int) -> str | None:
     """The disbursement ledger's head hash for this cycle: what the poster's QR lets anyone check."""
-    from services.registry.distribution.ledger import cycle_head
+    from services.registry.distribution.models.read import cycle_head
 
     return cycle_head(session, cycle_id)["head_hash"]
 

@@ -157,13 +157,12 @@ def survey_by_code():
 
 def _code_target(code: str, cycle_id: int | None) -> tuple[str | None, str | None]:
     """(what the code is for, None) or (None, the reason it cannot be used), read from the registry."""
-    from services.registry.indicators.codes import CodeError, check_code
+    from services.registry.indicators.models.read import usable_code
 
     with registry_session() as session:
-        try:
-            issued = check_code(session, code, cycle_id)
-        except CodeError as exc:
-            return None, str(exc)
+        issued, refusal = usable_code(session, code, cycle_id)
+        if refusal is not None:
+            return None, refusal
         if issued.cycle is not None:
             return f"{issued.cycle.programme.name} — {issued.cycle.name}", None
         return f"Pelatihan {issued.training.topic}", None

@@ -25,7 +25,7 @@ from services.registry.models import (
     Training,
     TrainingEnrolment,
 )
-from services.registry.programmes import budget
+from services.registry.programmes.models.read import source_status
 from tests.registry.distribution.distribution_fixtures import ents, make_cycle
 
 
@@ -79,7 +79,7 @@ def test_cash_payout_is_a_ledger_entry_and_tampering_is_detected(session, cycle)
                                                      AuditEntry.action == "dicairkan")).one()
     assert audit.details["ledger_seq"] == entry.seq and audit.details["channel"] == "tunai"
     assert ledger.verify(session).ok
-    status = budget.source_status(session, source)
+    status = source_status(session, source)
     assert (status["disbursed"], status["capital_disbursed"], status["available"]) == (2000000, 2000000, 8000000)
 
     session.execute(update(LedgerEntry).where(LedgerEntry.id == entry.id).values(amount=Decimal("2500000")))
@@ -150,7 +150,7 @@ def test_loan_repayments_are_their_own_ledger_events(session, cycle):
     events = [(e.event, e.amount) for e in _capital_entries(session, loan)]
     assert events == [("collected", Decimal("900000.00")), ("repaid", Decimal("300000.00"))]
     assert loan.payments[0].ledger_seq == _capital_entries(session, loan)[1].seq
-    status = budget.source_status(session, source)
+    status = source_status(session, source)
     assert (status["disbursed"], status["repaid"]) == (900000, 300000)
     assert ledger.verify(session).ok
 
@@ -219,7 +219,7 @@ def test_two_payouts_racing_for_the_last_money_pay_once(session, engine, cycle):
     assert outcomes.count("paid") == 1, outcomes
     assert session.scalar(select(func.count()).select_from(LedgerEntry)
                           .where(LedgerEntry.capital_grant_id.is_not(None))) == 1
-    assert budget.source_status(session, source)["disbursed"] == Decimal("2000000")
+    assert source_status(session, source)["disbursed"] == Decimal("2000000")
     assert ledger.verify(session).ok
 
 
@@ -250,5 +250,5 @@ def test_loan_paid_out_in_two_tranches_each_in_the_ledger(session, cycle):
                                                               AuditEntry.entity_id == str(loan.id))
                               .order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["tranche", "dicairkan"]
-    assert budget.source_status(session, source)["disbursed"] == Decimal("1000000")
+    assert source_status(session, source)["disbursed"] == Decimal("1000000")
     assert ledger.verify(session).ok

@@ -1,6 +1,6 @@
 """Small known data for the indicator tests: every expected figure is worked out in the comments.
 
-Period under test: March 2026 (2026-03-01 to 2026-04-01 exclusive, UTC)."""
+Period under test: March 2026 (2026-03-01 to 2026-04-01 exclusive, midnights WIB = 17:00 UTC the day before)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -138,7 +138,7 @@ def build(session: Session, monkeypatch) -> Ids:
     assert codes.issue_for_training(session, training.id, "uji") == 1
     issued = {c.household_id: c.code for c in codes.unused_codes(session, cycle_id=cycle.id)}
     course = codes.unused_codes(session, training_id=training.id)[0].code
-    for code, score, when in ((issued[hh[1].id], 5, at("2026-03-12")), (issued[hh[2].id], 4, at("2026-03-31", 23)),
+    for code, score, when in ((issued[hh[1].id], 5, at("2026-03-12")), (issued[hh[2].id], 4, at("2026-03-31", 16)),
                               (course, 2, at("2026-03-20")), (issued[hh[3].id], 1, at("2026-04-03"))):
         response = record_survey(session, {"code": code, "score": score})
         session.execute(update(SatisfactionResponse).where(SatisfactionResponse.id == response.id)

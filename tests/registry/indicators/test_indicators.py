@@ -9,13 +9,27 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from services.registry.core.periods import PeriodError, parse_month, period_of
+from services.registry.core.periods import (
+    PeriodError,
+    month_of,
+    parse_month,
+    parse_period,
+    period_of,
+    previous_month,
+)
 from services.registry.feedback.complaints import ComplaintError
 from services.registry.feedback.satisfaction import record_survey
 from services.registry.indicators import codes
 from services.registry.indicators.computations import COMPUTATIONS, Scope
 from services.registry.indicators.snapshots import compute_all, trend
-from services.registry.models import Complaint, Enrolment, Indicator, IndicatorValue, SatisfactionCode
+from services.registry.models import (
+    Complaint,
+    Enrolment,
+    Indicator,
+    IndicatorValue,
+    SatisfactionCode,
+    SatisfactionResponse,
+)
 from tests.registry.indicators import indicator_data
 
 MARCH = period_of(date(2026, 3, 1), "bulan")
@@ -84,6 +98,11 @@ def test_satisfaction_score(session, ids):
     assert _value(session, "skor_kepuasan").value == Decimal("3.67")
     assert _value(session, "skor_kepuasan", ids.p).value == Decimal("4.50")
     assert _value(session, "skor_kepuasan", ids.q).value == Decimal("2.00")
+    # The month ends at midnight WIB: the 4 given at 23:00 WIB on 31 March counts, one hour later it does not.
+    late = session.scalar(select(SatisfactionResponse).where(SatisfactionResponse.score == 4))
+    late.created_at = indicator_data.at("2026-03-31", 17)  # 00:00 WIB on 1 April
+    session.flush()
+    assert _value(session, "skor_kepuasan", ids.p).value == Decimal("5.00")
 
 
 def _indicator(session, code, computation, programme_id=None, granularity="bulan", **params):
@@ -136,8 +155,15 @@ def test_unknown_computation_is_reported_not_fatal(session, ids):
 
 
 def test_period_parsing():
-    assert period_of(date(2026, 5, 1), "triwulan").key == "2026-T2"
-    assert period_of(date(2026, 12, 1), "bulan").end == date(2027, 1, 1)
+    quarter = period_of(date(2026, 5, 1), "triwulan")
+    assert (quarter.key, quarter.label) == ("2026-Q2", "Triwulan II 2026")
+    assert parse_period("2026-t2", "quarter") == parse_period("2026-Q2", "quarter") == quarter
+    december = period_of(date(2026, 12, 1), "bulan")
+    assert december.next_first_day == date(2027, 1, 1)
+    # Cut at midnight WIB (UTC+7): the last instant of 2026 is 16:59:59 UTC on 31 December.
+    assert december.end_utc == datetime(2026, 12, 31, 17, tzinfo=UTC)
+    assert month_of(datetime(2026, 12, 31, 17, tzinfo=UTC)) == "2027-01"
+    assert previous_month(datetime(2026, 12, 31, 17, 30, tzinfo=UTC)) == date(2026, 12, 1)
     with pytest.raises(PeriodError, match="TAHUN-BULAN"):
         parse_month("2026-13")
 
@@ -214,7 +240,7 @@ def test_cli_computes_and_rejects_a_bad_period(registry_url, monkeypatch):
     with Session(engine) as session:
         periods = sorted({v.period for v in session.scalars(select(IndicatorValue))})
     engine.dispose()
-    assert periods == ["2026-03", "2026-T1"]
+    assert periods == ["2026-03", "2026-Q1"]
 
 
 def test_programme_evaluation_before_after_and_comparison(session, ids):
@@ -273,5 +299,5 @@ def test_compute_task_runs_in_the_registry_worker(registry_url, broker, processe
     send(app.extensions["celery"], "registry.compute_indicators", {"period": "2026-03", "requested_by": "uji"})
     values = wait_for(lambda: len(stored()) == 7 and stored(), timeout=90, message="indikator dihitung")
     engine.dispose()
-    # Six monthly indicators for March and the quarterly income change for T1, all final (computed after).
-    assert values == [("2026-03", True)] * 6 + [("2026-T1", True)]
+    # Six monthly indicators for March and the quarterly income change for Q1, all final (computed after).
+    assert values == [("2026-03", True)] * 6 + [("2026-Q1", True)]

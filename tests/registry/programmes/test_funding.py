@@ -6,26 +6,27 @@ from decimal import Decimal
 import pytest
 
 from services.registry.models import AuditEntry, Cycle, Entitlement
-from services.registry.programmes import approval, budget
+from services.registry.programmes import approval
 from services.registry.programmes.budget import BudgetError
 from services.registry.programmes.entitlements import generate_chunk
+from services.registry.programmes.models.read import programme_status, source_status
 from tests.registry.village import decided_cycle
 
 
 def test_committed_then_disbursed_per_source(session):
     cycle, _meeting, _homes, source = decided_cycle(session, households=3, budget=1000000, amount=300000)
-    assert budget.source_status(session, source)["available"] == Decimal(1000000)
+    assert source_status(session, source)["available"] == Decimal(1000000)
     approval.approve(session, cycle, "kepala_desa")
     generate_chunk(session, cycle.id)
     session.commit()
-    status = budget.source_status(session, source)
+    status = source_status(session, source)
     assert (status["committed"], status["disbursed"], status["available"]) == (900000, 0, 100000)
     paid = session.query(Entitlement).filter_by(cycle_id=cycle.id).order_by(Entitlement.id).first()
     paid.status = "disalurkan"  # what the distribution work does when a household collects
     session.commit()
-    status = budget.source_status(session, source)
+    status = source_status(session, source)
     assert (status["budget"], status["committed"], status["disbursed"]) == (1000000, 600000, 300000)
-    assert budget.programme_status(session, cycle.programme_id)[0]["name"] == source.name
+    assert programme_status(session, cycle.programme_id)[0]["name"] == source.name
 
 
 def test_overspending_a_source_is_refused_and_nothing_is_frozen(session):

@@ -60,7 +60,7 @@ class IndicatorValue(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
-    period: Mapped[str] = mapped_column(String(10))  # "2026-01", "2026-T1", "2026"
+    period: Mapped[str] = mapped_column(String(10))  # "2026-01", "2026-Q1", "2026" (see core/periods.py)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)  # exclusive
     value: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))
