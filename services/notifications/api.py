@@ -119,7 +119,8 @@ def add_opt_out():
 @api.get("/channels")
 def list_channels():
     """Which channel each name resolves to under the current configuration (no secrets)."""
-    from services.notifications.channels import CHANNELS, PermanentChannelError, channel_for
+    from services.notifications.channel_config import CHANNELS, channel_for
+    from services.notifications.channels import PermanentChannelError
 
     result = []
     for name in CHANNELS:
@@ -133,11 +134,11 @@ def list_channels():
 @api.post("/test-message")
 def test_message():
     """"Kirim pesan uji": one message through a channel now, outside any campaign."""
+    from services.notifications.channel_config import channel_for
     from services.notifications.channels import (
         OutgoingMessage,
         PermanentChannelError,
         TemporaryChannelError,
-        channel_for,
     )
     from services.notifications.rendering import normalise_address
 

@@ -10,11 +10,11 @@ import click
               help="Isi pesan.")
 def send_test_sms(phone: str, message: str) -> None:
     """Kirim satu SMS uji lewat saluran yang dikonfigurasi (gateway HTTP atau kotak keluar berkas)."""
+    from services.notifications.channel_config import channel_for
     from services.notifications.channels import (
         OutgoingMessage,
         PermanentChannelError,
         TemporaryChannelError,
-        channel_for,
     )
     from services.notifications.config import load_config
     from services.notifications.rendering import normalise_phone

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from services.common.phones import phone_or_none as normalise_phone
+from services.common.templates import validate_template  # noqa: F401 - the API checks templates here too
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 NO_PHONE = "Nomor HP tidak ada"
@@ -43,15 +44,3 @@ def normalise_address(channel: str, value: str | None) -> tuple[str | None, str]
         value = value.strip() if isinstance(value, str) else ""
         return (value if _EMAIL.match(value) else None), NO_EMAIL
     return normalise_phone(value), NO_PHONE
-
-
-def validate_template(source: str, allowed: set[str]) -> list[str]:
-    """Indonesian problems with a template before use: bad syntax, or variables the audience does not have."""
-    try:
-        parsed = _ENV.parse(source)
-    except TemplateSyntaxError as exc:
-        return [f"Templat pesan tidak sah (baris {exc.lineno}): {exc.message}"]
-    unknown = sorted(meta.find_undeclared_variables(parsed) - allowed)
-    if unknown:
-        return [f"Variabel tidak dikenal: {', '.join(unknown)} (yang tersedia: {', '.join(sorted(allowed))})"]
-    return []

@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 
 from services.common.contracts import contract_task, send
 from services.common.db import current_database
-from services.notifications.channels import PermanentChannelError, channel_for
+from services.notifications.channel_config import channel_for
+from services.notifications.channels import PermanentChannelError
 from services.notifications.delivery import deliver_batch, store_batch
 from services.notifications.models import Message
 from services.notifications.policy import quiet_wait_seconds

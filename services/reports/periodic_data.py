@@ -212,15 +212,3 @@ def tahunan_kabupaten(session: Session, period_text: str) -> dict:
             "tables": [programme_table(result), source_table(result), kind_table(result), dusun_table(result),
                        month_table(result, months)],
             "charts": [budget_chart(result), monthly_chart(result, months)]}
-
-
-def build_figures(session: Session, kind: str, params: dict) -> dict:
-    if kind == "realisasi_bulanan":
-        return realisasi_bulanan(session, params.get("period"))
-    if kind == "tahunan_kabupaten":
-        return tahunan_kabupaten(session, params.get("period"))
-    if kind == "mitra_triwulan":
-        from services.reports.partner_data import mitra_triwulan
-
-        return mitra_triwulan(session, params.get("period"), params["organisation_id"])
-    raise ValueError(f"Jenis laporan tidak dikenal: {kind}")

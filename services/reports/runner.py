@@ -8,17 +8,28 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from services.registry.core.periods import JAKARTA, month_of, period_for, previous_period
 from services.registry.models import Programme
 from services.reports.models import Artifact, ReportRun, utcnow
-from services.reports.periodic_data import build_figures, figures_sha256
+from services.reports.partner_data import mitra_triwulan
+from services.reports.periodic_data import figures_sha256, realisasi_bulanan, tahunan_kabupaten
 from services.reports.periodic_render import WRITERS as PERIODIC_WRITERS
 from services.reports.recipients_data import load_report
 from services.reports.registry_read import registry_sessions
 from services.reports.renderers import WRITERS
 from services.reports.store import StoreFull, full_disk_message, is_disk_full
+
+
+def build_figures(session: Session, kind: str, params: dict) -> dict:
+    if kind == "realisasi_bulanan":
+        return realisasi_bulanan(session, params.get("period"))
+    if kind == "tahunan_kabupaten":
+        return tahunan_kabupaten(session, params.get("period"))
+    if kind == "mitra_triwulan":
+        return mitra_triwulan(session, params.get("period"), params["organisation_id"])
+    raise ValueError(f"Jenis laporan tidak dikenal: {kind}")
 
 
 def current_period() -> str:

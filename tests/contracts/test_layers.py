@@ -1,6 +1,6 @@
 """The layers of the tree, read from the source: what may import what.
 
-- No import cycle among the modules of services/ and admin/ (imports run when a module loads).
+- No import cycle among the modules of services/ and admin/, not even through an import inside a function.
 - The registry's domain packages hold rules and bulk work: they import neither Flask nor Celery.
 - Model modules hold data: they import models, the declarative base and libraries, no logic.
 - Reports reads the registry through models and read queries; admin does not reach into reports."""
@@ -63,7 +63,7 @@ def _owner(name: str) -> str | None:
 
 
 def _cycle() -> list[str] | None:
-    graph = {name: {owner for imported, _ in _imports(path, top_level_only=True)
+    graph = {name: {owner for imported, _ in _imports(path, top_level_only=False)
                     if (owner := _owner(imported)) and owner != name}
              for name, path in MODULES.items()}
     state: dict[str, int] = {}

@@ -6,13 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from services.notifications.channel_config import channel_for
 from services.notifications.channels import (
     FileChannel,
     HttpSmsGateway,
     OutgoingMessage,
     PermanentChannelError,
     TemporaryChannelError,
-    channel_for,
 )
 from services.notifications.rendering import normalise_phone
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.notifications.channels import OutgoingMessage, PermanentChannelError, TemporaryChannelError, channel_for
+from services.notifications.channel_config import channel_for
+from services.notifications.channels import OutgoingMessage, PermanentChannelError, TemporaryChannelError
 from services.notifications.providers import GammuSpool, InfobipSms, SmtpEmail, WhatsAppCloud, ZenzivaSms
 from tests.fakes.providers import INFOBIP_PATH, WHATSAPP_VERSION, ZENZIVA_PATH, ProviderStandIn
 from tests.helpers import free_port

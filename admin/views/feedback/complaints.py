@@ -21,9 +21,10 @@ from admin.views.system.audit import AuditedModelView
 from services.common.contracts import COMPLAINT_CATEGORIES
 from services.common.db import utcnow
 from services.common.privacy import mask_phone
+from services.registry.core.codes import new_tracking_code
 from services.registry.core.identity import IdentityError, normalise_phone
 from services.registry.feedback.clock import ClockRules, clock_state
-from services.registry.feedback.complaints import ComplaintError, close, follow_up, forward, new_tracking_code
+from services.registry.feedback.complaints import ComplaintError, close, follow_up, forward
 from services.registry.feedback.lapor_export import lapor_rows, write_csv, write_xlsx
 from services.registry.feedback.models.complaints import SENSITIVE_CATEGORIES
 from services.registry.models import Complaint

@@ -99,20 +99,10 @@ def send_campaign(audience: str, params: dict, template: str, channel: str, requ
 
 def template_problems(template: str, audience: str) -> list[str]:
     """Checked here before anything is queued: syntax, and only the variables this audience fills."""
-    from jinja2 import TemplateSyntaxError, meta
-    from jinja2.sandbox import SandboxedEnvironment
-
+    from services.common.templates import validate_template
     from services.registry.outreach.audiences import AUDIENCE_VARIABLES
 
-    allowed = AUDIENCE_VARIABLES[audience]
-    try:
-        parsed = SandboxedEnvironment().parse(template)
-    except TemplateSyntaxError as exc:
-        return [f"Templat pesan tidak sah (baris {exc.lineno}): {exc.message}"]
-    unknown = sorted(meta.find_undeclared_variables(parsed) - allowed)
-    if unknown:
-        return [f"Variabel tidak dikenal: {', '.join(unknown)} (yang tersedia: {', '.join(sorted(allowed))})"]
-    return []
+    return validate_template(template, AUDIENCE_VARIABLES[audience])
 
 
 def preview_campaign(audience: str, params: dict, template: str) -> dict:

@@ -9,6 +9,7 @@ import secrets
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 LENGTH = 8
+COMPLAINT_PREFIX = "ADU-"
 
 
 def random_code(prefix: str, length: int = LENGTH) -> str:
@@ -21,3 +22,8 @@ def digest_code(prefix: str, key: str, length: int = LENGTH) -> str:
     same code, so recording it twice finds the first record."""
     digest = hashlib.sha256(key.encode()).digest()
     return prefix + "".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:length])
+
+
+def new_tracking_code() -> str:
+    """A complaint's tracking code, made wherever the complaint is first heard (public form, staff, SMS)."""
+    return random_code(COMPLAINT_PREFIX)

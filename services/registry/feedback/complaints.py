@@ -9,22 +9,17 @@ from sqlalchemy.orm import Session
 from services.common.contracts import COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS
 from services.common.db import utcnow
 from services.registry.core.audit import record
-from services.registry.core.codes import random_code
+from services.registry.core.codes import new_tracking_code
 from services.registry.core.identity import IdentityError, normalise_phone
 from services.registry.feedback.clock import ClockRules, clock_state
 from services.registry.feedback.models.complaints import SENSITIVE_CATEGORIES
 from services.registry.models import Complaint, Person
 
-TRACKING_PREFIX = "ADU-"
 STEP_LEVEL = {"teruskan": 1, "tindak_lanjut": 2, "tutup": 3}
 
 
 class ComplaintError(ValueError):
     """A complaint that cannot be recorded or moved, with the reason in Indonesian."""
-
-
-def new_tracking_code() -> str:
-    return random_code(TRACKING_PREFIX)
 
 
 def record_complaint(session: Session, data: dict, actor: str, now: datetime | None = None) -> Complaint:

@@ -11,8 +11,8 @@ from services.common.contracts import COMPLAINT_CATEGORIES
 from services.common.phones import phone_or_none as normalise_phone
 from services.common.privacy import mask_phone
 from services.registry.core.audit import record
-from services.registry.core.codes import digest_code
-from services.registry.feedback.complaints import TRACKING_PREFIX, ComplaintError, record_complaint
+from services.registry.core.codes import COMPLAINT_PREFIX, digest_code
+from services.registry.feedback.complaints import ComplaintError, record_complaint
 from services.registry.models import InboxMessage, Person
 
 
@@ -25,7 +25,7 @@ def match_person(session: Session, phone: str | None) -> Person | None:
 
 def tracking_code_for(key: str) -> str:
     """The same inbound message (a retried webhook, a redelivered task) always gets the same code."""
-    return digest_code(TRACKING_PREFIX, key)
+    return digest_code(COMPLAINT_PREFIX, key)
 
 
 def _complaint(session: Session, payload: dict, phone: str | None) -> dict:

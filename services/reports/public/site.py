@@ -10,7 +10,7 @@ from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
 from services.common.contracts import COMPLAINT_CATEGORIES, send
-from services.registry.feedback.complaints import new_tracking_code
+from services.registry.core.codes import new_tracking_code
 from services.registry.models import Complaint
 from services.reports.public import data
 from services.reports.public.cache import cached_page
