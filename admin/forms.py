@@ -1,6 +1,7 @@
 """WTForms for the admin's own screens (CSRF-protected through Flask-WTF)."""
 from __future__ import annotations
 
+from flask import flash
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -16,6 +17,13 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 
 DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
 ROSTER_EXTENSIONS = ("csv", "xlsx")
+
+
+def flash_errors(form) -> None:
+    """Every validation message of ``form`` as a red flash, for screens that redirect or re-render."""
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "danger")
 
 
 class RosterUploadForm(FlaskForm):

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from admin.extensions import celery_app, db_session
-from admin.views.distribution.distribution import flash_errors, visible_cycle
+from admin.forms import flash_errors
 from admin.views.distribution.forms import AccountForm, ActionForm, AnswerForm, SampleForm, StatementForm
 from admin.views.people.imports import save_upload
+from admin.views.programmes.cycle_helpers import visible_cycle
 from services.common.contracts import send
 from services.registry.distribution import accounts, batches, statements, verification
 from services.registry.distribution.common import DistributionError

@@ -1,1 +1,1 @@
-"""Screens for telling people: SMS campaigns, channels, opt-outs, the inbox and social media posts."""
+"""Screens for telling people: SMS campaigns, channels, opt-outs and social media posts."""

@@ -13,7 +13,7 @@ from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
 from admin.extensions import celery_app, db_session
-from admin.forms import CampaignForm
+from admin.forms import CampaignForm, flash_errors
 from admin.service_api import NotFound, ServiceUnavailable, notifications_api
 from services.registry.models import Cycle, Programme, Training
 
@@ -186,9 +186,7 @@ class CampaignView(BaseView):
             when = f" untuk dikirim {form.send_at.data:%d-%m-%Y %H:%M} WIB" if form.send_at.data else ""
             flash(f"{total} pesan diantrekan dalam {batches} kelompok{when}.", "info")
             return redirect(url_for("CampaignView.show", key=key))
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
+        flash_errors(form)
         return self.render_template("admin/campaigns_new.html", form=form, preview=preview)
 
     @expose("/<string:key>")

@@ -1,18 +1,15 @@
-"""Pesan warga: delivery channels with a "kirim pesan uji" button, opt-outs, the inbox and complaints.
+"""Pesan warga: delivery channels with a "kirim pesan uji" button and opt-outs.
 
-Channels and opt-outs belong to the notifications service (asked over its API); the inbox and the
-complaints are registry tables, filled from inbound SMS/WhatsApp by ``registry.record_inbound``."""
+Both belong to the notifications service and are asked over its API; replies land in the registry's
+inbox (admin/views/feedback/inbox.py)."""
 from __future__ import annotations
 
 from flask import flash, g, redirect, url_for
 from flask_appbuilder import BaseView, expose
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 
-from admin.forms import OptOutForm, TestMessageForm
+from admin.forms import OptOutForm, TestMessageForm, flash_errors
 from admin.service_api import NotFound, ServiceUnavailable, notifications_api
-from admin.views.system.audit import AuditedModelView
-from services.registry.models import InboxMessage
 
 
 class ChannelView(BaseView):
@@ -39,9 +36,7 @@ class ChannelView(BaseView):
     def test(self):
         form = TestMessageForm()
         if not form.validate_on_submit():
-            for errors in form.errors.values():
-                for error in errors:
-                    flash(str(error), "danger")
+            flash_errors(form)
             return self._page(form)
         try:
             status, body = notifications_api().post_json("/api/test-message", {
@@ -88,24 +83,5 @@ class OptOutView(BaseView):
                     flash(f"{body['address']} tidak akan menerima pesan lagi (kecuali pemberitahuan wajib).", "info")
                 else:
                     flash(body.get("error", f"Gagal ({status})"), "danger")
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
+        flash_errors(form)
         return redirect(url_for("OptOutView.index"))
-
-
-class InboxView(AuditedModelView):
-    datamodel = SQLAInterface(InboxMessage)
-    list_title = "Kotak masuk"
-    show_title = "Pesan masuk"
-    edit_title = "Tandai pesan"
-    base_permissions = ["can_list", "can_show", "can_edit"]
-    base_order = ("received_at", "desc")
-    list_columns = ["received_at", "channel", "phone", "kind", "text", "handled"]
-    show_columns = ["received_at", "channel", "phone", "person_id", "kind", "text", "handled"]
-    edit_columns = ["handled"]
-    search_columns = ["phone", "kind", "handled", "channel"]
-    label_columns = {"received_at": "Diterima", "channel": "Saluran", "phone": "No. HP", "kind": "Jenis",
-                     "text": "Isi", "handled": "Sudah ditangani", "person_id": "ID penduduk"}
-
-

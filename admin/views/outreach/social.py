@@ -12,19 +12,13 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
 from admin.extensions import celery_app
-from admin.forms import SocialAnnouncementForm, SocialCheckForm
+from admin.forms import SocialAnnouncementForm, SocialCheckForm, flash_errors
 from admin.service_api import NotFound, ServiceUnavailable, notifications_api
 from services.common.contracts import send
 
 STATUS_LABELS = {"queued": ("menunggu", "default"), "posting": ("sedang diunggah", "info"),
                  "posted": ("terunggah", "success"), "failed": ("gagal", "danger"),
                  "unknown": ("tidak pasti", "warning")}
-
-
-def _flash_errors(form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "danger")
 
 
 class SocialChannelView(BaseView):
@@ -51,7 +45,7 @@ class SocialChannelView(BaseView):
     def check(self):
         form = SocialCheckForm()
         if not form.validate_on_submit():
-            _flash_errors(form)
+            flash_errors(form)
             return self._page(form)
         try:
             status, body = notifications_api().post_json("/api/social/check", {"target": form.target.data})
@@ -92,7 +86,7 @@ class SocialPostView(BaseView):
     def new(self):
         form = SocialAnnouncementForm()
         if not form.validate_on_submit():
-            _flash_errors(form)
+            flash_errors(form)
             return self._page(form)
         targets = [name for name in ("facebook", "instagram") if getattr(form, name).data]
         if not targets:

@@ -11,7 +11,7 @@ from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
 from admin.extensions import celery_app, db_session
-from admin.forms import RosterUploadForm
+from admin.forms import RosterUploadForm, flash_errors
 from services.common.contracts import send
 from services.common.spreadsheet import SafeCsvWriter
 from services.registry.models import ImportJob, ImportRejection
@@ -76,9 +76,7 @@ class ImportView(BaseView):
     def upload(self):
         form = RosterUploadForm()
         if not form.validate_on_submit():
-            for errors in form.errors.values():
-                for error in errors:
-                    flash(str(error), "danger")
+            flash_errors(form)
             return self.render_template("admin/imports_upload.html", form=form)
         from services.registry.core.parsing import RosterFileError, check_workbook_size
         from services.registry.people.importer.jobs import create_import_job

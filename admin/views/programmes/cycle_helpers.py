@@ -1,4 +1,4 @@
-"""Shared bits of the cycle screens: CSRF-checked posts, permission flags, parsing typed values."""
+"""Shared bits of the cycle screens (Penyaluran uses them too): CSRF-checked posts, permission flags, parsing."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -34,6 +34,7 @@ def allowed(appbuilder, view: str, *permissions: str) -> dict[str, bool]:
 
 
 def visible_cycle(cycle_id: int) -> Cycle:
+    """The cycle, or 404 when it does not exist or belongs to a programme the user may not see."""
     cycle = db_session().get(Cycle, cycle_id)
     if cycle is None or not can_see_programme(cycle.programme_id):
         abort(404)

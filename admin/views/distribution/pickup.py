@@ -2,32 +2,20 @@
 and the ledger head with its verify button. Partners see and record only their own programmes."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import func, select
 
 from admin.extensions import db_session
+from admin.forms import flash_errors
 from admin.scoping import can_see_programme, kk_for_viewer, nik_for_viewer, visible_programme_ids
 from admin.views.distribution.forms import ActionForm, PickupForm, SampleForm, StatementForm, StockForm, TokenForm
+from admin.views.programmes.cycle_helpers import visible_cycle
 from services.registry.distribution import cards, ledger, pickup
 from services.registry.distribution.common import DistributionError
 from services.registry.distribution.models.read import capital_head, cycle_head
 from services.registry.models import Cycle, Entitlement, GoodsStock, PaymentBatch, VerificationSample
-
-
-def visible_cycle(cycle_id: int) -> Cycle:
-    """The cycle, or 404 when it does not exist or belongs to a programme the user may not see."""
-    cycle = db_session().get(Cycle, cycle_id)
-    if cycle is None or not can_see_programme(cycle.programme_id):
-        abort(404)
-    return cycle
-
-
-def flash_errors(form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "danger")
 
 
 class DistributionView(BaseView):
