@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,18 +13,15 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.helpers.polling import wait_for  # noqa: F401  (also imported from here)
+from tests.helpers.servers import free_port, redis_pings, redis_server
+
 REPO = Path(__file__).resolve().parents[1]
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
 PG_URL_BASE = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 # pytest-xdist runs the suite in several processes ("gw0", "gw1", ...); 0 when not distributed.
 WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -95,18 +91,13 @@ def _private_redis() -> str:
     import atexit
 
     port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = redis_server(port)
     atexit.register(lambda: (proc.terminate(), proc.wait(10)))
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-                conn.sendall(b"PING\r\n")
-                if conn.recv(16).startswith(b"+PONG"):
-                    return f"redis://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.05)
+        if redis_pings(port):
+            return f"redis://127.0.0.1:{port}"
+        time.sleep(0.05)
     raise RuntimeError(f"redis-server untuk worker {WORKER} tidak mau hidup di port {port}")
 
 
@@ -177,21 +168,6 @@ def processes(tmp_path):
     procs = Processes(tmp_path)
     yield procs
     procs.stop_all()
-
-
-def wait_for(predicate, timeout: float = 60, interval: float = 0.25, message="condition"):
-    """Poll ``predicate`` until it returns a truthy value; fail with ``message`` after ``timeout``.
-
-    ``message`` may be a callable, evaluated only on failure (e.g. to attach a worker's log)."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(interval)
-    text = message() if callable(message) else message
-    raise AssertionError(f"timed out after {timeout}s waiting for {text} (last: {last!r})")
 
 
 # Under pytest-xdist the tests are handed out one by one in collection order: the long ones (a real

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from services.common.contracts import send
 from services.notifications import schema
 from tests.helpers import free_port, wait_for
+from tests.helpers.servers import redis_pings, redis_server
 from tests.notifications.workers import WORKER, batches, log_of, pool_children, producer, status_counts
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -81,27 +81,12 @@ def test_same_task_delivered_twice_concurrently(pg, redis_url, processes, gatewa
     _assert_once_each(gateway, 200)
 
 
-def _redis_server(tmp_path, port: int) -> subprocess.Popen:
-    return subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path),
-                             "--appendonly", "yes", "--save", "", "--daemonize", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _redis_up(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def test_redis_restarted_mid_campaign(pg, processes, gateway, tmp_path, tmp_var):
     port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
-    server = _redis_server(tmp_path, port)
+    server = redis_server(port, folder=tmp_path, appendonly=True)
     try:
-        wait_for(lambda: _redis_up(broker), timeout=20, message="own redis-server up")
+        wait_for(lambda: redis_pings(port), timeout=20, message="own redis-server up")
         url = pg.create("notifredis")
         schema.upgrade(url)
         # Short visibility timeout: a batch whose ack was lost with the connection comes back soon.
@@ -116,8 +101,8 @@ def test_redis_restarted_mid_campaign(pg, processes, gateway, tmp_path, tmp_var)
         server.wait(timeout=20)
         assert len(gateway.accepted()) < 600  # really mid-campaign
         time.sleep(1.0)
-        server = _redis_server(tmp_path, port)
-        wait_for(lambda: _redis_up(broker), timeout=20, message="redis-server back")
+        server = redis_server(port, folder=tmp_path, appendonly=True)
+        wait_for(lambda: redis_pings(port), timeout=20, message="redis-server back")
         wait_for(lambda: status_counts(url).get("sent") == 600, timeout=90,
                  message=lambda: f"{status_counts(url)}\n{log_of(workers[0])}")
         _assert_once_each(gateway, 600)

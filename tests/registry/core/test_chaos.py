@@ -8,7 +8,6 @@ import subprocess
 import time
 
 import pytest
-import redis
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,7 @@ from services.registry.core.audit_chain import verify
 from services.registry.models import AuditEntry, ImportJob, Person
 from services.registry.people.importer.jobs import create_import_job
 from tests.helpers import free_port, wait_for
+from tests.helpers.servers import redis_pings, redis_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
@@ -72,17 +72,9 @@ def test_a_pool_process_killed_mid_import_is_redone_exactly_once(processes, pg, 
 
 
 def _redis_server(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    wait_for(lambda: _pings(port), timeout=15, message="redis-server up")
+    proc = redis_server(port, own_session=True)
+    wait_for(lambda: redis_pings(port), timeout=15, message="redis-server up")
     return proc
-
-
-def _pings(port: int) -> bool:
-    try:
-        return redis.Redis(port=port, socket_timeout=0.5).ping()
-    except redis.RedisError:
-        return False
 
 
 def test_redis_restart_is_reported_on_health_and_work_flows_again(processes, pg, tmp_var, demo_roster):

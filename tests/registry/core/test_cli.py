@@ -2,10 +2,6 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,15 +10,7 @@ from sqlalchemy.orm import Session
 from services.common.db import make_engine
 from services.registry import schema
 from services.registry.models import Enrolment, Household, Indicator, IndicatorValue, Organisation, Person, Programme
-
-BANSOS = Path(sys.executable).with_name("bansos")
-
-
-def bansos(*args: str, url: str, var: Path) -> subprocess.CompletedProcess:
-    # PYTHONPATH: the console script must run this checkout's code, also from a git worktree sharing the venv.
-    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "BANSOS_VAR": str(var), "BANSOS_DEMO": "1",
-           "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
-    return subprocess.run([str(BANSOS), *args], env=env, capture_output=True, text=True, timeout=120)
+from tests.helpers.cli import bansos
 
 
 @pytest.fixture

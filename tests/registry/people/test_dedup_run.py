@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,16 +15,12 @@ from services.registry import schema
 from services.registry.app import create_app
 from services.registry.models import AuditEntry, DedupCluster, DedupRun
 from tests.helpers import wait_for
-from tests.registry.core.test_cli import BANSOS
+from tests.helpers.cli import bansos as run_bansos
 from tests.registry.people.dedup_data import tricky_registry
 
-ROOT = Path(__file__).resolve().parents[3]
 
-
-def bansos(*args: str, url: str, var: Path) -> subprocess.CompletedProcess:
-    # PYTHONPATH: the command runs this checkout's code even when the venv's script was installed elsewhere.
-    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "BANSOS_VAR": str(var), "PYTHONPATH": str(ROOT)}
-    return subprocess.run([str(BANSOS), *args], env=env, capture_output=True, text=True, timeout=120)
+def bansos(*args: str, url: str, var: Path):
+    return run_bansos(*args, url=url, var=var, demo=False)
 
 
 def _seed(url: str) -> None:

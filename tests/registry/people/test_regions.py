@@ -3,10 +3,6 @@ re-import with audit, hierarchy checks, household matching by names/codes, the C
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 from shapely.geometry import shape
 from sqlalchemy import func, select
@@ -15,10 +11,7 @@ from services.registry.cli.demo.map import demo_regions
 from services.registry.cli.demo.people import DUSUN
 from services.registry.models import AuditEntry, Region
 from services.registry.people.regions import household_key, import_regions, norm_number, region_key
-
-REPO = Path(__file__).resolve().parents[3]
-# The module of this checkout (the venv's `bansos` script may belong to another checkout).
-BANSOS = [sys.executable, "-c", "from services.cli import main; main()"]
+from tests.helpers.cli import bansos
 
 
 def square(lon: float, lat: float, size: float = 0.002) -> dict:
@@ -156,10 +149,9 @@ def test_import_regions_command_with_a_property_mapping(tmp_var, tmp_path):
     )
     path = tmp_path / "wilayah.geojson"
     path.write_text(json.dumps(renamed), encoding="utf-8")
-    env = {**os.environ, "REGISTRY_DATABASE_URL": registry_url, "BANSOS_VAR": str(tmp_var), "BANSOS_DEMO": "1"}
-    args = [*BANSOS, "import-regions", str(path), "--property", "kind=TINGKAT", "--property", "code=KODE",
-            "--property", "name=NAMA", "--property", "parent=INDUK", "--actor", "operator"]
-    run = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120, cwd=REPO)
+    run = bansos("import-regions", str(path), "--property", "kind=TINGKAT", "--property", "code=KODE",
+                 "--property", "name=NAMA", "--property", "parent=INDUK", "--actor", "operator",
+                 url=registry_url, var=tmp_var)
     assert run.returncode == 0, run.stderr
     assert "inserted 2, updated 0, unchanged 0, rejected 1" in run.stdout
     assert "ditolak fitur #3 (K-2): Geometri tidak sah" in run.stderr
@@ -167,6 +159,5 @@ def test_import_regions_command_with_a_property_mapping(tmp_var, tmp_path):
     with Session(engine) as session:
         assert set(session.scalars(select(Region.code))) == {"K", "K-1"}
     engine.dispose()
-    wrong = subprocess.run([*BANSOS, "import-regions", str(path), "--property", "kode=X"], env=env,
-                           capture_output=True, text=True, timeout=120, cwd=REPO)
+    wrong = bansos("import-regions", str(path), "--property", "kode=X", url=registry_url, var=tmp_var)
     assert wrong.returncode == 2 and "FIELD=PROPERTI" in wrong.stderr

@@ -16,6 +16,7 @@ from services.registry.models import CyclePlan, Entitlement
 from services.registry.programmes import approval
 from services.registry.programmes.entitlements import generate_chunk
 from tests.helpers import wait_for
+from tests.helpers.cli import bansos
 from tests.registry.village import decided_cycle
 
 HOUSEHOLDS = 23
@@ -77,10 +78,6 @@ def test_generate_entitlements_on_sqlite_and_the_filesystem_broker(processes, tm
 def test_resume_entitlements_resends_only_unfinished_approved_cycles(tmp_var):
     """The watchdog command: queue one task per approved cycle whose generation is not finished."""
     import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
     url = f"sqlite:///{tmp_var / 'registry.db'}"
     schema.upgrade(url)
@@ -93,13 +90,7 @@ def test_resume_entitlements_resends_only_unfinished_approved_cycles(tmp_var):
         approval.approve(session, cycle, "kepala_desa")
         session.commit()
     engine.dispose()
-    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "BANSOS_VAR": str(tmp_var), "CELERY_BROKER_URL": "",
-           "REDIS_URL": ""}
-    # services.cli.main from the repository root is this checkout's `bansos` command.
-    repo = Path(__file__).resolve().parents[3]
-    done = subprocess.run([sys.executable, "-c", "from services.cli import main; main()", "resume-entitlements"],
-                          env=env, cwd=repo,
-                          capture_output=True, text=True, timeout=120)
+    done = bansos("resume-entitlements", url=url, var=tmp_var, demo=False, CELERY_BROKER_URL="", REDIS_URL="")
     assert done.returncode == 0, done.stderr
     assert f"1 siklus dikirim ulang: {cycle.id}" in done.stdout
     messages = list((tmp_var / "broker").glob("*.registry.msg"))

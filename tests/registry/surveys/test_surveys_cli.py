@@ -2,10 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,16 +10,8 @@ from werkzeug.security import check_password_hash
 from services.common.db import make_engine
 from services.registry import schema
 from services.registry.models import Enumerator, HouseholdWelfare, SurveyResponse
+from tests.helpers.cli import bansos
 from tests.registry.surveys.survey_helpers import BPS_CODES, add_households, kk
-
-REPO = Path(__file__).resolve().parents[3]
-
-
-def bansos(*args: str, url: str, var: Path) -> subprocess.CompletedProcess:
-    """``bansos ARGS`` from this checkout (the venv's console script may point at another worktree)."""
-    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "BANSOS_VAR": str(var), "BANSOS_DEMO": "1"}
-    return subprocess.run([sys.executable, "-c", "from services.cli import main; main()", *args], cwd=REPO,
-                          env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_survey_commands_end_to_end_on_sqlite(tmp_var, tmp_path):
