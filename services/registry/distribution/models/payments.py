@@ -21,6 +21,7 @@ JOB_STATUSES = ("menunggu", "berjalan", "selesai", "gagal")
 
 class PaymentBatch(Base):
     __tablename__ = "payment_batch"
+    __area_via__ = ("cycle_id", "cycle")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)
@@ -51,6 +52,7 @@ class PaymentItem(Base):
     entitlement is in at most one live item, so a re-batch can never pay anyone twice."""
 
     __tablename__ = "payment_item"
+    __area_via__ = ("entitlement_id", "entitlement")
     __table_args__ = (UniqueConstraint("batch_id", "entitlement_id", name="uq_payment_item_batch_entitlement"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
