@@ -29,8 +29,13 @@ class StockForm(FlaskForm):
     received = IntegerField("Jumlah diterima", validators=[InputRequired(), NumberRange(min=1, max=1_000_000)])
 
 
+class ExportForm(FlaskForm):
+    """Another file format for a batch the bank has not answered yet."""
+    export_format = SelectField("Format berkas transfer", validators=[DataRequired("Pilih format")])
+
+
 class StatementForm(FlaskForm):
-    statement = FileField("Berkas hasil bank (CSV atau camt.053 XML)", validators=[
+    statement = FileField("Berkas hasil bank (CSV umum, mutasi rekening koran CSV, atau camt.053 XML)", validators=[
         FileRequired("Pilih berkas hasil bank"), FileAllowed(("csv", "xml"), "Hanya berkas .csv atau .xml")])
 
 
