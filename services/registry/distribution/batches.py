@@ -137,6 +137,7 @@ def choose_export(session: Session, batch_id: int, code: str, actor: str) -> Pay
     batch = session.get(PaymentBatch, batch_id)
     if batch is None:
         raise DistributionError(f"Batch pembayaran {batch_id} tidak ditemukan")
+    session.refresh(batch)  # the export ran in the worker's own session
     if batch.status == "mengekspor":
         raise DistributionError("Batch sedang diekspor; tunggu sampai selesai")
     if any(v for k, v in batch_summary(session, batch.id).items() if k != "dikirim"):

@@ -42,7 +42,7 @@ _UNSAFE = re.compile(r"[,\r\n\t\"]+")
 
 
 def _field(value: str, width: int) -> str:
-    return _UNSAFE.sub(" ", value or "").strip()[:width]
+    return " ".join(_UNSAFE.sub(" ", value or "").split())[:width]
 
 
 def detail_line(e2e: str, amount, bank_code: str, number: str, holder: str, remittance: str) -> str:
