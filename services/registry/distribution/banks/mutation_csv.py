@@ -121,7 +121,7 @@ def _line(row: int, cells: list[str], where: dict) -> StatementLine:
     if reference is None:
         what = cell("description")[:60] or "tanpa keterangan"
         return StatementLine(row=row, reference=None, outcome=None, amount=debit or credit,
-                             reason=f"tidak ada referensi pembayaran bansos (BSK-…) di baris ini: {what}")
+                             reason=f"bukan pembayaran bansos (tanpa referensi BSK-…): {what}")
     if debit and credit:
         return StatementLine(row=row, reference=reference, outcome=None, amount=None,
                              reason="baris berisi debit dan kredit sekaligus")
