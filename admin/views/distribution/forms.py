@@ -31,7 +31,9 @@ class StockForm(FlaskForm):
 
 class ExportForm(FlaskForm):
     """Another file format for a batch the bank has not answered yet."""
-    export_format = SelectField("Format berkas transfer", validators=[DataRequired("Pilih format")])
+    # The choice is checked by banks.export_format, whose refusal says why in Indonesian.
+    export_format = SelectField("Format berkas transfer", validators=[DataRequired("Pilih format")],
+                                validate_choice=False)
 
 
 class StatementForm(FlaskForm):
