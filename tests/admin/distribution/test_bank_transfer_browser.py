@@ -103,6 +103,8 @@ def test_bank_transfer_journey_in_chromium(served_admin, browser, processes, tmp
 
     log_in(browser, base, "operator")
     browser.get(f"{base}/distribution/cycles/{cycle_id}")
+    assert "Mandiri MCM" in browser.find_element(By.ID, "programme-export").text
+    browser.execute_script("document.getElementById('programme-export').scrollIntoView()")
     browser.save_screenshot(str(SHOTS / "3-cycle-bank-entitlements.png"))
     browser.find_element(By.ID, "create-batch").click()
     _wait_text(browser, "Batch BSK-")
