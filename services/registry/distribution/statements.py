@@ -21,6 +21,7 @@ from services.common.db import utcnow
 from services.common.settings import env_int, var_dir
 from services.registry.core.audit import record
 from services.registry.distribution import ledger
+from services.registry.distribution.banks.mutation_csv import is_mutation_csv, read_mutation_csv
 from services.registry.distribution.common import DistributionError, chunk_pause
 from services.registry.distribution.iso20022 import StatementLine, read_camt053, validation_errors
 from services.registry.models import BankStatement, Entitlement, PaymentItem
@@ -40,6 +41,8 @@ def _key(header: str) -> str:
 
 
 def read_csv(text: str) -> list[StatementLine]:
+    if is_mutation_csv(text):  # the bank's own rekening koran (date, debit, credit columns)
+        return read_mutation_csv(text)
     # The roster reader's rule (more ";" than "," in the header line): csv.Sniffer raises on a header
     # without either, and a bank file with one column must still be refused with our own message.
     first_line = text.split("\n", 1)[0]

@@ -32,6 +32,8 @@ class PaymentBatch(Base):
     exported_items: Mapped[int] = mapped_column(Integer, default=0)  # progress of the export task
     csv_path: Mapped[str | None] = mapped_column(String(500))
     xml_path: Mapped[str | None] = mapped_column(String(500))
+    export_format: Mapped[str | None] = mapped_column(String(30))  # banks.FORMATS code; None: the default
+    export_path: Mapped[str | None] = mapped_column(String(500))  # the file in that format
     error: Mapped[str | None] = mapped_column(Text)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # for the watchdog
     created_by: Mapped[str] = mapped_column(String(100))

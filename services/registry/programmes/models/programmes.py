@@ -49,6 +49,9 @@ class Programme(InArea, Base):
     payment_channel: Mapped[str] = mapped_column(String(20), default="tunai", server_default="tunai")
     # The village account that pays this programme; a bank statement for any other account is refused.
     paying_account: Mapped[str | None] = mapped_column(String(34))
+    # The file a payment batch is exported as by default (distribution/banks FORMATS); a batch may differ.
+    payment_export: Mapped[str] = mapped_column(String(30), default="pain.001.001.03",
+                                                server_default="pain.001.001.03")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     partners: Mapped[list[ProgrammePartner]] = relationship(back_populates="programme", cascade="all, delete-orphan")
