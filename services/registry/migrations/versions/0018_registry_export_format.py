@@ -1,7 +1,7 @@
 """Payment export format: the programme's default bank file layout, the batch's own choice and file
 
 Revision ID: 0017_export
-Revises: 0016_quarter_keys
+Revises: 0017_areas
 Create Date: 2026-12-04 19:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0017_export'
-down_revision: Union[str, Sequence[str], None] = '0016_quarter_keys'
+down_revision: Union[str, Sequence[str], None] = '0017_areas'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
