@@ -2,25 +2,16 @@
 test-artifacts/indicators/: staff see every trend against its target, a partner only its own programme."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from selenium.webdriver.common.by import By
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.models import Cycle, Enrolment, Entitlement, Household, Programme, SatisfactionCode
 from tests.admin.indicators import indicator_data
-from tests.admin.system.test_browser import CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401 (fixtures)
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "indicators"
-pytestmark = pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang")
-
-
-def shot(driver, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(ARTIFACTS / name))
+pytestmark = needs_chromium
+shot = Screenshots("indicators")
 
 
 def cards(driver) -> dict[str, str]:
@@ -28,7 +19,7 @@ def cards(driver) -> dict[str, str]:
     return {el.get_attribute("data-code"): el.text for el in driver.find_elements(By.CSS_SELECTOR, ".indicator-card")}
 
 
-def test_dashboard_and_evaluation_in_chromium(served_admin, browser):  # noqa: F811
+def test_dashboard_and_evaluation_in_chromium(served_admin, browser):
     app, base = served_admin
     engine = app.extensions["database"].engine
     with Session(engine) as session:
@@ -76,7 +67,7 @@ def test_dashboard_and_evaluation_in_chromium(served_admin, browser):  # noqa: F
     shot(browser, "evaluation-mitra-lsm.png")
 
 
-def test_satisfaction_codes_screen_in_chromium(served_admin, browser):  # noqa: F811
+def test_satisfaction_codes_screen_in_chromium(served_admin, browser):
     app, base = served_admin
     engine = app.extensions["database"].engine
     with Session(engine) as session:
