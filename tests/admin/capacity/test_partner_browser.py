@@ -4,8 +4,6 @@ another partner's cycle; the operator pays out capital by bank and by cash and t
 Screenshots go to test-artifacts/partners/."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -15,52 +13,28 @@ from sqlalchemy.orm import Session
 from services.registry.distribution import cards, ledger
 from services.registry.models import (
     BankAccount,
-    CapitalGrant,
-    CyclePlan,
-    FundingSource,
     LedgerEntry,
-    Organisation,
-    ProgrammePartner,
 )
 from tests.helpers.browser import Screenshots, log_in, needs_chromium, wait_text, waiting
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import approved_grants, ents, partner_cycle
 
 pytestmark = [needs_chromium, pytest.mark.slow]
 shot = Screenshots("partners")
-
-
-def _partner_cycle(session, organisation: str, code: str, prefix: str, **kwargs):
-    cycle = make_cycle(session, households=2, code=code, kk_prefix=prefix, **kwargs)
-    org = session.scalars(select(Organisation).where(Organisation.name == organisation)).one()
-    source = FundingSource(programme_id=cycle.programme_id, name=f"Hibah {code}", kind="lsm", organisation_id=org.id,
-                           budget=Decimal("20000000"))
-    session.add_all([ProgrammePartner(programme_id=cycle.programme_id, organisation_id=org.id, role="pelaksana"),
-                     CyclePlan(cycle_id=cycle.id, funding_source=source, benefit_amount=Decimal("300000"),
-                               approved_total=Decimal("600000"), approved_count=2, generation_status="selesai",
-                               generated_count=2)])
-    session.commit()
-    return cycle, source
 
 
 def test_partner_handover_and_operator_capital_payouts(served_admin, browser):
     app, base = served_admin
     engine = app.extensions["database"].engine
     with Session(engine, expire_on_commit=False) as session:
-        own, source = _partner_cycle(session, "Yayasan Madura Sejahtera", "LSM-PANGAN", "352691110000",
-                                     with_accounts=True)
-        foreign, _ = _partner_cycle(session, "PT Garam Bangkalan Lestari", "CSR-LAIN", "352692220000")
+        own, source = partner_cycle(session, "Yayasan Madura Sejahtera", code="LSM-PANGAN", kk_prefix="352691110000",
+                                    budget="20000000", source_name="Hibah LSM-PANGAN", with_accounts=True)
+        foreign, _ = partner_cycle(session, "PT Garam Bangkalan Lestari", code="CSR-LAIN", kk_prefix="352692220000",
+                                   budget="20000000", source_name="Hibah CSR-LAIN")
         entitlement = ents(own)[0]
         token = cards.make_token(entitlement.id, own.id)
         recipient_nik = entitlement.recipient.nik
         households = [e.household for e in ents(own)]
-        grants = []
-        for household, business in zip(households, ("Warung kelontong", "Ternak bebek"), strict=True):
-            grant = CapitalGrant(kind="hibah", household_id=household.id, programme_id=own.programme_id,
-                                 funding_source_id=source.id, business=business, amount_requested=Decimal("2500000"),
-                                 amount_approved=Decimal("2500000"), status="disetujui", assessed_by="pendamping")
-            session.add(grant)
-            grants.append(grant)
-        session.commit()
+        grants = approved_grants(session, households, source, "2500000")
         account = session.scalars(select(BankAccount).where(BankAccount.person_id == households[0].members[0].id)
                                   ).one()
 

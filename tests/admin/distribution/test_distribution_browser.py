@@ -15,7 +15,7 @@ from services.registry.distribution import cards, iso20022
 from services.registry.models import PaymentBatch, PaymentItem
 from tests.fakes.bank_statement import write_camt053
 from tests.helpers.browser import Screenshots, log_in, needs_chromium, wait_text, waiting
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 pytestmark = [needs_chromium, pytest.mark.slow]
 shot = Screenshots("distribution")

@@ -6,9 +6,10 @@ from selenium.webdriver.common.by import By
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.registry.models import Cycle, Enrolment, Entitlement, Household, Programme, SatisfactionCode
+from services.registry.models import Cycle, Programme, SatisfactionCode
 from tests.admin.indicators import indicator_data
 from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
+from tests.helpers.builders import entitle_enrolled
 
 pytestmark = needs_chromium
 shot = Screenshots("indicators")
@@ -75,11 +76,7 @@ def test_satisfaction_codes_screen_in_chromium(served_admin, browser):
         cycle = Cycle(programme_id=sembako.id, name="Sembako Maret 2026", status="disetujui")
         session.add(cycle)
         session.flush()
-        households = session.scalars(select(Household).join(Enrolment).where(Enrolment.programme_id == sembako.id)
-                                     .order_by(Household.id).limit(3)).all()
-        for hh, status in zip(households, ("disalurkan", "disalurkan", "menunggu"), strict=True):
-            session.add(Entitlement(cycle_id=cycle.id, programme_id=sembako.id, household_id=hh.id, status=status,
-                                    package="beras 10 kg", recipient_id=hh.members[0].id))
+        entitle_enrolled(session, sembako, cycle, ("disalurkan", "disalurkan", "menunggu"), package="beras 10 kg")
         session.commit()
         cycle_id = cycle.id
     log_in(browser, base, "operator")
