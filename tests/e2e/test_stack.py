@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import urllib.request
 
 import openpyxl
 import pytest
@@ -14,7 +13,7 @@ from selenium.webdriver.support.ui import Select
 
 from tests.e2e.stack import REPO, Stack
 from tests.helpers import wait_for
-from tests.helpers.browser import Screenshots, log_in
+from tests.helpers.browser import Screenshots, fetch, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
 shot = Screenshots("e2e")
@@ -33,14 +32,6 @@ def stack(tmp_path):
         raise
     finally:
         running.stop()
-
-
-def fetch(driver, url) -> bytes:
-    """Download with the browser's session cookie (headless downloads are hard to observe)."""
-    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
-    request = urllib.request.Request(url, headers={"Cookie": cookies})
-    with urllib.request.urlopen(request, timeout=30) as resp:
-        return resp.read()
 
 
 def text(driver, selector) -> str:

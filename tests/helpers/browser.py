@@ -4,6 +4,7 @@ on a page, and screenshots kept under test-artifacts/ for a person to look at.
 The ``browser`` fixture (tests/conftest.py) and ``served_admin`` (tests/admin/conftest.py) are built on these."""
 from __future__ import annotations
 
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,13 @@ def log_in(driver, base: str, username: str, password: str | None = None) -> Non
         except (StaleElementReferenceException, TimeoutException) as exc:
             if attempt == 2:
                 raise TimeoutException(f"login as {username} failed: {driver.current_url}") from exc
+
+
+def fetch(driver, url: str) -> bytes:
+    """Download ``url`` with the browser's session cookie (what headless Chromium downloads is hard to observe)."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookies}), timeout=30) as response:
+        return response.read()
 
 
 class Screenshots:

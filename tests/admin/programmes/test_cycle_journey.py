@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import signal
-import urllib.request
 from decimal import Decimal
 
 import pytest
@@ -16,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.models import Cycle, Entitlement, FundingSource, Household, HouseholdWelfare, Person, Programme
-from tests.helpers.browser import Screenshots, log_in, needs_chromium, wait_text, waiting
+from tests.helpers.browser import Screenshots, fetch, log_in, needs_chromium, wait_text, waiting
 
 pytestmark = needs_chromium
 shot = Screenshots("admin/cycles")
@@ -27,12 +26,6 @@ def _type(driver, element_id: str, text: str) -> None:
     field = driver.find_element(By.ID, element_id)
     field.clear()
     field.send_keys(text)
-
-
-def _download(driver, url: str) -> bytes:
-    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
-    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=30) as response:
-        return response.read()
 
 
 @pytest.mark.slow
@@ -101,7 +94,7 @@ def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var
     browser.find_element(By.ID, "approve-remaining").click()
     wait_text(browser, "yang belum diputuskan ditetapkan disetujui")
     shot(browser, "3-musyawarah-bpd.png")
-    pdf = _download(browser, browser.find_element(By.ID, "download-berita-acara").get_attribute("href"))
+    pdf = fetch(browser, browser.find_element(By.ID, "download-berita-acara").get_attribute("href"))
     text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     for expected in ("BERITA ACARA MUSYAWARAH DESA KHUSUS", "Balai Desa Kamal", "Hadir 3 dari 4",
                      "KUORUM TERPENUHI", "punya usaha toko besar", "DITAMBAHKAN", "Jumlah KPM ditetapkan: 4",
