@@ -1,5 +1,5 @@
 """Shared fixtures: real PostgreSQL databases, real Redis DB numbers, a private var/ dir,
-and real background processes (Celery workers, HTTP servers) that are always stopped."""
+real background processes (Celery workers, HTTP servers) that are always stopped, headless Chromium."""
 from __future__ import annotations
 
 import os
@@ -169,6 +169,15 @@ def processes(tmp_path):
     yield procs
     procs.stop_all()
 
+
+@pytest.fixture
+def browser(tmp_path):
+    """Headless Chromium (tests/helpers/browser.py), quit after the test; what it downloads stays in tmp_path."""
+    from tests.helpers.browser import chromium
+
+    driver = chromium(downloads=tmp_path / "downloads")
+    yield driver
+    driver.quit()
 
 # Under pytest-xdist the tests are handed out one by one in collection order: the long ones (a real
 # Chromium, the whole stack, real Celery workers) go first, so the workers finish together on short tests.

@@ -1,4 +1,5 @@
-"""Admin fixtures: one seeded registry database per backend (SQLite + filesystem broker, PostgreSQL + Redis)."""
+"""Admin fixtures: one seeded registry database per backend (SQLite + filesystem broker, PostgreSQL + Redis),
+and for the Chromium tests an admin of their own served on a real socket."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ import redis
 
 from tests.admin.stack import make_admin_app, prepare_admin_database
 from tests.conftest import REDIS_BASE, REDIS_DB_BY_AREA, PgDatabases
+from tests.helpers.servers import ServedApp
 
 ADMIN_REDIS = f"{REDIS_BASE}/{REDIS_DB_BY_AREA['admin']}"
 
@@ -71,3 +73,14 @@ def db(stack):
     session = Session(stack.app.extensions["database"].engine)
     yield session
     session.close()
+
+
+@pytest.fixture
+def served_admin(tmp_var):
+    """(app, base url): the seeded demo on SQLite + filesystem broker, CSRF on as in production, served for Chromium."""
+    url = f"sqlite:///{tmp_var / 'registry.db'}"
+    prepare_admin_database(url)
+    app = make_admin_app(url, "filesystem://", bootstrap=False, WTF_CSRF_ENABLED=True, TESTING=False)
+    with ServedApp(app) as served:
+        yield app, served.url
+    app.extensions["database"].engine.dispose()

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from admin.bootstrap import DEMO_PASSWORD
 from services.common.db import make_engine
-
-DEMO_PASSWORD = "Demo-Kamal-2026"
 
 
 def prepare_database(url: str) -> None:

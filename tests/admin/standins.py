@@ -5,10 +5,9 @@ The admin talks to these services over HTTP; the stand-ins let the admin's clien
 """
 from __future__ import annotations
 
-import threading
-
 from flask import Flask, abort, jsonify, request
-from werkzeug.serving import make_server
+
+from tests.helpers.servers import ServedApp
 
 TOKEN = "demo-service-token"
 
@@ -89,21 +88,12 @@ def reports_routes(runs: list, files: dict):
     return add
 
 
-class StandIn:
-    """A Flask app served on 127.0.0.1:<free port> in a thread until ``close``."""
+class StandIn(ServedApp):
+    """A Flask app answering ``routes`` behind the service token, served until ``close``."""
 
     def __init__(self, routes) -> None:
-        self.app = _service_app(routes)
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        super().__init__(_service_app(routes))
 
     @property
     def seen(self) -> list:
         return self.app.config["seen"]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)

@@ -1,4 +1,4 @@
-"""Helpers for the e2e test: start scripts/run, wait for health, build the browser."""
+"""Helpers for the e2e test: start scripts/run on free ports, wait for health, read its registry."""
 from __future__ import annotations
 
 import json
@@ -9,13 +9,9 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-
 from tests.helpers import free_port, wait_for
+from tests.helpers.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
-SHOTS = REPO / "test-artifacts" / "e2e"
 SERVICES = ("ADMIN", "REGISTRY", "NOTIFICATIONS", "REPORTS")
 
 
@@ -72,17 +68,3 @@ class Stack:
         with sqlite3.connect(self.var / "registry.db") as conn:
             return conn.execute(sql, args).fetchall()
 
-
-def chromium(download_dir: Path) -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1366,900"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(download_dir)})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
-def shot(driver: webdriver.Chrome, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import re
 import subprocess
-import urllib.request
 
 import openpyxl
 import pytest
@@ -12,11 +11,12 @@ from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from tests.e2e.stack import REPO, Stack, chromium, shot
+from tests.e2e.stack import REPO, Stack
 from tests.helpers import wait_for
+from tests.helpers.browser import Screenshots, fetch, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
-PASSWORD = "Demo-Kamal-2026"
+shot = Screenshots("e2e")
 
 
 @pytest.fixture
@@ -34,29 +34,6 @@ def stack(tmp_path):
         running.stop()
 
 
-@pytest.fixture
-def browser(tmp_path):
-    driver = chromium(tmp_path / "downloads")
-    yield driver
-    driver.quit()
-
-
-def login(driver, stack, username):
-    driver.get(stack.url(path="/login/"))
-    driver.find_element(By.NAME, "username").send_keys(username)
-    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
-    wait_for(lambda: "/login" not in driver.current_url, timeout=15, message="login")
-
-
-def fetch(driver, url) -> bytes:
-    """Download with the browser's session cookie (headless downloads are hard to observe)."""
-    cookies = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
-    request = urllib.request.Request(url, headers={"Cookie": cookies})
-    with urllib.request.urlopen(request, timeout=30) as resp:
-        return resp.read()
-
-
 def text(driver, selector) -> str:
     found = driver.find_elements(By.CSS_SELECTOR, selector)
     return found[0].text.strip() if found else ""
@@ -67,8 +44,8 @@ def test_operator_and_partner_flows(stack, browser, tmp_path):
     blt_count = stack.registry_rows("SELECT count(*) FROM enrolment WHERE programme_id = ?", blt_id)[0][0]
     assert blt_count > 0
 
-    login(browser, stack, "operator")
-    shot(browser, "01-operator-home")
+    log_in(browser, stack.url(path=""), "operator")
+    shot(browser, "01-operator-home.png")
 
     # Roster upload with 5 invalid rows.
     roster = tmp_path / "roster.csv"
@@ -76,11 +53,11 @@ def test_operator_and_partner_flows(stack, browser, tmp_path):
                     "--invalid", "5"], check=True, env={"BANSOS_VAR": str(stack.var), "BANSOS_DEMO": "1"})
     browser.get(stack.url(path="/imports/upload"))
     browser.find_element(By.NAME, "roster").send_keys(str(roster))
-    shot(browser, "02-upload-form")
+    shot(browser, "02-upload-form.png")
     browser.find_element(By.CSS_SELECTOR, "form [type=submit]").submit()
     summary = wait_for(lambda: re.search(r"diimpor (\d+), diperbarui (\d+), ditolak (\d+)",
                                          text(browser, "#import-summary")), timeout=90, message="#import-summary")
-    shot(browser, "03-import-done")
+    shot(browser, "03-import-done.png")
     assert int(summary.group(3)) == 5
     assert int(summary.group(1)) + int(summary.group(2)) > 0
     rejections = fetch(browser, browser.find_element(By.ID, "rejections-download").get_attribute("href"))
@@ -90,10 +67,10 @@ def test_operator_and_partner_flows(stack, browser, tmp_path):
     browser.get(stack.url(path="/campaigns/new"))
     Select(browser.find_element(By.NAME, "programme_id")).select_by_value(str(blt_id))
     browser.find_element(By.NAME, "template").send_keys("Yth. {nama}, bantuan {program} siap diambil.")
-    shot(browser, "04-campaign-form")
+    shot(browser, "04-campaign-form.png")
     browser.find_element(By.ID, "send-campaign").click()
     wait_for(lambda: text(browser, "#count-sent") == str(blt_count), timeout=120, message="#count-sent")
-    shot(browser, "05-campaign-sent")
+    shot(browser, "05-campaign-sent.png")
     assert text(browser, "#count-failed") == "0"
     outbox = stack.var / "outbox" / "sms.jsonl"
     assert len(outbox.read_text().splitlines()) == blt_count
@@ -110,7 +87,7 @@ def test_operator_and_partner_flows(stack, browser, tmp_path):
         return (pdf[0].get_attribute("href"), xlsx[0].get_attribute("href")) if pdf and xlsx else None
 
     pdf_url, xlsx_url = wait_for(report_links, timeout=120, interval=2, message="report links")
-    shot(browser, "06-report-ready")
+    shot(browser, "06-report-ready.png")
     assert re.search(r"\b[0-9a-f]{64}\b", browser.page_source), "checksum SHA-256 tidak tampil"
     pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(fetch(browser, pdf_url))).pages)
     assert blt_name in pdf_text
@@ -120,10 +97,9 @@ def test_operator_and_partner_flows(stack, browser, tmp_path):
     assert len(filled_rows) >= blt_count
 
     # Partner view: Yayasan only sees BLT and never a full NIK.
-    browser.get(stack.url(path="/logout/"))
-    login(browser, stack, "mitra_lsm")
+    log_in(browser, stack.url(path=""), "mitra_lsm")
     browser.get(stack.url(path="/recipients/list/"))
-    shot(browser, "07-partner-recipients")
+    shot(browser, "07-partner-recipients.png")
     page = browser.page_source
     for (nik,) in stack.registry_rows("SELECT nik FROM person"):
         assert nik not in page
@@ -134,6 +110,6 @@ def test_operator_and_partner_flows(stack, browser, tmp_path):
     # KK numbers are masked on this screen, so also check the programme itself never appears.
     assert "Paket Sembako CSR 2026" not in page and "Paket Sembako CSR 2026" != blt_name
     browser.get(stack.url(path="/programmes/list/"))
-    shot(browser, "08-partner-programmes")
+    shot(browser, "08-partner-programmes.png")
     assert "BLT-DD-2026" in browser.page_source
     assert "SEMBAKO-CSR-2026" not in browser.page_source

@@ -1,23 +1,23 @@
 """A local HTTP stand-in for Zenziva, Infobip, the WhatsApp Cloud API and Graph Page/Instagram publishing.
 
-``ProviderStandIn().start()``; ``.requests`` holds ``{"path", "headers", "body"}``; ``.fail_next(kind)``
-queues a scripted answer: "rate" (429 in the provider's own error shape), "down" (503), "reject"."""
+``ProviderStandIn().start()`` or ``with ProviderStandIn() as fake`` (tests/fakes/http.py); ``.requests`` holds
+``{"path", "headers", "body"}``; ``.fail_next(kind)`` queues a scripted answer: "rate" (429 in the provider's
+own error shape), "down" (503), "reject"."""
 from __future__ import annotations
 
 import json
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
-from tests.conftest import free_port
+from tests.fakes.http import JsonStandIn
 
 ZENZIVA_PATH = "/reguler/api/sendsms/"
 INFOBIP_PATH = "/sms/2/text/advanced"
 WHATSAPP_VERSION = "v21.0"
 
 
-class ProviderStandIn:
+class ProviderStandIn(JsonStandIn):
     def __init__(self, zenziva=("uk", "pk"), infobip_key="ib-key", whatsapp=("1234567890", "wa-token")) -> None:
         self.zenziva, self.infobip_key, self.whatsapp = zenziva, infobip_key, whatsapp
         self.requests: list[dict] = []
@@ -25,6 +25,9 @@ class ProviderStandIn:
         self.lock = threading.Lock()
         self.containers: set[str] = set()  # Instagram media containers created, awaiting media_publish
         self.url = ""
+
+    def get(self, path: str, query: dict) -> tuple[int, dict]:
+        return self.graph_read(path, query)
 
     def fail_next(self, kind: str, count: int = 1) -> None:
         with self.lock:
@@ -34,7 +37,7 @@ class ProviderStandIn:
         with self.lock:
             return self.failures.pop(0) if self.failures else None
 
-    def answer(self, path: str, headers, raw: bytes) -> tuple[int, dict]:
+    def post(self, path: str, headers, raw: bytes) -> tuple[int, dict]:
         failure = self._failure()
         if path == ZENZIVA_PATH:
             form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
@@ -133,43 +136,6 @@ class ProviderStandIn:
     def posts(self) -> list[dict]:
         """Every successful publication: Facebook feed/photos and Instagram media_publish calls."""
         return [r for r in self.requests if r.get("published")]
-
-    def start(self) -> str:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-            wbufsize = 65536
-
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                path, _, query = self.path.partition("?")
-                self._send(*stand_in.graph_read(path, {k: v[0] for k, v in parse_qs(query).items()}))
-
-            def do_POST(self):
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self._send(*stand_in.answer(self.path, self.headers, raw))
-
-            def _send(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        return self.url
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _graph_error(code: int, message: str, kind: str = "OAuthException") -> dict:

@@ -1,8 +1,10 @@
-"""Free ports and redis-servers of a test's own, for tests that stop or restart the broker."""
+"""Free ports, redis-servers of a test's own (for tests that stop or restart the broker) and WSGI apps
+served on a real socket."""
 from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 from pathlib import Path
 
 
@@ -33,3 +35,27 @@ def redis_server(port: int, *, folder: Path | None = None, appendonly: bool = Fa
     if folder is not None:
         args += ["--dir", str(folder)]
     return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=own_session)
+
+
+class ServedApp:
+    """A WSGI app on 127.0.0.1:<free port>, served from a thread until ``close`` (or the end of a ``with``)."""
+
+    def __init__(self, app) -> None:
+        from werkzeug.serving import make_server
+
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+    def __enter__(self) -> ServedApp:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

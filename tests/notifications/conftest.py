@@ -1,10 +1,12 @@
-"""Fixtures of the notifications tests: the fake SMS gateway, apps on SQLite and PostgreSQL, payloads."""
+"""Fixtures of the notifications tests: the fake SMS gateway and the providers' stand-in, apps on SQLite and
+PostgreSQL, payloads."""
 from __future__ import annotations
 
 import pytest
 
 from services.notifications import schema
 from services.notifications.app import create_app
+from tests.fakes.providers import ProviderStandIn
 from tests.fakes.sms_gateway import FakeSmsGateway
 
 TOKEN = "test-service-token"
@@ -12,10 +14,21 @@ TOKEN = "test-service-token"
 
 @pytest.fixture
 def gateway():
-    fake = FakeSmsGateway()
-    fake.start()
-    yield fake
-    fake.stop()
+    with FakeSmsGateway() as fake:
+        yield fake
+
+
+@pytest.fixture
+def stand_in():
+    """Zenziva, Infobip, WhatsApp Cloud and Graph publishing (tests/fakes/providers.py)."""
+    with ProviderStandIn() as fake:
+        yield fake
+
+
+@pytest.fixture
+def graph(stand_in):
+    """The same stand-in, named for the Facebook Page / Instagram tests."""
+    return stand_in
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -179,38 +179,33 @@ def test_quiet_hours_store_the_batch_and_send_later(app, tmp_var, monkeypatch):
     assert not (tmp_var / "outbox" / "sms.jsonl").exists()
 
 
-def test_zenziva_delivery_reports_against_the_stand_in(app, hooks):
+def test_zenziva_delivery_reports_against_the_stand_in(app, hooks, stand_in):
     """A campaign sent through Zenziva (local stand-in); Zenziva's reports come back to /webhooks/zenziva."""
-    from tests.fakes.providers import ZENZIVA_PATH, ProviderStandIn
+    from tests.fakes.providers import ZENZIVA_PATH
 
     client, _ = hooks
-    stand_in = ProviderStandIn()
-    stand_in.start()
-    try:
-        app.config.update(SMS_PROVIDER="zenziva", SMS_GATEWAY_URL=stand_in.url + ZENZIVA_PATH, ZENZIVA_USERKEY="uk",
-                          ZENZIVA_PASSKEY="pk", ZENZIVA_CALLBACK_TOKEN="zz-rahasia")
-        app.extensions.pop("notification_channels", None)
-        task = app.extensions["celery"].tasks["notifications.send_batch"]
-        task.apply(kwargs={"payload": make_payload(key="zenziva-dlr", count=3)}).get()
-        sent = stand_in.zenziva_sent()
-        assert len(sent) == 3 and {m.provider_message_id for m in _rows(app, Message)} == {s["messageId"] for s in sent}
-        delivered, failed, pending = (stand_in.zenziva_report(s["messageId"], status)
-                                      for s, status in zip(sent, ["DELIVERED", "FAILED", "SENT"], strict=True))
-        assert client.post("/webhooks/zenziva?token=salah", data=delivered).status_code == 403
-        assert client.post("/webhooks/zenziva", data=delivered).status_code == 403
-        assert client.post("/webhooks/zenziva?token=zz-rahasia", data=delivered).get_json() == {
-            "updated": 1, "status": "delivered"}
-        assert client.post("/webhooks/zenziva?token=zz-rahasia", data=failed).get_json()["updated"] == 1
-        # An intermediate state changes nothing; the same report again changes nothing more.
-        assert client.post("/webhooks/zenziva?token=zz-rahasia", data=pending).get_json()["updated"] == 0
-        assert client.get("/webhooks/zenziva", query_string={**delivered, "token": "zz-rahasia"}).status_code == 200
-        bad = client.post("/webhooks/zenziva?token=zz-rahasia", data={"messageId": "1", "status": "ENTAHLAH"})
-        assert bad.status_code == 400 and "tidak dikenal" in bad.get_json()["error"]
-        missing = client.post("/webhooks/zenziva?token=zz-rahasia", data={"status": "DELIVERED"})
-        assert missing.status_code == 400 and "messageId" in missing.get_json()["error"]
-        by_id = {m.provider_message_id: m for m in _rows(app, Message)}
-        assert by_id[sent[0]["messageId"]].status == "delivered"
-        assert by_id[sent[1]["messageId"]].status == "failed" and "Gagal terkirim" in by_id[sent[1]["messageId"]].error
-        assert by_id[sent[2]["messageId"]].status == "sent"
-    finally:
-        stand_in.stop()
+    app.config.update(SMS_PROVIDER="zenziva", SMS_GATEWAY_URL=stand_in.url + ZENZIVA_PATH, ZENZIVA_USERKEY="uk",
+                      ZENZIVA_PASSKEY="pk", ZENZIVA_CALLBACK_TOKEN="zz-rahasia")
+    app.extensions.pop("notification_channels", None)
+    task = app.extensions["celery"].tasks["notifications.send_batch"]
+    task.apply(kwargs={"payload": make_payload(key="zenziva-dlr", count=3)}).get()
+    sent = stand_in.zenziva_sent()
+    assert len(sent) == 3 and {m.provider_message_id for m in _rows(app, Message)} == {s["messageId"] for s in sent}
+    delivered, failed, pending = (stand_in.zenziva_report(s["messageId"], status)
+                                  for s, status in zip(sent, ["DELIVERED", "FAILED", "SENT"], strict=True))
+    assert client.post("/webhooks/zenziva?token=salah", data=delivered).status_code == 403
+    assert client.post("/webhooks/zenziva", data=delivered).status_code == 403
+    assert client.post("/webhooks/zenziva?token=zz-rahasia", data=delivered).get_json() == {
+        "updated": 1, "status": "delivered"}
+    assert client.post("/webhooks/zenziva?token=zz-rahasia", data=failed).get_json()["updated"] == 1
+    # An intermediate state changes nothing; the same report again changes nothing more.
+    assert client.post("/webhooks/zenziva?token=zz-rahasia", data=pending).get_json()["updated"] == 0
+    assert client.get("/webhooks/zenziva", query_string={**delivered, "token": "zz-rahasia"}).status_code == 200
+    bad = client.post("/webhooks/zenziva?token=zz-rahasia", data={"messageId": "1", "status": "ENTAHLAH"})
+    assert bad.status_code == 400 and "tidak dikenal" in bad.get_json()["error"]
+    missing = client.post("/webhooks/zenziva?token=zz-rahasia", data={"status": "DELIVERED"})
+    assert missing.status_code == 400 and "messageId" in missing.get_json()["error"]
+    by_id = {m.provider_message_id: m for m in _rows(app, Message)}
+    assert by_id[sent[0]["messageId"]].status == "delivered"
+    assert by_id[sent[1]["messageId"]].status == "failed" and "Gagal terkirim" in by_id[sent[1]["messageId"]].error
+    assert by_id[sent[2]["messageId"]].status == "sent"

@@ -7,18 +7,10 @@ import pytest
 from services.notifications.channel_config import channel_for
 from services.notifications.channels import OutgoingMessage, PermanentChannelError, TemporaryChannelError
 from services.notifications.providers import GammuSpool, InfobipSms, SmtpEmail, WhatsAppCloud, ZenzivaSms
-from tests.fakes.providers import INFOBIP_PATH, WHATSAPP_VERSION, ZENZIVA_PATH, ProviderStandIn
+from tests.fakes.providers import INFOBIP_PATH, WHATSAPP_VERSION, ZENZIVA_PATH
 from tests.helpers import free_port
 
 MSG = OutgoingMessage(7, "+6281234567890", "Halo Bu Siti, bantuan siap diambil.", "kamp-1", "enrolment-7")
-
-
-@pytest.fixture
-def stand_in():
-    fake = ProviderStandIn()
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 def test_zenziva_form_and_answers(stand_in):

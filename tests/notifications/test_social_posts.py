@@ -13,19 +13,11 @@ from services.common.db import utcnow
 from services.notifications import schema
 from services.notifications.models import SocialPost
 from services.notifications.social_posts import NEEDS_IMAGE, post_targets, social_accounts, store_post
-from tests.fakes.providers import WHATSAPP_VERSION, ProviderStandIn
+from tests.fakes.providers import WHATSAPP_VERSION
 from tests.helpers import wait_for
 from tests.notifications.workers import WORKER, producer
 
 IMAGE = "https://desakamal.id/laporan/grafik-penyaluran.png"
-
-
-@pytest.fixture
-def graph():
-    fake = ProviderStandIn()
-    fake.start()
-    yield fake
-    fake.stop()
 
 
 def _config(graph, **extra) -> dict:

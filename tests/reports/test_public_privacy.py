@@ -6,23 +6,21 @@ import io
 import re
 import shutil
 import subprocess
-import threading
 from html import unescape
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from services.common.db import make_engine
 from services.registry.models import Household, Person
+from tests.helpers.browser import Screenshots, chromium, needs_chromium
+from tests.helpers.servers import ServedApp
 from tests.reports.conftest import migrated_databases
 from tests.reports.public_data import DRAFT_NAMES, fill_public_registry
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+shot = Screenshots("reports")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -89,53 +87,41 @@ def test_every_public_page_and_poster_passes_the_privacy_scan(site):
             assert name.split()[0] not in flat, f"daftar draft bocor di {path}"
 
 
-@pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang")
+@needs_chromium
 def test_public_pages_in_chromium(site):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
     app, ids, _ = site
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=412,900"):  # a cheap phone
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    base = f"http://127.0.0.1:{server.server_port}"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    server = ServedApp(app)
+    driver = chromium(window="412,900")  # a cheap phone
+    base = server.url
     try:
         driver.get(f"{base}/publik/")
-        driver.save_screenshot(str(ARTIFACTS / "public-programmes.png"))
+        shot(driver, "public-programmes.png")
         driver.find_element(By.LINK_TEXT, "Januari 2027").click()
         assert "MOH. H*** B***" in driver.find_element(By.TAG_NAME, "table").text + driver.page_source
         # The stylesheet loaded (own origin, allowed by the CSP): the header is painted green.
         header = driver.find_element(By.TAG_NAME, "header").value_of_css_property("background-color")
         assert header in ("rgba(31, 111, 67, 1)", "rgb(31, 111, 67)")
-        driver.save_screenshot(str(ARTIFACTS / "public-cycle.png"))
+        shot(driver, "public-cycle.png")
         driver.get(f"{base}/publik/pengaduan")
-        driver.save_screenshot(str(ARTIFACTS / "public-complaint-form.png"))
+        shot(driver, "public-complaint-form.png")
         assert driver.find_element(By.NAME, "csrf_token").get_attribute("value")
         errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == [], errors  # no CSP violation, no missing asset
     finally:
         driver.quit()
-        server.shutdown()
-        server.server_close()
+        server.close()
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm tidak terpasang")
 def test_poster_rendered_for_a_look(site, tmp_path):
     """Headless Chromium shows no PDFs: rasterise the A4 and A3 posters with poppler to look at them."""
     app, ids, _ = site
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot.folder.mkdir(parents=True, exist_ok=True)
     for size in ("a4", "a3"):
         pdf = tmp_path / f"poster-{size}.pdf"
         pdf.write_bytes(app.test_client().get(f"/publik/siklus/{ids.approved_cycle_id}/poster-{size}.pdf").data)
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(ARTIFACTS / f"poster-{size}")],
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(shot.folder / f"poster-{size}")],
                        check=True)
-        assert (ARTIFACTS / f"poster-{size}.png").stat().st_size > 5000
+        assert (shot.folder / f"poster-{size}.png").stat().st_size > 5000

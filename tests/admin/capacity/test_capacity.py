@@ -13,18 +13,14 @@ from services.registry.models import (
     Household,
     MeetingAction,
     Person,
-    Programme,
     Training,
     TrainingEnrolment,
     TrainingSession,
 )
 from tests.admin.stack import login, queued_tasks
+from tests.helpers.builders import programme
 
 BLT, SEMBAKO = "BLT-DD-2026", "SEMBAKO-CSR-2026"
-
-
-def programme(db, code):
-    return db.scalars(select(Programme).where(Programme.code == code)).one()
 
 
 def make_training(db, code, topic, rule=None):

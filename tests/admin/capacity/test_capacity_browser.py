@@ -3,49 +3,37 @@ organise a training, invite, take attendance on a phone-sized screen, certify an
 page; grant capital and record a follow-up visit; a partner logs in and sees only its own."""
 from __future__ import annotations
 
-import threading
 from datetime import date
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from services.registry.app import create_app as create_registry_app
 from services.registry.models import CapitalGrant, Household, Programme, Training, TrainingEnrolment, TrainingSession
-from tests.admin.system.test_browser import CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401,F811 (fixtures)
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
+from tests.helpers.servers import ServedApp
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "capacity"
-pytestmark = pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang")
+pytestmark = needs_chromium
+shot = Screenshots("capacity")
 
 
 def wait_for(driver, css):
     return waiting(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, css))[0]
 
 
-def shot(driver, name):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(ARTIFACTS / name))
-
-
 @pytest.fixture
-def served_registry(served_admin):  # noqa: F811
+def served_registry(served_admin):
     app, _ = served_admin
     registry = create_registry_app({"TESTING": True, "DATABASE_URL": str(app.extensions["database"].engine.url)})
-    server = make_server("127.0.0.1", 0, registry, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with ServedApp(registry) as served:
+        yield served.url
     registry.extensions["database"].engine.dispose()
 
 
-def test_training_journey_to_a_verified_certificate(served_admin, served_registry, browser):  # noqa: F811
+def test_training_journey_to_a_verified_certificate(served_admin, served_registry, browser):
     app, base = served_admin
     engine = app.extensions["database"].engine
     log_in(browser, base, "operator")
@@ -99,7 +87,7 @@ def test_training_journey_to_a_verified_certificate(served_admin, served_registr
     assert "TIDAK DITEMUKAN" in wait_for(browser, "#hasil").text
 
 
-def test_capital_grant_and_follow_up_then_partner_sees_only_its_own(served_admin, browser):  # noqa: F811
+def test_capital_grant_and_follow_up_then_partner_sees_only_its_own(served_admin, browser):
     app, base = served_admin
     engine = app.extensions["database"].engine
     with Session(engine, expire_on_commit=False) as session:
@@ -145,7 +133,7 @@ def test_capital_grant_and_follow_up_then_partner_sees_only_its_own(served_admin
     shot(browser, "partner-dashboard-mitra_lsm.png")
 
 
-def test_capacity_pages_satisfy_the_content_security_policy(served_admin, browser):  # noqa: F811
+def test_capacity_pages_satisfy_the_content_security_policy(served_admin, browser):
     _app, base = served_admin
     log_in(browser, base, "admin")
     browser.get_log("browser")

@@ -4,9 +4,6 @@ another partner's cycle; the operator pays out capital by bank and by cash and t
 Screenshots go to test-artifacts/partners/."""
 from __future__ import annotations
 
-from decimal import Decimal
-from pathlib import Path
-
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -16,64 +13,28 @@ from sqlalchemy.orm import Session
 from services.registry.distribution import cards, ledger
 from services.registry.models import (
     BankAccount,
-    CapitalGrant,
-    CyclePlan,
-    FundingSource,
     LedgerEntry,
-    Organisation,
-    ProgrammePartner,
 )
-from tests.admin.system.test_browser import CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401  (fixtures)
-from tests.helpers import waiting
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, wait_text, waiting
+from tests.helpers.builders import approved_grants, ents, partner_cycle
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "partners"
-
-pytestmark = [pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang"),
-              pytest.mark.slow]
+pytestmark = [needs_chromium, pytest.mark.slow]
+shot = Screenshots("partners")
 
 
-def _partner_cycle(session, organisation: str, code: str, prefix: str, **kwargs):
-    cycle = make_cycle(session, households=2, code=code, kk_prefix=prefix, **kwargs)
-    org = session.scalars(select(Organisation).where(Organisation.name == organisation)).one()
-    source = FundingSource(programme_id=cycle.programme_id, name=f"Hibah {code}", kind="lsm", organisation_id=org.id,
-                           budget=Decimal("20000000"))
-    session.add_all([ProgrammePartner(programme_id=cycle.programme_id, organisation_id=org.id, role="pelaksana"),
-                     CyclePlan(cycle_id=cycle.id, funding_source=source, benefit_amount=Decimal("300000"),
-                               approved_total=Decimal("600000"), approved_count=2, generation_status="selesai",
-                               generated_count=2)])
-    session.commit()
-    return cycle, source
-
-
-def _shot(driver, name):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(ARTIFACTS / name))
-
-
-def _wait_text(driver, text, timeout=60):
-    waiting(driver, timeout).until(lambda d: text in d.page_source)
-
-
-def test_partner_handover_and_operator_capital_payouts(served_admin, browser):  # noqa: F811
+def test_partner_handover_and_operator_capital_payouts(served_admin, browser):
     app, base = served_admin
     engine = app.extensions["database"].engine
     with Session(engine, expire_on_commit=False) as session:
-        own, source = _partner_cycle(session, "Yayasan Madura Sejahtera", "LSM-PANGAN", "352691110000",
-                                     with_accounts=True)
-        foreign, _ = _partner_cycle(session, "PT Garam Bangkalan Lestari", "CSR-LAIN", "352692220000")
+        own, source = partner_cycle(session, "Yayasan Madura Sejahtera", code="LSM-PANGAN", kk_prefix="352691110000",
+                                    budget="20000000", source_name="Hibah LSM-PANGAN", with_accounts=True)
+        foreign, _ = partner_cycle(session, "PT Garam Bangkalan Lestari", code="CSR-LAIN", kk_prefix="352692220000",
+                                   budget="20000000", source_name="Hibah CSR-LAIN")
         entitlement = ents(own)[0]
         token = cards.make_token(entitlement.id, own.id)
         recipient_nik = entitlement.recipient.nik
         households = [e.household for e in ents(own)]
-        grants = []
-        for household, business in zip(households, ("Warung kelontong", "Ternak bebek"), strict=True):
-            grant = CapitalGrant(kind="hibah", household_id=household.id, programme_id=own.programme_id,
-                                 funding_source_id=source.id, business=business, amount_requested=Decimal("2500000"),
-                                 amount_approved=Decimal("2500000"), status="disetujui", assessed_by="pendamping")
-            session.add(grant)
-            grants.append(grant)
-        session.commit()
+        grants = approved_grants(session, households, source, "2500000")
         account = session.scalars(select(BankAccount).where(BankAccount.person_id == households[0].members[0].id)
                                   ).one()
 
@@ -82,33 +43,33 @@ def test_partner_handover_and_operator_capital_payouts(served_admin, browser):  
     browser.get(f"{base}/")
     assert "LSM-PANGAN" in waiting(browser, 30).until(lambda d: d.find_element(By.ID, "partner-cycles")).text
     assert "CSR-LAIN" not in browser.page_source
-    _shot(browser, "partner-workspace-before.png")
+    shot(browser, "partner-workspace-before.png")
     browser.find_element(By.ID, "go-pickup").click()
     waiting(browser, 30).until(lambda d: d.find_element(By.ID, "token")).send_keys(token)
     browser.find_element(By.ID, "lookup").click()
-    _wait_text(browser, "Boleh mengambil")
+    wait_text(browser, "Boleh mengambil")
     assert recipient_nik not in browser.page_source  # the partner sees a masked NIK
     browser.find_element(By.ID, "handed_over_by").send_keys("Relawan Yayasan")
-    _shot(browser, "partner-pickup-scan.png")
+    shot(browser, "partner-pickup-scan.png")
     browser.find_element(By.ID, "record").click()
-    _wait_text(browser, "Tercatat")
+    wait_text(browser, "Tercatat")
     browser.find_element(By.ID, "token").send_keys(token)
     browser.find_element(By.ID, "lookup").click()
-    _wait_text(browser, "SUDAH DIAMBIL")
+    wait_text(browser, "SUDAH DIAMBIL")
     assert not browser.find_elements(By.ID, "record")
-    _shot(browser, "partner-pickup-second-refused.png")
+    shot(browser, "partner-pickup-second-refused.png")
     with Session(engine) as session:
         entries = session.scalars(select(LedgerEntry).where(LedgerEntry.entitlement_id == entitlement.id)).all()
         assert [(e.event, e.actor) for e in entries] == [("collected", "mitra_lsm")]
 
     browser.get(f"{base}/distribution/cycles/{foreign.id}")
-    _wait_text(browser, "Tidak ditemukan")  # the admin's 404 page (status checked in test_partner_workspace.py)
-    _shot(browser, "partner-foreign-cycle-404.png")
+    wait_text(browser, "Tidak ditemukan")  # the admin's 404 page (status checked in test_partner_workspace.py)
+    shot(browser, "partner-foreign-cycle-404.png")
     browser.get(f"{base}/mitra/")
     row = waiting(browser, 30).until(lambda d: d.find_element(By.ID, "partner-cycles")).text
     assert "LSM-PANGAN" in row and " 1 " in f" {row} "  # one disbursed, one ledger entry
     assert "diterima" in browser.find_element(By.ID, "partner-recipients").text
-    _shot(browser, "partner-workspace-after.png")
+    shot(browser, "partner-workspace-after.png")
 
     # The operator pays one grant by bank transfer and one in cash; both enter the ledger.
     log_in(browser, base, "operator")
@@ -116,26 +77,26 @@ def test_partner_handover_and_operator_capital_payouts(served_admin, browser):  
     Select(waiting(browser, 30).until(lambda d: d.find_element(By.ID, "channel"))).select_by_value("bank")
     Select(browser.find_element(By.ID, "bank-account")).select_by_value(str(account.id))
     browser.find_element(By.ID, "bank-reference").send_keys("BRI-2027-0001")
-    _shot(browser, "capital-bank-form.png")
+    shot(browser, "capital-bank-form.png")
     browser.find_element(By.ID, "do-disburse").click()
-    _wait_text(browser, "ref. BRI-2027-0001")
-    _shot(browser, "capital-bank-paid.png")
+    wait_text(browser, "ref. BRI-2027-0001")
+    shot(browser, "capital-bank-paid.png")
     browser.get(f"{base}/capital-work/{grants[1].id}/")
     Select(waiting(browser, 30).until(lambda d: d.find_element(By.ID, "channel"))).select_by_value("tunai")
     browser.find_element(By.ID, "disburse-location").send_keys("Balai Desa Kamal")
     browser.find_element(By.ID, "handed-over-by").send_keys("Bendahara desa")
     browser.find_element(By.ID, "do-disburse").click()
-    _wait_text(browser, "diserahkan Bendahara desa")
+    wait_text(browser, "diserahkan Bendahara desa")
     browser.get(f"{base}/distribution/")
     assert "transfer: 1" in waiting(browser, 30).until(lambda d: d.find_element(By.ID, "capital-ledger")).text
     browser.find_element(By.ID, "verify-ledger").click()
-    _wait_text(browser, "Buku besar utuh")
-    _shot(browser, "ledger-verified-with-capital.png")
+    wait_text(browser, "Buku besar utuh")
+    shot(browser, "ledger-verified-with-capital.png")
     browser.get(f"{base}/capital-work/household/{households[0].id}/pathway")
     capital = waiting(browser, 30).until(lambda d: d.find_element(By.ID, "path-capital")).text
     assert "Warung kelontong" in capital and "lewat bank" in capital
     assert "diterima" in browser.find_element(By.ID, "path-received").text
-    _shot(browser, "household-pathway-cash-to-capital.png")
+    shot(browser, "household-pathway-cash-to-capital.png")
     with Session(engine) as session:
         assert ledger.verify(session).ok
         events = session.scalars(select(LedgerEntry.event).where(LedgerEntry.capital_grant_id.is_not(None))

@@ -3,47 +3,23 @@ source, masked recipients, trainings and outcomes; operators pay out capital by 
 (SQLite + PostgreSQL, through the admin's test client)."""
 from __future__ import annotations
 
-import itertools
 import re
-from decimal import Decimal
 
 from sqlalchemy import select
 
 from services.registry.distribution import cards, ledger
 from services.registry.models import (
     BankAccount,
-    CapitalGrant,
-    CyclePlan,
     Entitlement,
-    FundingSource,
     Household,
     LedgerEntry,
-    Organisation,
     Programme,
-    ProgrammePartner,
     Training,
 )
 from tests.admin.stack import login
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import approved_grants, ents, partner_cycle
 
-_codes = itertools.count(1)
 LSM = "Yayasan Madura Sejahtera"
-
-
-def partner_cycle(db, organisation_name=LSM, households=2, channel="tunai", with_accounts=False):
-    n = next(_codes)
-    cycle = make_cycle(db, households=households, code=f"MITRA-{n}", kk_prefix=f"35268{n:03d}8888", channel=channel,
-                       with_accounts=with_accounts)
-    organisation = db.scalars(select(Organisation).where(Organisation.name == organisation_name)).one()
-    db.add(ProgrammePartner(programme_id=cycle.programme_id, organisation_id=organisation.id, role="pelaksana"))
-    source = FundingSource(programme_id=cycle.programme_id, name=f"Hibah {organisation_name} {n}", kind="lsm",
-                           organisation_id=organisation.id, budget=Decimal("50000000"))
-    # The cycle pays from that source (what the approval screen records), so its pickups count as disbursed.
-    db.add(CyclePlan(cycle_id=cycle.id, funding_source=source, benefit_amount=Decimal("300000"),
-                     approved_total=Decimal("300000") * households, approved_count=households,
-                     generation_status="selesai", generated_count=households))
-    db.commit()
-    return cycle
 
 
 def _record(client, entitlement, location="Posko LSM"):
@@ -53,8 +29,8 @@ def _record(client, entitlement, location="Posko LSM"):
 
 
 def test_partner_records_own_handover_once_and_nothing_of_another_partner(client, db):
-    own = partner_cycle(db)
-    foreign = partner_cycle(db, "PT Garam Bangkalan Lestari")
+    own, _ = partner_cycle(db, LSM)
+    foreign, _ = partner_cycle(db, "PT Garam Bangkalan Lestari")
     mine, theirs = ents(own)[0], ents(foreign)[0]
     own_id, foreign_id, theirs_id = own.id, foreign.id, theirs.id
     household = db.get(Household, mine.household_id)
@@ -98,7 +74,7 @@ def test_partner_cannot_touch_another_organisers_training(client, db):
 
 
 def test_workspace_shows_money_per_source_masked_recipients_and_report_link(client, db):
-    cycle = partner_cycle(db)
+    cycle, _ = partner_cycle(db, LSM)
     login(client, "mitra_lsm")
     _record(client, ents(cycle)[0])
     page = client.get("/mitra/").data.decode()
@@ -120,17 +96,9 @@ def test_workspace_shows_money_per_source_masked_recipients_and_report_link(clie
 
 
 def test_operator_pays_capital_by_bank_and_cash_into_the_ledger(client, db):
-    cycle = partner_cycle(db, with_accounts=True)
+    cycle, source = partner_cycle(db, LSM, with_accounts=True)
     first, second = (e.household for e in ents(cycle))
-    source = db.scalars(select(FundingSource).where(FundingSource.programme_id == cycle.programme_id)).one()
-    grants = []
-    for household, business in ((first, "Warung kelontong"), (second, "Ternak bebek")):
-        grant = CapitalGrant(kind="hibah", household_id=household.id, programme_id=cycle.programme_id,
-                             funding_source_id=source.id, business=business, amount_requested=Decimal("2000000"),
-                             amount_approved=Decimal("2000000"), status="disetujui", assessed_by="pendamping")
-        db.add(grant)
-        grants.append(grant)
-    db.commit()
+    grants = approved_grants(db, (first, second), source, "2000000")
     account = db.scalars(select(BankAccount).where(BankAccount.person_id == first.members[0].id)).one()
     login(client, "operator")
     page = client.get(f"/capital-work/{grants[0].id}/").data.decode()

@@ -11,7 +11,7 @@ from services.registry.distribution import batches, cards, statements
 from services.registry.models import BankStatement, Entitlement, LedgerEntry, PaymentBatch, PaymentItem
 from tests.admin.stack import login, queued_tasks
 from tests.fakes.bank_statement import write_result_csv
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 _codes = itertools.count(1)
 

@@ -8,30 +8,21 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.distribution import cards, iso20022
 from services.registry.models import PaymentBatch, PaymentItem
-from tests.admin.system.test_browser import CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401  (fixtures)
 from tests.fakes.bank_statement import write_camt053
-from tests.helpers import waiting
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, wait_text, waiting
+from tests.helpers.builders import ents, make_cycle
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "distribution"
-
-pytestmark = [pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang"),
-              pytest.mark.slow]
+pytestmark = [needs_chromium, pytest.mark.slow]
+shot = Screenshots("distribution")
 
 
-def _wait_text(driver, text: str, timeout: float = 60):
-    WebDriverWait(driver, timeout).until(lambda d: text in d.page_source)
-
-
-def test_distribution_journey_in_chromium(served_admin, browser, processes, tmp_var, tmp_path):  # noqa: F811
+def test_distribution_journey_in_chromium(served_admin, browser, processes, tmp_var, tmp_path):
     app, base = served_admin
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     with Session(app.extensions["database"].engine, expire_on_commit=False) as session:
         cash = make_cycle(session, households=2, code="BLT-UJI", kk_prefix="352698880000")
@@ -46,24 +37,24 @@ def test_distribution_journey_in_chromium(served_admin, browser, processes, tmp_
     browser.get(f"{base}/distribution/pickup")
     browser.find_element(By.ID, "token").send_keys(token)  # what a USB scanner types
     browser.find_element(By.ID, "lookup").click()
-    _wait_text(browser, "Boleh mengambil")
+    wait_text(browser, "Boleh mengambil")
     assert "Siti Aminah" in browser.page_source  # the adult proxy
     browser.find_element(By.ID, "handed_over_by").send_keys("Bu Rina")
-    browser.save_screenshot(str(ARTIFACTS / "pickup-scan.png"))
+    shot(browser, "pickup-scan.png")
     browser.find_element(By.ID, "record").click()
-    _wait_text(browser, "Tercatat")
+    wait_text(browser, "Tercatat")
     browser.find_element(By.ID, "token").send_keys(token)
     browser.find_element(By.ID, "lookup").click()
-    _wait_text(browser, "SUDAH DIAMBIL")
+    wait_text(browser, "SUDAH DIAMBIL")
     assert not browser.find_elements(By.ID, "record")
-    browser.save_screenshot(str(ARTIFACTS / "pickup-second-refused.png"))
+    shot(browser, "pickup-second-refused.png")
 
     browser.get(f"{base}/distribution/cycles/{bank.id}")
     browser.find_element(By.ID, "create-batch").click()
-    _wait_text(browser, "Batch BSK-")
+    wait_text(browser, "Batch BSK-")
     waiting(browser, 90).until(lambda d: d.find_elements(By.ID, "download-xml"),
                                      message=worker.log_path.read_text()[-3000:])
-    browser.save_screenshot(str(ARTIFACTS / "bank-batch-exported.png"))
+    shot(browser, "bank-batch-exported.png")
     with Session(app.extensions["database"].engine) as session:
         batch = session.scalars(select(PaymentBatch).where(PaymentBatch.cycle_id == bank.id)).one()
         assert iso20022.validation_errors(Path(batch.xml_path), "pain.001.001.03") == []
@@ -78,15 +69,15 @@ def test_distribution_journey_in_chromium(served_admin, browser, processes, tmp_
     browser.find_element(By.ID, "upload-statement").click()
     waiting(browser, 90).until(lambda d: "dibayar 2, gagal 1" in d.page_source,
                                      message=worker.log_path.read_text()[-3000:])
-    browser.save_screenshot(str(ARTIFACTS / "statement-imported.png"))
+    shot(browser, "statement-imported.png")
 
     browser.get(f"{base}/distribution/cycles/{bank.id}")
     browser.find_element(By.ID, "draw-sample").click()
-    _wait_text(browser, "Verifikasi pembayaran: sampel")
+    wait_text(browser, "Verifikasi pembayaran: sampel")
     assert browser.find_elements(By.CSS_SELECTOR, "#cases tbody tr")
-    browser.save_screenshot(str(ARTIFACTS / "verification-sample.png"))
+    shot(browser, "verification-sample.png")
 
     browser.get(f"{base}/distribution/")
     browser.find_element(By.ID, "verify-ledger").click()
-    _wait_text(browser, "Buku besar utuh: 3 entri diperiksa")
-    browser.save_screenshot(str(ARTIFACTS / "ledger-check.png"))
+    wait_text(browser, "Buku besar utuh: 3 entri diperiksa")
+    shot(browser, "ledger-check.png")

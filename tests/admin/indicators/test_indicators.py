@@ -10,8 +10,6 @@ from sqlalchemy import select
 from services.registry.models import (
     Cycle,
     Enrolment,
-    Entitlement,
-    Household,
     Indicator,
     Person,
     Programme,
@@ -19,6 +17,7 @@ from services.registry.models import (
 )
 from tests.admin.indicators import indicator_data
 from tests.admin.stack import login, queued_tasks
+from tests.helpers.builders import entitle_enrolled
 
 
 @pytest.fixture
@@ -112,11 +111,7 @@ def test_codes_issued_after_distribution_and_sent_as_sms_campaign(client, filled
         cycle = Cycle(programme_id=blt.id, name="Uji kode survei", status="selesai")
         filled.add(cycle)
         filled.flush()
-        households = filled.scalars(select(Household).join(Enrolment).where(Enrolment.programme_id == blt.id)
-                                    .order_by(Household.id).limit(3)).all()
-        for hh, status in zip(households, ("disalurkan", "disalurkan", "menunggu"), strict=True):
-            filled.add(Entitlement(cycle_id=cycle.id, programme_id=blt.id, household_id=hh.id, status=status,
-                                   amount=Decimal(300000), recipient_id=hh.members[0].id))
+        entitle_enrolled(filled, blt, cycle, ("disalurkan", "disalurkan", "menunggu"), amount=Decimal(300000))
         filled.commit()
     stack.flush_broker()
     login(client, "operator")

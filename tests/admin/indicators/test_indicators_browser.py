@@ -2,25 +2,17 @@
 test-artifacts/indicators/: staff see every trend against its target, a partner only its own programme."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from selenium.webdriver.common.by import By
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.registry.models import Cycle, Enrolment, Entitlement, Household, Programme, SatisfactionCode
+from services.registry.models import Cycle, Programme, SatisfactionCode
 from tests.admin.indicators import indicator_data
-from tests.admin.system.test_browser import CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401 (fixtures)
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
+from tests.helpers.builders import entitle_enrolled
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "indicators"
-pytestmark = pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang")
-
-
-def shot(driver, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(ARTIFACTS / name))
+pytestmark = needs_chromium
+shot = Screenshots("indicators")
 
 
 def cards(driver) -> dict[str, str]:
@@ -28,7 +20,7 @@ def cards(driver) -> dict[str, str]:
     return {el.get_attribute("data-code"): el.text for el in driver.find_elements(By.CSS_SELECTOR, ".indicator-card")}
 
 
-def test_dashboard_and_evaluation_in_chromium(served_admin, browser):  # noqa: F811
+def test_dashboard_and_evaluation_in_chromium(served_admin, browser):
     app, base = served_admin
     engine = app.extensions["database"].engine
     with Session(engine) as session:
@@ -76,7 +68,7 @@ def test_dashboard_and_evaluation_in_chromium(served_admin, browser):  # noqa: F
     shot(browser, "evaluation-mitra-lsm.png")
 
 
-def test_satisfaction_codes_screen_in_chromium(served_admin, browser):  # noqa: F811
+def test_satisfaction_codes_screen_in_chromium(served_admin, browser):
     app, base = served_admin
     engine = app.extensions["database"].engine
     with Session(engine) as session:
@@ -84,11 +76,7 @@ def test_satisfaction_codes_screen_in_chromium(served_admin, browser):  # noqa: 
         cycle = Cycle(programme_id=sembako.id, name="Sembako Maret 2026", status="disetujui")
         session.add(cycle)
         session.flush()
-        households = session.scalars(select(Household).join(Enrolment).where(Enrolment.programme_id == sembako.id)
-                                     .order_by(Household.id).limit(3)).all()
-        for hh, status in zip(households, ("disalurkan", "disalurkan", "menunggu"), strict=True):
-            session.add(Entitlement(cycle_id=cycle.id, programme_id=sembako.id, household_id=hh.id, status=status,
-                                    package="beras 10 kg", recipient_id=hh.members[0].id))
+        entitle_enrolled(session, sembako, cycle, ("disalurkan", "disalurkan", "menunggu"), package="beras 10 kg")
         session.commit()
         cycle_id = cycle.id
     log_in(browser, base, "operator")

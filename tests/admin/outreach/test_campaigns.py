@@ -7,15 +7,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from services.registry.models import Enrolment, Programme
+from services.registry.models import Enrolment
 from tests.admin.stack import login, queued_tasks
 from tests.admin.standins import StandIn, notifications_routes
+from tests.helpers.builders import programme
 
 TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
-
-
-def programme(db, code):
-    return db.scalars(select(Programme).where(Programme.code == code)).one()
 
 
 def active_keys(db, programme_id) -> set[str]:

@@ -3,7 +3,6 @@ preview, channels + kirim pesan uji, opt-outs from a STOP reply, the inbox and c
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date
 
 import pytest
@@ -11,39 +10,34 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from services.notifications import schema as notifications_schema
 from services.notifications.app import create_app as create_notifications_app
 from services.registry.feedback.inbound import record_inbound
 from services.registry.models import Household, Person, Training, TrainingEnrolment, TrainingSession
-from tests.admin.system.test_browser import ARTIFACTS, CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
+from tests.helpers.servers import ServedApp
 
-pytestmark = pytest.mark.skipif(not __import__("pathlib").Path(CHROMEDRIVER).exists(),
-                                reason="chromedriver tidak terpasang")
+pytestmark = needs_chromium
+shot = Screenshots("admin")
 
 
 @pytest.fixture
-def notifications_server(served_admin, tmp_var):  # noqa: F811
+def notifications_server(served_admin, tmp_var):
     app, _ = served_admin
     url = f"sqlite:///{tmp_var / 'notifications.db'}"
     notifications_schema.upgrade(url)
     notif = create_notifications_app({"DATABASE_URL": url, "SERVICE_TOKEN": app.config["SERVICE_TOKEN"],
                                       "CELERY_BROKER_URL": "memory://", "OUTBOX_DIR": str(tmp_var / "outbox"),
                                       "SMS_GATEWAY_URL": None, "INBOUND_SMS_TOKEN": "masuk"})
-    server = make_server("127.0.0.1", 0, notif, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    app.config["NOTIFICATIONS_API_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield notif
-    server.shutdown()
-    server.server_close()
+    with ServedApp(notif) as served:
+        app.config["NOTIFICATIONS_API_URL"] = served.url
+        yield notif
     notif.extensions["database"].engine.dispose()
 
 
-def test_messaging_screens_in_chromium(served_admin, notifications_server, browser, tmp_var):  # noqa: F811
+def test_messaging_screens_in_chromium(served_admin, notifications_server, browser, tmp_var):
     app, base = served_admin
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with Session(app.extensions["database"].engine) as session:
         dusun = session.scalars(select(Household.dusun).where(Household.dusun.is_not(None)).limit(1)).one()
         person = session.scalars(select(Person).where(Person.phone.is_not(None)).limit(1)).one()
@@ -77,7 +71,7 @@ def test_messaging_screens_in_chromium(served_admin, notifications_server, brows
     assert int(browser.find_element(By.ID, "preview-total").text) >= 1
     assert browser.find_element(By.ID, "preview-segments").text == "1"
     assert f"warga dusun {dusun} diundang" in browser.page_source
-    browser.save_screenshot(str(ARTIFACTS / "campaign-preview-operator.png"))
+    shot(browser, "campaign-preview-operator.png")
 
     # A training's participants: the one who left is not counted.
     Select(browser.find_element(By.ID, "audience")).select_by_value("training")
@@ -89,14 +83,14 @@ def test_messaging_screens_in_chromium(served_admin, notifications_server, brows
     waiting(browser, 30).until(lambda d: "Pelatihan Menjahit:" in d.page_source)
     assert browser.find_element(By.ID, "preview-total").text == "2"
     assert "01-12-2026 Balai Desa" in browser.page_source
-    browser.save_screenshot(str(ARTIFACTS / "campaign-preview-training-operator.png"))
+    shot(browser, "campaign-preview-training-operator.png")
 
     browser.get(f"{base}/channels/")
     assert "siap" in browser.find_element(By.ID, "channels-table").text
     browser.find_element(By.ID, "to").send_keys("0812-3456-0000")
     browser.find_element(By.ID, "send-test").click()
     waiting(browser, 30).until(lambda d: "Pesan uji terkirim" in d.page_source)
-    browser.save_screenshot(str(ARTIFACTS / "channels-test-message-operator.png"))
+    shot(browser, "channels-test-message-operator.png")
     [line] = (tmp_var / "outbox" / "sms.jsonl").read_text().splitlines()
     assert json.loads(line)["to"] == "+6281234560000"
 
@@ -105,15 +99,15 @@ def test_messaging_screens_in_chromium(served_admin, notifications_server, brows
     browser.find_element(By.ID, "address").send_keys("0813 1111 2222")
     browser.find_element(By.ID, "add-opt-out").click()
     waiting(browser, 30).until(lambda d: "+6281311112222" in d.find_element(By.ID, "opt-outs-table").text)
-    browser.save_screenshot(str(ARTIFACTS / "opt-outs-operator.png"))
+    shot(browser, "opt-outs-operator.png")
 
     # The inbound "ADUAN" became an ordinary complaint, with its tracking code and clock.
     browser.get(f"{base}/complaints/list/")
     assert "Pengaduan lewat SMS" in browser.page_source and "ADU-" in browser.page_source
-    browser.save_screenshot(str(ARTIFACTS / "complaints-operator.png"))
+    shot(browser, "complaints-operator.png")
     browser.get(f"{base}/inboxview/list/")
     assert "Kapan pendataan ulang?" in browser.page_source
-    browser.save_screenshot(str(ARTIFACTS / "inbox-operator.png"))
+    shot(browser, "inbox-operator.png")
 
     log_in(browser, base, "mitra_lsm")
     browser.get(f"{base}/inboxview/list/")

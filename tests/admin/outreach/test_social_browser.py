@@ -3,26 +3,23 @@ local Graph stand-in behind that: configuration + "uji koneksi", an announcement
 (the queued task is run by the notifications app), statuses in the list; the auditor only reads."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from selenium.webdriver.common.by import By
-from werkzeug.serving import make_server
 
 from services.notifications import schema as notifications_schema
 from services.notifications.app import create_app as create_notifications_app
 from tests.admin.stack import queued_tasks
-from tests.admin.system.test_browser import ARTIFACTS, CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401
 from tests.fakes.providers import WHATSAPP_VERSION, ProviderStandIn
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
+from tests.helpers.servers import ServedApp
 
-pytestmark = pytest.mark.skipif(not __import__("pathlib").Path(CHROMEDRIVER).exists(),
-                                reason="chromedriver tidak terpasang")
+pytestmark = needs_chromium
+shot = Screenshots("admin")
 IMAGE = "https://desakamal.id/laporan/grafik.png"
 
 
 @pytest.fixture
-def social_stack(served_admin, tmp_var):  # noqa: F811
+def social_stack(served_admin, tmp_var):
     app, _ = served_admin
     graph = ProviderStandIn()
     graph.start()
@@ -33,12 +30,9 @@ def social_stack(served_admin, tmp_var):  # noqa: F811
         "OUTBOX_DIR": str(tmp_var / "outbox"), "SMS_GATEWAY_URL": None, "FACEBOOK_GRAPH_URL": graph.url,
         "FACEBOOK_API_VERSION": WHATSAPP_VERSION, "FACEBOOK_PAGE_ID": "1122", "FACEBOOK_PAGE_TOKEN": "page-token",
         "INSTAGRAM_USER_ID": "17840"})
-    server = make_server("127.0.0.1", 0, notif, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    app.config["NOTIFICATIONS_API_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield notif, graph
-    server.shutdown()
-    server.server_close()
+    with ServedApp(notif) as served:
+        app.config["NOTIFICATIONS_API_URL"] = served.url
+        yield notif, graph
     graph.stop()
     notif.extensions["database"].engine.dispose()
 
@@ -55,10 +49,9 @@ def _run_queued(notif, tmp_var) -> list[dict]:
     return payloads
 
 
-def test_social_screens_in_chromium(served_admin, social_stack, browser, tmp_var):  # noqa: F811
+def test_social_screens_in_chromium(served_admin, social_stack, browser, tmp_var):
     _, base = served_admin
     notif, graph = social_stack
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_in(browser, base, "operator")
     browser.get(f"{base}/social-channels/")
     table = browser.find_element(By.ID, "social-table").text
@@ -67,7 +60,7 @@ def test_social_screens_in_chromium(served_admin, social_stack, browser, tmp_var
     waiting(browser, 30).until(lambda d: "Koneksi facebook berhasil" in d.page_source)
     assert "akun Desa Kamal" in browser.page_source
     assert graph.requests[-1]["method"] == "GET" and graph.posts() == []  # a check posts nothing
-    browser.save_screenshot(str(ARTIFACTS / "social-channels-operator.png"))
+    shot(browser, "social-channels-operator.png")
 
     browser.get(f"{base}/social-posts/")
     browser.find_element(By.ID, "text").send_keys("Penyaluran BLT Dana Desa tahap 2 selesai: 120 keluarga menerima.")
@@ -86,7 +79,7 @@ def test_social_screens_in_chromium(served_admin, social_stack, browser, tmp_var
     rows = browser.find_element(By.ID, "social-posts-table").text
     assert rows.count("terunggah") == 2, rows
     assert sorted(p["published"] for p in graph.posts()) == ["facebook", "instagram"]
-    browser.save_screenshot(str(ARTIFACTS / "social-posts-operator.png"))
+    shot(browser, "social-posts-operator.png")
 
     log_in(browser, base, "auditor")
     browser.get(f"{base}/social-posts/")

@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.registry.models import Household, HouseholdWelfare
-from tests.admin.system.test_browser import ARTIFACTS, browser, log_in, pytestmark, served_admin  # noqa: F401  (shared fixtures)
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
 
-MAP_ARTIFACTS = ARTIFACTS.parent / "map"
+pytestmark = needs_chromium
+shot = Screenshots("map")
 
 
 def wait_ready(driver) -> None:
@@ -27,9 +27,8 @@ def drawn(driver, selector: str) -> int:
     return driver.execute_script(f"return document.querySelectorAll('#need-map {selector}').length")
 
 
-def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for_partners(served_admin, browser):  # noqa: F811,E501
+def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for_partners(served_admin, browser):  # noqa: E501
     app, base = served_admin
-    MAP_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with Session(app.extensions["database"].engine) as session:
         located = session.scalar(select(func.count()).select_from(Household).where(Household.latitude.is_not(None)))
         poor = session.scalar(select(func.count()).select_from(HouseholdWelfare)
@@ -46,16 +45,16 @@ def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for
     assert drawn(browser, "img.leaflet-marker-icon") >= 8
     assert "Celah cakupan" in browser.find_element("css selector", ".map-legend").text
     assert len(browser.find_elements("css selector", "#coverage-table tr.coverage-row")) == 4
-    browser.save_screenshot(str(MAP_ARTIFACTS / "map-operator.png"))
+    shot(browser, "map-operator.png")
     browser.execute_script("document.getElementById('coverage-table').scrollIntoView()")
-    browser.save_screenshot(str(MAP_ARTIFACTS / "coverage-table-operator.png"))
+    shot(browser, "coverage-table-operator.png")
 
     Select(browser.find_element("id", "filter-band")).select_by_value("miskin")
     waiting(browser, 30).until(lambda d: count(d, "households") == poor)
     assert browser.find_element("id", "household-count").text.startswith(f"{poor} keluarga")
     Select(browser.find_element("id", "filter-enrolled")).select_by_value("tidak")
     waiting(browser, 30).until(lambda d: count(d, "households") < poor)
-    browser.save_screenshot(str(MAP_ARTIFACTS / "map-operator-miskin-belum-menerima.png"))
+    shot(browser, "map-operator-miskin-belum-menerima.png")
 
     log_in(browser, base, "mitra_lsm")
     browser.get(f"{base}/map/")
@@ -63,10 +62,10 @@ def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for
     assert count(browser, "areas") == 4 and count(browser, "households") is None and count(browser, "resources") is None
     assert drawn(browser, "path.leaflet-interactive") == 4 and drawn(browser, "img.leaflet-marker-icon") == 0
     assert not browser.find_elements("id", "filter-band")
-    browser.save_screenshot(str(MAP_ARTIFACTS / "map-mitra_lsm.png"))
+    shot(browser, "map-mitra_lsm.png")
     browser.get(f"{base}/map/?level=rt")
     wait_ready(browser)
     assert "<5" in browser.find_element("id", "coverage-table").text
     browser.execute_script("document.getElementById('coverage-table').scrollIntoView()")
-    browser.save_screenshot(str(MAP_ARTIFACTS / "coverage-table-rt-mitra_lsm.png"))
-    assert (MAP_ARTIFACTS / "map-operator.png").stat().st_size > 20_000
+    shot(browser, "coverage-table-rt-mitra_lsm.png")
+    assert (shot.folder / "map-operator.png").stat().st_size > 20_000

@@ -5,23 +5,20 @@ from __future__ import annotations
 
 import io
 import signal
-import urllib.request
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.models import Cycle, Entitlement, FundingSource, Household, HouseholdWelfare, Person, Programme
-from tests.admin.system.test_browser import ARTIFACTS, CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401  (fixtures)
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, fetch, log_in, needs_chromium, wait_text, waiting
 
-pytestmark = pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang")
-SHOTS = ARTIFACTS / "cycles"
+pytestmark = needs_chromium
+shot = Screenshots("admin/cycles")
 RULE = '{"all": [{"field": "band", "op": "le", "value": 2},\n {"head": {"field": "age", "op": "ge", "value": 18}}]}'
 
 
@@ -31,20 +28,9 @@ def _type(driver, element_id: str, text: str) -> None:
     field.send_keys(text)
 
 
-def _wait_text(driver, text: str, timeout: float = 20) -> None:
-    WebDriverWait(driver, timeout).until(lambda d: text in d.page_source, message=f"'{text}' on {driver.current_url}")
-
-
-def _download(driver, url: str) -> bytes:
-    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
-    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=30) as response:
-        return response.read()
-
-
 @pytest.mark.slow
-def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var):  # noqa: F811
+def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var):
     app, base = served_admin
-    SHOTS.mkdir(parents=True, exist_ok=True)
     engine = app.extensions["database"].engine
     with Session(engine) as session:
         programme = session.scalars(select(Programme).where(Programme.code == "BLT-DD-2026")).one()
@@ -67,11 +53,11 @@ def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var
     _type(browser, "name", "Miskin, kepala keluarga dewasa")
     _type(browser, "condition", RULE)
     browser.find_element(By.ID, "preview-rule").click()
-    _wait_text(browser, "keluarga memenuhi aturan ini")
+    wait_text(browser, "keluarga memenuhi aturan ini")
     assert browser.find_element(By.ID, "preview-count").text == "4"
-    browser.save_screenshot(str(SHOTS / "1-rule-preview-operator.png"))
+    shot(browser, "1-rule-preview-operator.png")
     browser.find_element(By.ID, "save-rule").click()
-    _wait_text(browser, "Aturan disimpan")
+    wait_text(browser, "Aturan disimpan")
 
     browser.get(f"{base}/cycles/new")
     Select(browser.find_element(By.ID, "programme_id")).select_by_value(str(programme_id))
@@ -80,11 +66,11 @@ def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var
     Select(browser.find_element(By.ID, "funding_source_id")).select_by_index(1)
     _type(browser, "benefit_amount", "300.000")
     browser.find_element(By.ID, "save-cycle").click()
-    _wait_text(browser, "Siklus dibuat")
+    wait_text(browser, "Siklus dibuat")
     cycle_url = browser.current_url
     browser.find_element(By.ID, "generate-candidates").click()
-    _wait_text(browser, "4 keluarga ditambahkan")
-    browser.save_screenshot(str(SHOTS / "2-candidates-operator.png"))
+    wait_text(browser, "4 keluarga ditambahkan")
+    shot(browser, "2-candidates-operator.png")
 
     log_in(browser, base, "bpd")
     browser.get(cycle_url)
@@ -95,20 +81,20 @@ def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var
     _type(browser, "attendees", "H. Moh. Rasyid; Kepala Desa; hadir\nSiti Aminah; Ketua BPD; hadir\n"
                                 "Abdul Karim; Tokoh agama; hadir\nAhmad; Kecamatan; tidak")
     browser.find_element(By.ID, "save-musyawarah").click()
-    _wait_text(browser, "kuorum terpenuhi")
+    wait_text(browser, "kuorum terpenuhi")
     rows = browser.find_elements(By.CSS_SELECTOR, "#decisions-table tbody tr")
     rows[1].find_element(By.NAME, "decision").send_keys("ditolak")
     rows[1].find_element(By.NAME, "reason").send_keys("punya usaha toko besar")
     rows[1].find_element(By.TAG_NAME, "button").click()
-    _wait_text(browser, "Keputusan dicatat")
+    wait_text(browser, "Keputusan dicatat")
     _type(browser, "added-no-kk", kk[5])
     _type(browser, "added-reason", "lansia tinggal sendiri, usul RT")
     browser.find_element(By.ID, "add-household").click()
-    _wait_text(browser, "Keputusan dicatat")
+    wait_text(browser, "Keputusan dicatat")
     browser.find_element(By.ID, "approve-remaining").click()
-    _wait_text(browser, "yang belum diputuskan ditetapkan disetujui")
-    browser.save_screenshot(str(SHOTS / "3-musyawarah-bpd.png"))
-    pdf = _download(browser, browser.find_element(By.ID, "download-berita-acara").get_attribute("href"))
+    wait_text(browser, "yang belum diputuskan ditetapkan disetujui")
+    shot(browser, "3-musyawarah-bpd.png")
+    pdf = fetch(browser, browser.find_element(By.ID, "download-berita-acara").get_attribute("href"))
     text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     for expected in ("BERITA ACARA MUSYAWARAH DESA KHUSUS", "Balai Desa Kamal", "Hadir 3 dari 4",
                      "KUORUM TERPENUHI", "punya usaha toko besar", "DITAMBAHKAN", "Jumlah KPM ditetapkan: 4",
@@ -119,7 +105,7 @@ def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var
     browser.get(cycle_url)
     browser.find_element(By.ID, "approve-cycle").click()
     browser.switch_to.alert.accept()
-    _wait_text(browser, "disetujui dan dibekukan: 4 KPM, total Rp1.200.000")
+    wait_text(browser, "disetujui dan dibekukan: 4 KPM, total Rp1.200.000")
 
     def generated(driver):
         driver.get(cycle_url)
@@ -127,7 +113,7 @@ def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var
         return "4 dari 4 dibuat (selesai)" in driver.page_source
 
     waiting(browser, 60).until(generated, message="entitlements generated by the worker")
-    browser.save_screenshot(str(SHOTS / "4-approved-kepala_desa.png"))
+    shot(browser, "4-approved-kepala_desa.png")
 
     with Session(engine) as session:
         cycle = session.scalars(select(Cycle).where(Cycle.name == "Januari 2027")).one()
@@ -147,5 +133,5 @@ def test_selection_journey_in_chromium(served_admin, browser, processes, tmp_var
     table = browser.find_element(By.ID, "entitlements-table").text
     assert old_name in table and "Nama Diubah Setelah Disetujui" not in table
     assert not browser.find_elements(By.ID, "generate-candidates")  # a frozen cycle offers no list edits
-    browser.save_screenshot(str(SHOTS / "5-frozen-after-edit-operator.png"))
+    shot(browser, "5-frozen-after-edit-operator.png")
     processes.stop(worker, sig=signal.SIGKILL)  # every task acked: nothing to lose, no 15 s warm stop

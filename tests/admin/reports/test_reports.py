@@ -7,13 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from services.registry.models import Programme
 from tests.admin.stack import login, queued_tasks
 from tests.admin.standins import StandIn, reports_routes
-
-
-def programme_id(db, code):
-    return db.scalars(select(Programme.id).where(Programme.code == code)).one()
+from tests.helpers.builders import programme
 
 
 def run(run_id, programme, status, artifacts):
@@ -30,7 +26,7 @@ def artifact(artifact_id, fmt, content):
 
 @pytest.fixture
 def reports(stack, db):
-    blt, sembako = programme_id(db, "BLT-DD-2026"), programme_id(db, "SEMBAKO-CSR-2026")
+    blt, sembako = programme(db, "BLT-DD-2026").id, programme(db, "SEMBAKO-CSR-2026").id
     files = {1: b"%PDF-1.4 blt", 2: b"PK blt xlsx", 3: b"%PDF-1.4 sembako", 4: b"PK sembako xlsx"}
     runs = [
         run(2, sembako, "selesai", [artifact(3, "pdf", files[3]), artifact(4, "xlsx", files[4])]),

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import threading
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import requests
@@ -17,19 +15,18 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from services.common.db import make_engine
 from services.registry.models import Cycle, CyclePlan, Enrolment, Entitlement, FundingSource, Programme
 from services.reports import schema as reports_schema
 from services.reports.runner import generate_run
 from tests.admin.stack import make_admin_app, prepare_database, queued_tasks
-from tests.admin.system.test_browser import CHROMEDRIVER, browser, log_in  # noqa: F401  (browser is a fixture)
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
+from tests.helpers.servers import ServedApp
 from tests.reports.periodic_fixtures import append_at
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "reports"
-pytestmark = pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang")
+pytestmark = needs_chromium
+shot = Screenshots("reports")
 
 
 def add_october(url: str) -> int:
@@ -58,12 +55,6 @@ def add_october(url: str) -> int:
     return count
 
 
-def serve(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}"
-
-
 @pytest.fixture
 def served(tmp_var):
     from services.reports.app import create_app
@@ -74,15 +65,15 @@ def served(tmp_var):
     reports_schema.upgrade(reports_url)
     reports = create_app({"DATABASE_URL": reports_url, "REGISTRY_READ_URL": url, "SERVICE_TOKEN": "rahasia-uji",
                           "REPORTS_STORE": str(tmp_var / "store"), "CELERY_BROKER_URL": "memory://"})
-    reports_server, reports_base = serve(reports)
+    reports_server = ServedApp(reports)
+    reports_base = reports_server.url
     admin = make_admin_app(url, "filesystem://", WTF_CSRF_ENABLED=True, TESTING=False, SERVICE_TOKEN="rahasia-uji",
                            REPORTS_API_URL=reports_base, REPORTS_PUBLIC_BASE_URL=reports_base)
-    admin_server, admin_base = serve(admin)
-    yield {"admin": admin, "base": admin_base, "reports": reports, "reports_base": reports_base, "var": tmp_var,
+    admin_server = ServedApp(admin)
+    yield {"admin": admin, "base": admin_server.url, "reports": reports, "reports_base": reports_base, "var": tmp_var,
            "paid": paid}
     for server in (admin_server, reports_server):
-        server.shutdown()
-        server.server_close()
+        server.close()
     admin.extensions["database"].engine.dispose()
     reports.extensions["database"].engine.dispose()
 
@@ -100,8 +91,8 @@ def run_queued_reports(served) -> list:
     return runs
 
 
-def test_operator_orders_monthly_report_and_posts_it(served, browser):  # noqa: F811
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+def test_operator_orders_monthly_report_and_posts_it(served, browser):
+    shot.folder.mkdir(parents=True, exist_ok=True)
     base = served["base"]
     log_in(browser, base, "operator")
     browser.get(f"{base}/reports/")
@@ -118,7 +109,7 @@ def test_operator_orders_monthly_report_and_posts_it(served, browser):  # noqa: 
     waiting(browser, 60).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, row_css)))
     page = browser.find_element(By.ID, "runs-table").text
     assert "Realisasi bulanan desa" in page and "2026-10" in page and run.figures_sha256 in page
-    browser.save_screenshot(str(ARTIFACTS / "laporan-operator.png"))
+    shot(browser, "laporan-operator.png")
 
     href = browser.find_element(By.CSS_SELECTOR, row_css).get_attribute("href")
     cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
@@ -128,7 +119,7 @@ def test_operator_orders_monthly_report_and_posts_it(served, browser):  # noqa: 
     pdf_path = served["var"] / "realisasi.pdf"
     pdf_path.write_bytes(pdf.content)
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf_path),
-                    str(ARTIFACTS / "realisasi-2026-10-halaman-1")], check=True, timeout=60)
+                    str(shot.folder / "realisasi-2026-10-halaman-1")], check=True, timeout=60)
     text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
     paid = served["paid"]
     assert "Rp" + f"{paid * 300000:,}".replace(",", ".") in text and "Oktober 2026" in text
@@ -157,6 +148,6 @@ def test_operator_orders_monthly_report_and_posts_it(served, browser):  # noqa: 
     table = browser.find_element(By.ID, "runs-table").text
     assert "Realisasi bulanan desa" not in table and "Laporan triwulan mitra" in table and "2026-Q4" in table
     assert not browser.find_elements(By.ID, "request-report")
-    browser.save_screenshot(str(ARTIFACTS / "laporan-mitra_lsm.png"))
+    shot(browser, "laporan-mitra_lsm.png")
     assert requests.get(href.replace(base, base), cookies={c["name"]: c["value"] for c in browser.get_cookies()},
                         timeout=30).status_code == 404

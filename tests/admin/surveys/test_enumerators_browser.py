@@ -2,22 +2,19 @@
 (CSRF on), the list shows it, and no password hash or HA1 reaches the page."""
 from __future__ import annotations
 
-import pytest
 from selenium.webdriver.common.by import By
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from services.registry.models import Enumerator
-from tests.admin.system.test_browser import ARTIFACTS, CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
 
-pytestmark = pytest.mark.skipif(not __import__("pathlib").Path(CHROMEDRIVER).exists(),
-                                reason="chromedriver tidak terpasang")
+pytestmark = needs_chromium
+shot = Screenshots("admin")
 
 
-def test_operator_adds_an_enumerator_in_chromium(served_admin, browser, tmp_var):  # noqa: F811
+def test_operator_adds_an_enumerator_in_chromium(served_admin, browser, tmp_var):
     _, base = served_admin
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_in(browser, base, "operator")
     browser.get(f"{base}/enumerators/add")
     browser.find_element(By.NAME, "username").send_keys("pencacah-rt3")
@@ -36,4 +33,4 @@ def test_operator_adds_an_enumerator_in_chromium(served_admin, browser, tmp_var)
         made = session.scalars(select(Enumerator).where(Enumerator.username == "pencacah-rt3")).one()
         assert made.digest_ha1 and made.digest_ha1 not in page and made.password_hash not in page
     engine.dispose()
-    browser.save_screenshot(str(ARTIFACTS / "enumerators-operator.png"))
+    shot(browser, "enumerators-operator.png")

@@ -1,7 +1,6 @@
 """Survey entry in real headless Chromium: keyboard only (type y/t, Tab, Enter), then the household's welfare."""
 from __future__ import annotations
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -9,16 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.models import Household, HouseholdWelfare, SurveyResponse
-from tests.admin.system.test_browser import ARTIFACTS, CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401 (fixtures)
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
 
-pytestmark = pytest.mark.skipif(not __import__("pathlib").Path(CHROMEDRIVER).exists(),
-                                reason="chromedriver tidak terpasang")
+pytestmark = needs_chromium
+shot = Screenshots("admin")
 
 
-def test_keyboard_survey_entry_in_chromium(served_admin, browser):  # noqa: F811
+def test_keyboard_survey_entry_in_chromium(served_admin, browser):
     app, base = served_admin
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     engine = app.extensions["database"].engine
     with Session(engine) as session:
         household = session.scalars(select(Household).where(Household.id.not_in(select(SurveyResponse.household_id)))
@@ -35,7 +32,7 @@ def test_keyboard_survey_entry_in_chromium(served_admin, browser):  # noqa: F811
     for answer in ["y"] * 10 + ["t"] * 4:
         keys += [answer, Keys.TAB]
     browser.switch_to.active_element.send_keys(*keys[:-1])
-    browser.save_screenshot(str(ARTIFACTS / "survey-entry-operator.png"))
+    shot(browser, "survey-entry-operator.png")
     browser.switch_to.active_element.send_keys(Keys.ENTER)
     waiting(browser, 30).until(lambda d: f"/surveys/entry/{household.id}" not in d.current_url)
     assert "tersimpan (skor 10)" in browser.page_source  # and the next household's form is open
@@ -48,5 +45,5 @@ def test_keyboard_survey_entry_in_chromium(served_admin, browser):  # noqa: F811
     assert browser.find_element(By.ID, "welfare-rank").text == str(welfare.rank)
     criteria = browser.find_elements(By.CSS_SELECTOR, "#welfare-criteria li")
     assert len(criteria) == 10 and "Luas lantai" in criteria[0].text
-    browser.save_screenshot(str(ARTIFACTS / "survey-household-welfare.png"))
-    assert (ARTIFACTS / "survey-household-welfare.png").stat().st_size > 10_000
+    shot(browser, "survey-household-welfare.png")
+    assert (shot.folder / "survey-household-welfare.png").stat().st_size > 10_000

@@ -1,78 +1,23 @@
 """Real headless Chromium against a served admin: log in, look at the lists, keep screenshots."""
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
-import pytest
-from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from services.common.privacy import mask_nik
 from services.registry.cli.demo.roster import roster_rows, write_roster
 from services.registry.models import Enrolment, Person, Programme
-from tests.admin.stack import DEMO_PASSWORD, make_admin_app, prepare_admin_database, queued_tasks
-from tests.helpers import waiting
+from tests.admin.stack import queued_tasks
+from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "admin"
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-
-pytestmark = pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang")
-
-
-@pytest.fixture
-def served_admin(tmp_var):
-    url = f"sqlite:///{tmp_var / 'registry.db'}"
-    prepare_admin_database(url)
-    app = make_admin_app(url, "filesystem://", bootstrap=False, WTF_CSRF_ENABLED=True, TESTING=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    app.extensions["database"].engine.dispose()
-
-
-@pytest.fixture
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1366,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
-
-
-def log_in(driver, base: str, username: str) -> None:
-    """Log in through the real form; retried when a loaded machine makes Chromium see a page mid-reload."""
-    for attempt in range(3):
-        try:
-            driver.get(f"{base}/logout/")
-            driver.get(f"{base}/login/")
-            waiting(driver, 30).until(expected_conditions.presence_of_element_located((By.NAME, "username")))
-            driver.find_element(By.NAME, "username").send_keys(username)
-            driver.find_element(By.NAME, "password").send_keys(DEMO_PASSWORD)
-            driver.find_element(By.CSS_SELECTOR, "input[type=submit], button[type=submit]").click()
-            waiting(driver, 30).until(lambda d: "/login" not in d.current_url)
-            return
-        except (StaleElementReferenceException, TimeoutException) as exc:
-            if attempt == 2:
-                raise TimeoutException(f"login as {username} failed: {driver.current_url}") from exc
+pytestmark = needs_chromium
+shot = Screenshots("admin")
 
 
 def test_screens_in_chromium(served_admin, browser):
     app, base = served_admin
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with Session(app.extensions["database"].engine) as session:
         blt_recipient = session.scalars(
             select(Person).join(Enrolment, Enrolment.recipient_id == Person.id).join(Programme)
@@ -84,7 +29,7 @@ def test_screens_in_chromium(served_admin, browser):
     waiting(browser, 30).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "table")))
     assert "Daftar Keluarga" in browser.page_source
     assert len(browser.find_elements(By.CSS_SELECTOR, "table tbody tr")) >= 20
-    browser.save_screenshot(str(ARTIFACTS / "households-operator.png"))
+    shot(browser, "households-operator.png")
 
     log_in(browser, base, "mitra_lsm")
     browser.get(f"{base}/recipients/list/")
@@ -92,11 +37,11 @@ def test_screens_in_chromium(served_admin, browser):
     source = browser.page_source
     assert mask_nik(blt_recipient.nik) in source and blt_recipient.nik not in source
     assert sembako_name not in source
-    browser.save_screenshot(str(ARTIFACTS / "recipients-mitra_lsm.png"))
+    shot(browser, "recipients-mitra_lsm.png")
     browser.get(f"{base}/households/list/")
     assert "Daftar Keluarga" not in browser.page_source and "Akses ditolak" in browser.page_source
-    browser.save_screenshot(str(ARTIFACTS / "households-mitra_lsm-refused.png"))
-    assert (ARTIFACTS / "recipients-mitra_lsm.png").stat().st_size > 10_000
+    shot(browser, "households-mitra_lsm-refused.png")
+    assert (shot.folder / "recipients-mitra_lsm.png").stat().st_size > 10_000
 
 
 def test_operator_forms_work_with_csrf_in_chromium(served_admin, browser, tmp_var, tmp_path):
@@ -108,12 +53,12 @@ def test_operator_forms_work_with_csrf_in_chromium(served_admin, browser, tmp_va
     browser.find_element(By.ID, "upload-roster").click()
     waiting(browser, 30).until(lambda d: "/imports/" in d.current_url and d.current_url[-1].isdigit())
     assert browser.find_element(By.ID, "import-progress").is_displayed()
-    browser.save_screenshot(str(ARTIFACTS / "import-waiting-operator.png"))
+    shot(browser, "import-waiting-operator.png")
     browser.get(f"{base}/campaigns/new")
     browser.find_element(By.ID, "send-campaign").click()
     waiting(browser, 30).until(lambda d: d.find_elements(By.ID, "count-queued"))
     assert browser.find_element(By.ID, "count-sent").text == "0"
-    browser.save_screenshot(str(ARTIFACTS / "campaign-operator.png"))
+    shot(browser, "campaign-operator.png")
     names = [name for name, _ in queued_tasks("filesystem://", tmp_var, "registry")]
     names += [name for name, _ in queued_tasks("filesystem://", tmp_var, "notifications")]
     assert names == ["registry.import_roster", "notifications.send_batch"]

@@ -9,13 +9,10 @@ from sqlalchemy import select
 from services.common.privacy import mask_nik
 from services.registry.models import Enrolment, Household, Person, Programme
 from tests.admin.stack import login
+from tests.helpers.builders import programme
 
 BLT, SEMBAKO = "BLT-DD-2026", "SEMBAKO-CSR-2026"
 PARTNERS = {"mitra_lsm": BLT, "mitra_csr": SEMBAKO}
-
-
-def programme(db, code: str) -> Programme:
-    return db.scalars(select(Programme).where(Programme.code == code)).one()
 
 
 def shown_ids(page: str, route: str) -> set[int]:

@@ -29,7 +29,7 @@ from services.registry.models import (
     Programme,
 )
 from services.registry.people.importer import jobs
-from tests.registry.distribution.distribution_fixtures import make_cycle
+from tests.helpers.builders import make_cycle
 
 UNKNOWN_NIK = "3526014107990009"  # typed into a campaign list, not in the registry
 IDENTITY = re.compile(r"nik|no_kk|kk$|account|rekening|alamat|address|birth")

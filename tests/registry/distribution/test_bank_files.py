@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from services.registry.distribution import accounts, batches, iso20022
 from services.registry.distribution.common import DistributionError
 from services.registry.models import AuditEntry, PaymentItem
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 
 @pytest.mark.parametrize(("holder", "person", "matches"), [

@@ -26,7 +26,7 @@ from services.registry.models import (
     TrainingEnrolment,
 )
 from services.registry.programmes.models.read import source_status
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 
 @pytest.fixture

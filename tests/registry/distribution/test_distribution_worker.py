@@ -21,7 +21,7 @@ from services.registry.distribution.watchdog import resend_stale
 from services.registry.models import BankStatement, Entitlement, LedgerEntry, PaymentBatch, PaymentItem
 from tests.fakes.bank_statement import write_result_csv
 from tests.helpers import wait_for
-from tests.registry.distribution.distribution_fixtures import make_cycle
+from tests.helpers.builders import make_cycle
 
 HOUSEHOLDS = 40
 

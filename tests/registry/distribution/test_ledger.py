@@ -13,7 +13,7 @@ from services.cli import main as bansos
 from services.registry.app import create_app
 from services.registry.distribution import ledger
 from services.registry.models import LedgerEntry
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 
 def _append_many(session, cycle, n):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from services.registry.distribution import cards, ledger, pickup
 from services.registry.distribution.common import DistributionError
 from services.registry.models import AuditEntry, Entitlement, GoodsStock, LedgerEntry, Pickup
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 
 def _token(entitlement):

@@ -11,7 +11,7 @@ from services.registry.distribution import batches, iso20022, ledger, statements
 from services.registry.distribution.common import DistributionError
 from services.registry.models import BankStatement, Entitlement, LedgerEntry, PaymentItem
 from tests.fakes.bank_statement import write_camt053, write_result_csv
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 AMOUNT = Decimal("300000.00")
 

@@ -11,7 +11,7 @@ from services.common import contracts
 from services.registry.distribution import verification
 from services.registry.distribution.common import DistributionError
 from services.registry.models import AuditEntry, Entitlement, Person
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 
 @pytest.mark.parametrize(("population", "confidence", "margin", "expected"), [
