@@ -5,30 +5,21 @@ batch, downloads the MCM file, uploads Mandiri's rekening koran and sees the rec
 Screenshots go to test-artifacts/distribution/transfer/."""
 from __future__ import annotations
 
-import urllib.request
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.models import AuditEntry, Candidate, Entitlement, PaymentItem, Person
-from tests.admin.system.test_browser import CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401  (fixtures)
-from tests.helpers import waiting
+from tests.helpers.browser import Screenshots, fetch, log_in, needs_chromium, wait_text, waiting
 from tests.registry.village import decided_cycle
 
-SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "distribution" / "transfer"
+shot = Screenshots("distribution/transfer")
 PAYING = "1410012345678"
 
-pytestmark = [pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang"),
-              pytest.mark.slow]
-
-
-def _wait_text(driver, text: str, timeout: float = 30) -> None:
-    WebDriverWait(driver, timeout).until(lambda d: text in d.page_source, message=f"'{text}' on {driver.current_url}")
+pytestmark = [needs_chromium, pytest.mark.slow]
 
 
 def _type(driver, element_id: str, text: str) -> None:
@@ -37,21 +28,14 @@ def _type(driver, element_id: str, text: str) -> None:
     field.send_keys(text)
 
 
-def _download(driver, url: str) -> bytes:
-    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
-    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=30) as response:
-        return response.read()
-
-
 def _choose(driver, element_id: str, value: str) -> None:
     """A Select2-dressed select: set the real one, as picking from the dropdown does."""
     driver.execute_script("var s = document.getElementById(arguments[0]); s.value = arguments[1];"
                           "s.dispatchEvent(new Event('change', {bubbles: true}));", element_id, value)
 
 
-def test_bank_transfer_journey_in_chromium(served_admin, browser, processes, tmp_var, tmp_path):  # noqa: F811
+def test_bank_transfer_journey_in_chromium(served_admin, browser, processes, tmp_var, tmp_path):
     app, base = served_admin
-    SHOTS.mkdir(parents=True, exist_ok=True)
     engine = app.extensions["database"].engine
     with Session(engine, expire_on_commit=False) as session:
         cycle, _meeting, _homes, _source = decided_cycle(session, households=3, code="TRF-UJI", first=90001)
@@ -67,10 +51,10 @@ def test_bank_transfer_journey_in_chromium(served_admin, browser, processes, tmp
     _choose(browser, "payment_channel", "bank_jika_ada")
     _type(browser, "paying_account", PAYING)
     _choose(browser, "payment_export", "mandiri_mcm")
-    browser.save_screenshot(str(SHOTS / "1-programme-transfer.png"))
+    shot(browser, "1-programme-transfer.png")
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     browser.get(f"{base}/programmes/show/{programme_id}")
-    _wait_text(browser, "Mandiri MCM")
+    wait_text(browser, "Mandiri MCM")
     assert "Transfer bila rekening terverifikasi" in browser.page_source
 
     browser.get(f"{base}/payments/accounts")
@@ -80,15 +64,15 @@ def test_bank_transfer_journey_in_chromium(served_admin, browser, processes, tmp
         _type(browser, "account_number", f"14100000000{n:02d}")
         _type(browser, "holder_name", holder)
         browser.find_element(By.CSS_SELECTOR, "form.well button[type=submit]").click()
-        _wait_text(browser, "dicatat")
+        wait_text(browser, "dicatat")
     assert "TIDAK COCOK, periksa" in browser.page_source  # the third stays at the desk
-    browser.save_screenshot(str(SHOTS / "2-accounts-checked.png"))
+    shot(browser, "2-accounts-checked.png")
 
     log_in(browser, base, "kepala_desa")
     browser.get(f"{base}/cycles/{cycle_id}")
     browser.find_element(By.ID, "approve-cycle").click()
     browser.switch_to.alert.accept()
-    _wait_text(browser, "disetujui dan dibekukan: 3 KPM")
+    wait_text(browser, "disetujui dan dibekukan: 3 KPM")
 
     def generated(driver):
         driver.get(f"{base}/cycles/{cycle_id}")
@@ -105,14 +89,14 @@ def test_bank_transfer_journey_in_chromium(served_admin, browser, processes, tmp
     browser.get(f"{base}/distribution/cycles/{cycle_id}")
     assert "Mandiri MCM" in browser.find_element(By.ID, "programme-export").text
     browser.execute_script("document.getElementById('programme-export').scrollIntoView()")
-    browser.save_screenshot(str(SHOTS / "3-cycle-bank-entitlements.png"))
+    shot(browser, "3-cycle-bank-entitlements.png")
     browser.find_element(By.ID, "create-batch").click()
-    _wait_text(browser, "Batch BSK-")
+    wait_text(browser, "Batch BSK-")
     waiting(browser, 90).until(lambda d: d.find_elements(By.ID, "download-bank"),
                                message=worker.log_path.read_text()[-3000:])
     assert "Mandiri MCM" in browser.find_element(By.ID, "export-format").text
-    browser.save_screenshot(str(SHOTS / "4-batch-mandiri-mcm.png"))
-    mcm = _download(browser, browser.find_element(By.ID, "download-bank").get_attribute("href")).decode()
+    shot(browser, "4-batch-mandiri-mcm.png")
+    mcm = fetch(browser, browser.find_element(By.ID, "download-bank").get_attribute("href")).decode()
     header, *details = [line.split(",") for line in mcm.strip().split("\r\n")]
     assert header[0] == "P" and header[2:] == [PAYING, "2", "600000.00"]
     refs = [d[8] for d in details]
@@ -135,7 +119,7 @@ def test_bank_transfer_journey_in_chromium(served_admin, browser, processes, tmp
                                message=worker.log_path.read_text()[-3000:])
     rejections = browser.find_element(By.ID, "statement-rejections").text
     assert "SALDO AWAL" in rejections and "BIAYA TRANSFER" in rejections
-    browser.save_screenshot(str(SHOTS / "5-rekening-koran-reconciled.png"))
+    shot(browser, "5-rekening-koran-reconciled.png")
 
     with Session(engine) as session:
         items = session.scalars(select(PaymentItem).order_by(PaymentItem.id)).all()

@@ -14,7 +14,7 @@ from services.registry.distribution.banks import mandiri_mcm
 from services.registry.distribution.common import DistributionError
 from services.registry.distribution.iso20022 import Debtor
 from services.registry.models import AuditEntry, PaymentItem
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 VILLAGE = Debtor("Pemerintah Desa Kamal", "1410012345678", "BMRIIDJA")
 ITEMS = [("BSK-7-101", Decimal("300000"), "008", "1410000000001", "Moh. Sholeh, Bin Ahmad", "Bansos BLT-DD Jan"),

@@ -12,7 +12,7 @@ from services.registry.distribution import batches, statements
 from services.registry.distribution.banks import bank_jatim
 from services.registry.distribution.banks.mutation_csv import is_mutation_csv, parse_amount, read_mutation_csv
 from services.registry.models import Entitlement, PaymentItem
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 MANDIRI = ["Tgl.", "Tgl. Val.", "Rincian Transaksi", "No. Referensi", "Debit", "Kredit", "Saldo"]
