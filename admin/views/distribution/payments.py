@@ -1,5 +1,5 @@
 """Pembayaran: bank accounts (holder-name check), payment batches (export, download), bank result
-uploads (CSV / camt.053) and verification samples. Heavy work runs in the registry worker."""
+uploads (CSV / camt.053 / camt.054) and verification samples. Heavy work runs in the registry worker."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,6 +18,7 @@ from admin.views.programmes.cycle_helpers import visible_cycle
 from services.common.contracts import send
 from services.registry.distribution import accounts, batches, statements, verification
 from services.registry.distribution.common import DistributionError
+from services.registry.distribution.statement_report import summarize
 from services.registry.models import BankAccount, BankStatement, PaymentBatch, Person, VerificationSample
 
 
@@ -94,7 +95,7 @@ class PaymentView(BaseView):
         stored = save_upload(storage, Path(current_app.config["UPLOAD_DIR"]))
         try:
             statement = statements.create_statement(db_session(), stored, Path(storage.filename).name,
-                                                    g.user.username)
+                                                    g.user.username, cycle_id=cycle.id)
         except DistributionError as exc:
             db_session().rollback()
             flash(str(exc), "danger")
@@ -113,7 +114,7 @@ class PaymentView(BaseView):
         if found is None:
             abort(404)
         db_session().refresh(found)
-        return self.render_template("admin/payments_statement.html", statement=found)
+        return self.render_template("admin/payments_statement.html", statement=found, report=summarize(found))
 
     @expose("/cycles/<int:cycle_id>/samples", methods=["POST"])
     @has_access
