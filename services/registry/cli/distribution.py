@@ -85,12 +85,12 @@ def import_bank_statement(file: Path, batch_id: int | None, actor: str) -> None:
     try:
         with Session(engine) as session:
             try:
-                statement = statements.create_statement(session, file, file.name, actor, batch_id=batch_id)
+                statement_id = statements.create_statement(session, file, file.name, actor, batch_id=batch_id).id
             except DistributionError as exc:
                 session.rollback()
                 click.echo(f"Berkas ditolak: {exc}", err=True)
                 sys.exit(2)
-        done = statements.apply_statement(engine, statement.id, actor)
+        done = statements.apply_statement(engine, statement_id, actor)
     finally:
         engine.dispose()
     for line in report_lines(done):
