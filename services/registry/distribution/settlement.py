@@ -58,7 +58,7 @@ def apply_line(session: Session, line: StatementLine, actor: str, tally: Tally) 
         return tally.refuse(line, "referensi pembayaran tidak dikenal")
     if tally.batch_id is not None and item.batch_id != tally.batch_id:
         return tally.refuse(line, f"pembayaran ini bukan bagian dari batch {tally.batch_id}")
-    if line.amount is not None and line.amount != item.amount:
+    if line.outcome == "paid" and line.amount is not None and line.amount != item.amount:
         return tally.refuse(line, f"nominal {line.amount} berbeda dari yang dikirim ({item.amount})")
     code = line.reason_code or (line.reason if line.outcome != "paid" else None)
     outcome = line.outcome

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from services.common.db import utcnow
 from services.common.settings import env_int, var_dir
@@ -125,12 +125,11 @@ def paying_accounts(session: Session, lines: list[StatementLine], cycle_id: int 
     elif cycle_id is not None:
         cycles.add(cycle_id)
     else:
-        refs = {line.reference for line in lines if line.reference}
+        refs = sorted({line.reference for line in lines if line.reference})
         batch_refs = {line.batch_ref for line in lines if line.batch_ref}
         for start in range(0, len(refs), 1000):
-            chunk = sorted(refs)[start:start + 1000]
             cycles.update(session.execute(select(PaymentBatch.cycle_id).join(PaymentItem).where(
-                PaymentItem.end_to_end_id.in_(chunk))).scalars())
+                PaymentItem.end_to_end_id.in_(refs[start:start + 1000]))).scalars())
         if batch_refs:
             cycles.update(session.execute(select(PaymentBatch.cycle_id).where(
                 PaymentBatch.reference.in_(sorted(batch_refs)))).scalars())
@@ -196,8 +195,9 @@ def create_statement(session: Session, source: Path, filename: str, actor: str, 
 def _resolve_held(session: Session, statement_id: int) -> list[dict]:
     """Batch entries held by earlier files whose payments are now all settled (their details arrived)."""
     resolved = []
-    for earlier in session.execute(select(BankStatement).where(BankStatement.id != statement_id,
-                                                               BankStatement.status == "selesai")).scalars():
+    for earlier in session.execute(select(BankStatement).options(load_only(BankStatement.id, BankStatement.summary))
+                                   .where(BankStatement.id != statement_id, BankStatement.status == "selesai")
+                                   ).scalars():
         summary = dict(earlier.summary or {})
         held = summary.get("unresolved") or []
         if not held:
