@@ -30,7 +30,7 @@ class StockForm(FlaskForm):
 
 
 class StatementForm(FlaskForm):
-    statement = FileField("Berkas hasil bank (CSV atau camt.053 XML)", validators=[
+    statement = FileField("Berkas hasil bank (CSV, atau XML camt.053/camt.054)", validators=[
         FileRequired("Pilih berkas hasil bank"), FileAllowed(("csv", "xml"), "Hanya berkas .csv atau .xml")])
 
 
