@@ -85,3 +85,21 @@ def test_env_example_lists_every_compose_variable():
     listed = {line.split("=", 1)[0] for line in (REPO / ".env.example").read_text().splitlines()
               if "=" in line and not line.startswith("#")}
     assert used <= listed, used - listed
+
+
+def test_compose_requires_every_secret_the_code_reads():
+    # Outside demo mode a secret() without its variable stops the process: compose must pass each one.
+    read = set(re.findall(r'secret\("(\w+)"', "\n".join(
+        p.read_text() for folder in ("services", "admin") for p in (REPO / folder).rglob("*.py"))))
+    assert read, "tidak ada secret() yang terbaca"
+    env = yaml.safe_load(COMPOSE.read_text())["x-bansos-env"]
+    missing = {name for name in read if f"${{{name}:?" not in str(env.get(name, ""))}
+    assert missing == set(), missing
+
+
+def test_nginx_routes_the_public_site_and_the_registry_public_checks():
+    conf = (REPO / "deploy/nginx/bansos.conf").read_text()
+    routes = dict(re.findall(r"location\s+(?:~\s+)?(\S+)\s*\{\s*proxy_pass\s+http://(\w+);", conf))
+    assert routes["/publik/"] == "reports_public"
+    assert routes["^/public/(certificates|cycles)/"] == "registry_public"
+    assert routes["/"] == "admin"

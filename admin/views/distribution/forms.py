@@ -29,8 +29,15 @@ class StockForm(FlaskForm):
     received = IntegerField("Jumlah diterima", validators=[InputRequired(), NumberRange(min=1, max=1_000_000)])
 
 
+class ExportForm(FlaskForm):
+    """Another file format for a batch the bank has not answered yet."""
+    # The choice is checked by banks.export_format, whose refusal says why in Indonesian.
+    export_format = SelectField("Format berkas transfer", validators=[DataRequired("Pilih format")],
+                                validate_choice=False)
+
+
 class StatementForm(FlaskForm):
-    statement = FileField("Berkas hasil bank (CSV, atau XML camt.053/camt.054)", validators=[
+    statement = FileField("Berkas hasil bank (CSV umum, mutasi rekening koran CSV, atau XML camt.053/camt.054)", validators=[
         FileRequired("Pilih berkas hasil bank"), FileAllowed(("csv", "xml"), "Hanya berkas .csv atau .xml")])
 
 

@@ -1,5 +1,6 @@
-"""Pembayaran: bank accounts (holder-name check), payment batches (export, download), bank result
-uploads (CSV / camt.053 / camt.054) and verification samples. Heavy work runs in the registry worker."""
+"""Pembayaran: bank accounts (holder-name check), payment batches (export in a chosen format, download),
+bank result uploads (CSV / rekening koran / camt.053 / camt.054) and verification samples. Heavy work runs in the
+registry worker."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,11 +13,18 @@ from sqlalchemy.orm import selectinload
 
 from admin.extensions import celery_app, db_session
 from admin.forms import flash_errors
-from admin.views.distribution.forms import AccountForm, ActionForm, AnswerForm, SampleForm, StatementForm
+from admin.views.distribution.forms import (
+    AccountForm,
+    ActionForm,
+    AnswerForm,
+    ExportForm,
+    SampleForm,
+    StatementForm,
+)
 from admin.views.people.imports import save_upload
 from admin.views.programmes.cycle_helpers import visible_cycle
 from services.common.contracts import send
-from services.registry.distribution import accounts, batches, statements, verification
+from services.registry.distribution import accounts, banks, batches, statements, verification
 from services.registry.distribution.common import DistributionError
 from services.registry.distribution.statement_report import summarize
 from services.registry.models import BankAccount, BankStatement, PaymentBatch, Person, VerificationSample
@@ -33,6 +41,7 @@ class PaymentView(BaseView):
     method_permission_name = {
         "bank_accounts": "list", "batch": "list", "statement": "list", "sample": "list",
         "download": "download", "create_batch": "manage", "upload_statement": "manage", "draw_sample": "manage",
+        "choose_export": "manage",
         "send_sample": "manage", "answer": "manage", "add_account": "manage",
     }
 
@@ -64,21 +73,52 @@ class PaymentView(BaseView):
         flash(f"Batch {batch.reference} dibuat ({batch.item_count} pembayaran); berkas sedang disiapkan.", "info")
         return redirect(url_for("PaymentView.batch", batch_id=batch.id))
 
+    def _export_form(self, batch: PaymentBatch) -> ExportForm:
+        form = ExportForm(export_format=batch.export_format or banks.DEFAULT)
+        form.export_format.choices = banks.choices(available_only=True)
+        return form
+
     @expose("/batches/<int:batch_id>")
     @has_access
     def batch(self, batch_id: int):
         batch = self._batch(batch_id)
         db_session().refresh(batch)
-        return self.render_template("admin/payments_batch.html", batch=batch,
+        fmt = banks.FORMATS.get(batch.export_format or banks.DEFAULT)
+        return self.render_template("admin/payments_batch.html", batch=batch, export=fmt,
+                                    export_form=self._export_form(batch), unavailable=[
+                                        f for f in banks.FORMATS.values() if f.unavailable],
                                     summary=batches.batch_summary(db_session(), batch.id))
 
-    @expose("/batches/<int:batch_id>/<any(csv, xml):kind>")
+    @expose("/batches/<int:batch_id>/export", methods=["POST"])
+    @has_access
+    def choose_export(self, batch_id: int):
+        batch = self._batch(batch_id)
+        form = self._export_form(batch)
+        if not form.validate_on_submit():
+            flash_errors(form)
+            return redirect(url_for("PaymentView.batch", batch_id=batch.id))
+        try:
+            batch = batches.choose_export(db_session(), batch.id, form.export_format.data, g.user.username)
+        except DistributionError as exc:
+            db_session().rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for("PaymentView.batch", batch_id=batch_id))
+        send(celery_app(), "registry.export_payment_batch", {"batch_id": batch.id, "requested_by": g.user.username})
+        flash(f"Batch {batch.reference} sedang diekspor ulang sebagai {banks.FORMATS[batch.export_format].label}.",
+              "info")
+        return redirect(url_for("PaymentView.batch", batch_id=batch.id))
+
+    @expose("/batches/<int:batch_id>/<any(csv, xml, bank):kind>")
     @has_access
     def download(self, batch_id: int, kind: str):
         batch = self._batch(batch_id)
-        path = batch.csv_path if kind == "csv" else batch.xml_path
+        path = {"csv": batch.csv_path, "xml": batch.xml_path, "bank": batch.export_path}[kind]
         if batch.status != "siap" or not path or not Path(path).exists():
             abort(404)
+        if kind == "bank":
+            fmt = banks.FORMATS.get(batch.export_format or banks.DEFAULT)
+            return send_file(path, as_attachment=True, download_name=f"{batch.reference}-{fmt.filename}",
+                             mimetype=fmt.mimetype)
         name = f"{batch.reference}.csv" if kind == "csv" else f"{batch.reference}-pain.001.xml"
         return send_file(path, as_attachment=True, download_name=name,
                          mimetype="text/csv" if kind == "csv" else "application/xml")

@@ -12,7 +12,7 @@ from admin.forms import flash_errors
 from admin.scoping import can_see_programme, kk_for_viewer, nik_for_viewer, visible_programme_ids
 from admin.views.distribution.forms import ActionForm, PickupForm, SampleForm, StatementForm, StockForm, TokenForm
 from admin.views.programmes.cycle_helpers import visible_cycle
-from services.registry.distribution import cards, ledger, pickup
+from services.registry.distribution import banks, cards, ledger, pickup
 from services.registry.distribution.common import DistributionError
 from services.registry.distribution.models.read import capital_head, cycle_head
 from services.registry.models import Cycle, Entitlement, GoodsStock, PaymentBatch, VerificationSample
@@ -58,7 +58,8 @@ class DistributionView(BaseView):
             samples=samples, head=cycle_head(session, cycle.id), stock_form=StockForm(),
             can_stock=self.appbuilder.sm.has_access("can_manage", "DistributionView"),
             can_pay=self.appbuilder.sm.has_access("can_manage", "PaymentView"),
-            action_form=ActionForm(), statement_form=StatementForm(), sample_form=SampleForm())
+            action_form=ActionForm(), statement_form=StatementForm(), sample_form=SampleForm(),
+            export=banks.FORMATS.get(cycle.programme.payment_export or banks.DEFAULT))
 
     @expose("/cycles/<int:cycle_id>/cards.pdf")
     @has_access

@@ -9,6 +9,7 @@ from wtforms.validators import Optional, Regexp
 from admin.scoping import FilterVisibleProgrammes, kk_for_viewer, nik_for_viewer, visible_programme_ids
 from admin.views.system.audit import AuditedModelView
 from services.registry.core.money import rupiah as _rupiah
+from services.registry.distribution import banks
 from services.registry.models import Enrolment, Programme
 
 
@@ -57,9 +58,9 @@ class ProgrammeView(AuditedModelView):
     base_filters = [["id", FilterVisibleProgrammes, visible_programme_ids]]
     list_columns = ["code", "name", "kind", "benefit_amount", "period_start", "period_end", "status"]
     show_columns = ["code", "name", "kind", "description", "benefit_amount", "period_start", "period_end",
-                    "status", "payment_channel", "paying_account"]
+                    "status", "payment_channel", "paying_account", "payment_export"]
     add_columns = ["code", "name", "kind", "description", "benefit_amount", "period_start", "period_end",
-                   "status", "payment_channel", "paying_account"]
+                   "status", "payment_channel", "paying_account", "payment_export"]
     edit_columns = add_columns
     search_columns = ["code", "name", "status"]
     order_columns = ["code", "name", "period_start"]
@@ -69,16 +70,23 @@ class ProgrammeView(AuditedModelView):
         "code": "Kode", "name": "Nama program", "kind": "Jenis", "description": "Keterangan",
         "benefit_amount": "Nilai bantuan", "period_start": "Mulai", "period_end": "Selesai", "status": "Status",
         "payment_channel": "Saluran pembayaran", "paying_account": "Rekening pembayar desa",
+        "payment_export": "Format berkas transfer",
     }
     description_columns = {
         "payment_channel": "Berlaku untuk hak bantuan yang dibuat setelah siklus disetujui.",
         "paying_account": "Nomor rekening desa yang mendebit transfer; mutasi bank rekening lain ditolak.",
+        "payment_export": "Berkas yang dibuat untuk setiap batch pembayaran; bisa diganti per batch.",
     }
     add_form_extra_fields = edit_form_extra_fields = {
         "payment_channel": SelectField("Saluran pembayaran", choices=list(PAYMENT_CHANNEL_LABELS.items()),
                                        default="tunai", widget=Select2Widget()),
         "paying_account": StringField("Rekening pembayar desa", validators=[
             Optional(), Regexp(r"^\d{5,34}$", message="Nomor rekening harus 5-34 angka")]),
+        # Only layouts with a public specification: the others cannot be written (see docs/INTEGRATIONS.md).
+        "payment_export": SelectField("Format berkas transfer", choices=banks.choices(available_only=True),
+                                      default=banks.DEFAULT, widget=Select2Widget()),
     }
     formatters_columns = {"benefit_amount": _rupiah,
-                          "payment_channel": lambda value: PAYMENT_CHANNEL_LABELS.get(value, value or "")}
+                          "payment_channel": lambda value: PAYMENT_CHANNEL_LABELS.get(value, value or ""),
+                          "payment_export": lambda value: banks.FORMATS[value].label if value in banks.FORMATS
+                          else value or ""}

@@ -1,4 +1,5 @@
-"""Payment batches: built from a cycle's bank entitlements, exported (chunked, resumable) as CSV and pain.001.
+"""Payment batches: built from a cycle's bank entitlements, exported (chunked, resumable) as the generic CSV
+plus the batch's chosen format (pain.001.001.03/.09 or a bank layout, see distribution/banks).
 
 Building a batch is one transaction; an entitlement already in a live item (waiting or paid) is not
 taken again (``payment_item.live_entitlement_id`` is unique), so only failed ones can be re-batched.
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from services.common.db import utcnow
 from services.common.settings import env_int, env_str, var_dir
 from services.registry.core.audit import record
+from services.registry.distribution import banks
 from services.registry.distribution.common import DistributionError, chunk_pause, require_frozen
 from services.registry.distribution.iso20022 import Debtor, write_pain001
 from services.registry.models import BankAccount, Cycle, Entitlement, PaymentBatch, PaymentItem
@@ -68,7 +70,7 @@ def create_batch(session: Session, cycle_id: int, actor: str) -> tuple[PaymentBa
     if not chosen:
         return None, skipped
     batch = PaymentBatch(cycle_id=cycle.id, reference=f"BSK-{cycle.id}-{utcnow():%Y%m%d%H%M%S%f}"[:35],
-                         created_by=actor, item_count=len(chosen),
+                         created_by=actor, item_count=len(chosen), export_format=cycle.programme.payment_export,
                          total_amount=sum((e.amount for e, _ in chosen), Decimal(0)))
     session.add(batch)
     session.flush()
@@ -83,7 +85,7 @@ def create_batch(session: Session, cycle_id: int, actor: str) -> tuple[PaymentBa
         session.execute(update(Entitlement).where(Entitlement.id.in_(rebatched)).values(status="menunggu"))
     record(session, actor, "create", "payment_batch", batch.id,
           **{"cycle_id": cycle.id, "items": len(chosen), "total": str(batch.total_amount), "rebatched": rebatched,
-           "skipped": skipped[:100]})
+           "skipped": skipped[:100], "export_format": batch.export_format})
     try:
         session.commit()
     except IntegrityError as exc:  # another batch took some of these entitlements at the same moment
@@ -128,8 +130,45 @@ def _progress(engine, batch_id: int, done: int) -> None:
         session.commit()
 
 
+def choose_export(session: Session, batch_id: int, code: str, actor: str) -> PaymentBatch:
+    """Export the batch again in another format (the caller queues the export); refused once the bank
+    has answered for any of its payments, since the file would then no longer be what the bank ran."""
+    fmt = banks.export_format(code)
+    batch = session.get(PaymentBatch, batch_id)
+    if batch is None:
+        raise DistributionError(f"Batch pembayaran {batch_id} tidak ditemukan")
+    session.refresh(batch)  # the export ran in the worker's own session
+    if batch.status == "mengekspor":
+        raise DistributionError("Batch sedang diekspor; tunggu sampai selesai")
+    if any(v for k, v in batch_summary(session, batch.id).items() if k != "dikirim"):
+        raise DistributionError("Bank sudah mengirim hasil untuk batch ini; format ekspor tidak bisa diganti")
+    before = batch.export_format or banks.DEFAULT
+    batch.export_format, batch.status, batch.exported_items, batch.error = fmt.code, "baru", 0, None
+    record(session, actor, "export_format", "payment_batch", batch.id,
+          **{"before": {"export_format": before}, "after": {"export_format": fmt.code},
+           "items": batch.item_count, "total": str(batch.total_amount)})
+    session.commit()
+    return batch
+
+
+def _write_chosen(fmt, path: Path, batch: PaymentBatch, payer: Debtor, items) -> None:
+    now = utcnow()
+    execution = (now + timedelta(days=1)).date()
+    if fmt.code.startswith("pain.001"):
+        write_pain001(path, msg_id=batch.reference, created=now.strftime("%Y-%m-%dT%H:%M:%S"),
+                      execution_date=execution.isoformat(), debtor=payer, count=batch.item_count,
+                      total=batch.total_amount, items=items, version=fmt.code)
+    elif fmt.write is not None:
+        fmt.write(path, execution_date=execution, debtor=payer, count=batch.item_count, total=batch.total_amount,
+                  items=items)
+    else:  # the generic CSV is written beside every format: only the items need reading
+        for _item in items:
+            pass
+
+
 def export_batch(engine, batch_id: int, actor: str = "sistem") -> PaymentBatch:
-    """Write the batch's CSV and pain.001 files; a finished batch is left alone (idempotent)."""
+    """Write the batch's generic CSV and its chosen format's file; a finished batch is left alone
+    (idempotent). The debtor account is the programme's paying account when it has one."""
     chunk = env_int("REGISTRY_PAYMENT_CHUNK", 1000)
     pause = chunk_pause()
     with Session(engine, expire_on_commit=False) as session:
@@ -138,12 +177,17 @@ def export_batch(engine, batch_id: int, actor: str = "sistem") -> PaymentBatch:
             raise DistributionError(f"Batch pembayaran {batch_id} tidak ditemukan")
         if batch.status == "siap":
             return batch
+        fmt = banks.export_format(batch.export_format)
         batch.status, batch.exported_items, batch.heartbeat_at = "mengekspor", 0, utcnow()
         cycle = session.get(Cycle, batch.cycle_id)
         remittance = f"Bansos {cycle.programme.code} {cycle.name}"
+        village = debtor()
+        payer = Debtor(village.name, cycle.programme.paying_account or village.account, village.bank_code)
         session.commit()
     folder = batch_dir(batch_id)
-    csv_tmp, xml_tmp = folder / "transfer.csv.tmp", folder / "pain.001.xml.tmp"
+    csv_tmp = folder / "transfer.csv.tmp"
+    chosen = folder / fmt.filename
+    chosen_tmp = chosen.with_name(chosen.name + ".tmp")
     state = {"done": 0}
 
     def items():
@@ -159,19 +203,30 @@ def export_batch(engine, batch_id: int, actor: str = "sistem") -> PaymentBatch:
                 if pause:
                     time.sleep(pause)
 
-    now = utcnow()
-    write_pain001(xml_tmp, msg_id=batch.reference, created=now.strftime("%Y-%m-%dT%H:%M:%S"),
-                  execution_date=(now + timedelta(days=1)).date().isoformat(), debtor=debtor(),
-                  count=batch.item_count, total=batch.total_amount, items=items())
-    csv_path, xml_path = folder / "transfer.csv", folder / "pain.001.xml"
+    try:
+        _write_chosen(fmt, chosen_tmp, batch, payer, items())
+    except DistributionError as exc:  # the layout cannot carry this batch: say why, and let another be chosen
+        for leftover in (csv_tmp, chosen_tmp):
+            leftover.unlink(missing_ok=True)
+        with Session(engine, expire_on_commit=False) as session:
+            batch = session.get(PaymentBatch, batch_id)
+            batch.status, batch.error = "gagal", str(exc)
+            record(session, actor, "export_failed", "payment_batch", batch_id,
+                  **{"format": fmt.code, "error": str(exc)})
+            session.commit()
+        return batch
+    csv_path = folder / "transfer.csv"
     os.replace(csv_tmp, csv_path)
-    os.replace(xml_tmp, xml_path)
+    if chosen != csv_path:
+        os.replace(chosen_tmp, chosen)
+    files = sorted({"transfer.csv", fmt.filename})
     with Session(engine, expire_on_commit=False) as session:
         batch = session.get(PaymentBatch, batch_id)
-        batch.status, batch.csv_path, batch.xml_path = "siap", str(csv_path), str(xml_path)
+        batch.status, batch.csv_path, batch.export_path = "siap", str(csv_path), str(chosen)
+        batch.xml_path = str(chosen) if fmt.code.startswith("pain.001") else None
         batch.exported_items, batch.exported_at = state["done"], utcnow()
         record(session, actor, "export", "payment_batch", batch_id,
-              **{"items": state["done"], "total": str(batch.total_amount), "files": ["transfer.csv", "pain.001.xml"]})
+              **{"items": state["done"], "total": str(batch.total_amount), "format": fmt.code, "files": files})
         session.commit()
     return batch
 

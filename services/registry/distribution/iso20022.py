@@ -1,4 +1,5 @@
-"""ISO 20022 files written: pain.001.001.03 item by item (streamed), XSD-checked; camt.053/.054 are read in camt.py.
+"""ISO 20022 files written: pain.001 (.001.03 or .001.09) item by item (streamed), XSD-checked;
+camt.053/.054 are read in camt.py.
 
 The XSDs are the ISO 20022 message archive's originals, kept in ./xsd.
 """
@@ -14,6 +15,8 @@ from lxml import etree
 
 XSD_DIR = Path(__file__).with_name("xsd")
 PAIN001 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
+# The versions we write; .001.09 differs for us only in BICFI for BIC and a dated ReqdExctnDt.
+PAIN001_VERSIONS = ("pain.001.001.03", "pain.001.001.09")
 _BIC = re.compile(r"^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$")
 
 
@@ -39,10 +42,10 @@ def _text(parent, tag: str, value: str, **attrs):
     return child
 
 
-def _agent(parent, tag: str, bank_code: str):
+def _agent(parent, tag: str, bank_code: str, bic_tag: str = "BIC"):
     inst = etree.SubElement(etree.SubElement(parent, tag), "FinInstnId")
     if _BIC.match(bank_code):
-        _text(inst, "BIC", bank_code)
+        _text(inst, bic_tag, bank_code)
     else:  # an Indonesian clearing (BI/SKN) member code such as 002
         _text(etree.SubElement(inst, "ClrSysMmbId"), "MmbId", bank_code)
 
@@ -66,12 +69,16 @@ class Debtor:
 
 
 def write_pain001(path: Path, *, msg_id: str, created: str, execution_date: str, debtor: Debtor,
-                  count: int, total, items, on_item=None) -> None:
+                  count: int, total, items, on_item=None, version: str = "pain.001.001.03") -> None:
     """Stream a pain.001 credit-transfer file; ``items`` yields (end_to_end_id, amount, bank_code,
     account_number, holder_name, remittance) and ``on_item(n)`` is called after each one (progress)."""
+    if version not in PAIN001_VERSIONS:
+        raise ValueError(f"versi pain.001 tidak didukung: {version}")
+    v09 = version == "pain.001.001.09"
+    bic_tag = "BICFI" if v09 else "BIC"
     with etree.xmlfile(str(path), encoding="utf-8") as xf:
         xf.write_declaration()
-        with xf.element("Document", nsmap={None: PAIN001}):
+        with xf.element("Document", nsmap={None: f"urn:iso:std:iso:20022:tech:xsd:{version}"}):
             with xf.element("CstmrCdtTrfInitn"):
                 header = etree.Element("GrpHdr")
                 _text(header, "MsgId", msg_id)
@@ -87,10 +94,13 @@ def write_pain001(path: Path, *, msg_id: str, created: str, execution_date: str,
                     _text(info, "BtchBookg", "true")
                     _text(info, "NbOfTxs", str(count))
                     _text(info, "CtrlSum", amount_text(total))
-                    _text(info, "ReqdExctnDt", execution_date)
+                    if v09:  # a choice of date or date-time since .001.08
+                        _text(etree.SubElement(info, "ReqdExctnDt"), "Dt", execution_date)
+                    else:
+                        _text(info, "ReqdExctnDt", execution_date)
                     _text(etree.SubElement(info, "Dbtr"), "Nm", debtor.name[:140])
                     _account(info, "DbtrAcct", debtor.account, "IDR")
-                    _agent(info, "DbtrAgt", debtor.bank_code)
+                    _agent(info, "DbtrAgt", debtor.bank_code, bic_tag)
                     _text(info, "ChrgBr", "DEBT")
                     for child in info:
                         xf.write(child)
@@ -98,7 +108,7 @@ def write_pain001(path: Path, *, msg_id: str, created: str, execution_date: str,
                         tx = etree.Element("CdtTrfTxInf")
                         _text(etree.SubElement(tx, "PmtId"), "EndToEndId", e2e)
                         _text(etree.SubElement(tx, "Amt"), "InstdAmt", amount_text(amount), Ccy="IDR")
-                        _agent(tx, "CdtrAgt", bank_code)
+                        _agent(tx, "CdtrAgt", bank_code, bic_tag)
                         _text(etree.SubElement(tx, "Cdtr"), "Nm", holder[:140])
                         _account(tx, "CdtrAcct", number)
                         _text(etree.SubElement(tx, "RmtInf"), "Ustrd", remittance[:140])

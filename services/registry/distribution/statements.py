@@ -23,6 +23,7 @@ from services.common.db import utcnow
 from services.common.settings import env_int, var_dir
 from services.registry.core.audit import record
 from services.registry.distribution import camt, ledger
+from services.registry.distribution.banks.mutation_csv import is_mutation_csv, read_mutation_csv
 from services.registry.distribution.batches import debtor
 from services.registry.distribution.common import DistributionError, chunk_pause
 from services.registry.distribution.settlement import Tally, apply_line, still_held
@@ -42,9 +43,11 @@ _COLUMNS = {"end_to_end_id": ("end_to_end_id", "endtoendid", "referensi", "refer
 CURRENCY = "IDR"  # every pain.001 the village sends is in rupiah
 _BOM = b"\xef\xbb\xbf"
 
-# Further text layouts (a bank's own mutation CSV, ...): (accepts(header cells) -> bool, read(text)).
-# The first that accepts the header line reads the file; the result CSV is tried first.
-TEXT_READERS: list[tuple[Callable[[list[str]], bool], Callable[[str], list[StatementLine]]]] = []
+# Text layouts besides the result CSV: (accepts(text) -> bool, read(text)); the first that accepts
+# the file reads it. The bank's own rekening koran (date, description, reference, debit, credit, balance).
+TEXT_READERS: list[tuple[Callable[[str], bool], Callable[[str], list[StatementLine]]]] = [
+    (is_mutation_csv, read_mutation_csv),
+]
 
 
 def _key(header: str) -> str:
@@ -87,12 +90,9 @@ def read_csv(text: str) -> list[StatementLine]:
 
 
 def read_text_lines(text: str) -> list[StatementLine]:
-    header = [_key(h) for h in next(csv.reader([text.split("\n", 1)[0]], delimiter=_delimiter(text.split("\n", 1)[0])), [])]
-    is_result_csv = any(a in header for a in _COLUMNS["end_to_end_id"]) and any(a in header for a in _COLUMNS["status"])
-    if not is_result_csv:
-        for accepts, reader in TEXT_READERS:
-            if accepts(header):
-                return reader(text)
+    for accepts, reader in TEXT_READERS:
+        if accepts(text):
+            return reader(text)
     return read_csv(text)
 
 

@@ -25,6 +25,7 @@ from services.registry.capacity.models.trainings import (
     TrainingSession,
 )
 from services.registry.core.base import Base
+from services.registry.core.models.areas import Area, install_area_scope
 from services.registry.core.models.audit import AuditChainHead, AuditEntry, install_audit_chain
 from services.registry.distribution.models.bank import BankAccount
 from services.registry.distribution.models.ledger import LedgerEntry, LedgerHead
@@ -66,3 +67,5 @@ __all__ = sorted(name for name, value in list(globals().items())
 
 # Every AuditEntry flushed in this process gets its place in the hash chain.
 install_audit_chain()
+# Every ORM statement is scoped to the areas the request may see; new rows get their area.
+install_area_scope()

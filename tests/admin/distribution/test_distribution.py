@@ -169,3 +169,28 @@ def test_partner_records_pickup_for_own_programme_with_masked_nik(client, db):
                                                      "location": "Posko LSM", "handed_over_by": "Relawan"})
     db.expire_all()
     assert db.get(Entitlement, entitlement.id).status == "disalurkan"
+
+
+def test_batch_exported_again_in_another_format_from_the_batch_screen(client, db, stack):
+    cycle = _cycle(db, households=2, channel="bank", with_accounts=True)
+    engine = stack.app.extensions["database"].engine
+    login(client, "operator")
+    client.post(f"/payments/cycles/{cycle.id}/batches")
+    batch = db.scalars(select(PaymentBatch).where(PaymentBatch.cycle_id == cycle.id)).one()
+    batches.export_batch(engine, batch.id)
+    page = client.get(f"/payments/batches/{batch.id}").data.decode()
+    assert 'id="choose-export"' in page and "BRI CMS" in page and "tidak ada spesifikasi publik" in page
+    stack.flush_broker()
+    refused = client.post(f"/payments/batches/{batch.id}/export", data={"export_format": "bri_cms"},
+                          follow_redirects=True).data.decode()
+    assert "belum bisa dipilih" in refused and queued_tasks(stack.broker, stack.var, "registry") == []
+    done = client.post(f"/payments/batches/{batch.id}/export", data={"export_format": "mandiri_mcm"},
+                       follow_redirects=True).data.decode()
+    assert "diekspor ulang sebagai Mandiri MCM" in done
+    assert ("registry.export_payment_batch", {"payload": {"batch_id": batch.id, "requested_by": "operator"}}) in \
+        queued_tasks(stack.broker, stack.var, "registry")
+    batches.export_batch(engine, batch.id)
+    mcm = client.get(f"/payments/batches/{batch.id}/bank")
+    assert mcm.status_code == 200 and mcm.data.startswith(b"P,")
+    assert f"{batch.reference}-mandiri-mcm.csv" in mcm.headers["Content-Disposition"]
+    assert client.get(f"/payments/batches/{batch.id}/xml").status_code == 404  # no pain.001 for this one

@@ -7,12 +7,13 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 from services.registry.people.models.people import Person
 
 ISSUE_OUTCOMES = ("tercatat", "usulan_program", "pengaduan")
 
 
-class CommunityMeeting(Base):
+class CommunityMeeting(InArea, Base):
     __tablename__ = "community_meeting"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

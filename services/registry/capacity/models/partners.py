@@ -8,6 +8,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 from services.registry.programmes.models.programmes import Organisation, Programme
 
 APPLICATION_LEVELS = ("kabupaten", "provinsi", "pusat")
@@ -27,7 +28,7 @@ class PartnerContact(Base):
     organisation: Mapped[Organisation] = relationship()
 
 
-class PartnerAgreement(Base):
+class PartnerAgreement(InArea, Base):
     """An MoU / PKS: its period, what the partner commits to, and the signed document."""
 
     __tablename__ = "partner_agreement"

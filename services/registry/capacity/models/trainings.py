@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, Numer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 from services.registry.people.models.people import Person
 from services.registry.programmes.models.programmes import Organisation, Programme
 
@@ -16,7 +17,7 @@ ENROLMENT_STATUSES = ("diundang", "terdaftar", "selesai", "keluar")
 WORK_STATUSES = ("bekerja", "usaha_sendiri", "tidak_bekerja")
 
 
-class Training(Base):
+class Training(InArea, Base):
     __tablename__ = "training"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -45,6 +46,7 @@ class Training(Base):
 
 class TrainingSession(Base):
     __tablename__ = "training_session"
+    __area_via__ = ("training_id", "training")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     training_id: Mapped[int] = mapped_column(ForeignKey("training.id", ondelete="CASCADE"), index=True)
@@ -61,6 +63,7 @@ class TrainingSession(Base):
 
 class TrainingEnrolment(Base):
     __tablename__ = "training_enrolment"
+    __area_via__ = ("person_id", "person")
     __table_args__ = (UniqueConstraint("training_id", "person_id", name="uq_training_enrolment_person"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -12,6 +12,7 @@ from services.registry.people.models.people import Person
 
 class BankAccount(Base):
     __tablename__ = "bank_account"
+    __area_via__ = ("person_id", "person")
     __table_args__ = (UniqueConstraint("person_id", "bank_code", "account_number", name="uq_bank_account_person"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -21,6 +21,7 @@ JOB_STATUSES = ("menunggu", "berjalan", "selesai", "gagal")
 
 class PaymentBatch(Base):
     __tablename__ = "payment_batch"
+    __area_via__ = ("cycle_id", "cycle")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)
@@ -31,6 +32,8 @@ class PaymentBatch(Base):
     exported_items: Mapped[int] = mapped_column(Integer, default=0)  # progress of the export task
     csv_path: Mapped[str | None] = mapped_column(String(500))
     xml_path: Mapped[str | None] = mapped_column(String(500))
+    export_format: Mapped[str | None] = mapped_column(String(30))  # banks.FORMATS code; None: the default
+    export_path: Mapped[str | None] = mapped_column(String(500))  # the file in that format
     error: Mapped[str | None] = mapped_column(Text)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # for the watchdog
     created_by: Mapped[str] = mapped_column(String(100))
@@ -51,6 +54,7 @@ class PaymentItem(Base):
     entitlement is in at most one live item, so a re-batch can never pay anyone twice."""
 
     __tablename__ = "payment_item"
+    __area_via__ = ("entitlement_id", "entitlement")
     __table_args__ = (UniqueConstraint("batch_id", "entitlement_id", name="uq_payment_item_batch_entitlement"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

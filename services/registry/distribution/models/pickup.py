@@ -16,6 +16,7 @@ class Pickup(Base):
     the unique constraint is the database's own refusal of a second collection."""
 
     __tablename__ = "pickup"
+    __area_via__ = ("entitlement_id", "entitlement")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entitlement_id: Mapped[int] = mapped_column(ForeignKey("entitlement.id"), unique=True)
@@ -37,6 +38,7 @@ class GoodsStock(Base):
     """Units of one in-kind package available for one cycle; each pickup takes one (never below zero)."""
 
     __tablename__ = "goods_stock"
+    __area_via__ = ("cycle_id", "cycle")
     __table_args__ = (
         UniqueConstraint("cycle_id", "package", name="uq_goods_stock_cycle_package"),
         CheckConstraint("remaining >= 0", name="remaining_not_negative"),

@@ -13,6 +13,7 @@ from services.registry.programmes.models.cycles import Cycle, Entitlement
 
 class VerificationSample(Base):
     __tablename__ = "verification_sample"
+    __area_via__ = ("cycle_id", "cycle")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)
@@ -31,6 +32,7 @@ class VerificationSample(Base):
 
 class VerificationCase(Base):
     __tablename__ = "verification_case"
+    __area_via__ = ("entitlement_id", "entitlement")
     __table_args__ = (UniqueConstraint("sample_id", "entitlement_id", name="uq_verification_case_sample_entitlement"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.common.contracts import COMPLAINT_CATEGORIES
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 from services.registry.people.models.people import Person
 from services.registry.programmes.models.cycles import Cycle
 
@@ -19,7 +20,7 @@ SENSITIVE_CATEGORIES = ("pungli", "nepotisme")
 COMPLAINT_STATUSES = ("baru", "diteruskan", "ditindaklanjuti", "selesai")
 
 
-class Complaint(Base):
+class Complaint(InArea, Base):
     __tablename__ = "complaint"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

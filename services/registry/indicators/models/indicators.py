@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.capacity.models.trainings import Training
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 from services.registry.people.models.people import Household, Person
 from services.registry.programmes.models.cycles import Cycle
 from services.registry.programmes.models.programmes import Programme
@@ -22,11 +23,13 @@ DIRECTIONS = ("naik", "turun")
 GRANULARITIES = ("bulan", "triwulan", "tahun")
 
 
-class Indicator(Base):
+class Indicator(InArea, Base):
     __tablename__ = "indicator"
+    # Unique within an area: two villages may each have their own.
+    __table_args__ = (UniqueConstraint("area_id", "code", name="uq_indicator_area_code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     computation: Mapped[str] = mapped_column(String(40))  # a key of indicators.COMPUTATIONS
@@ -52,10 +55,11 @@ class Indicator(Base):
         return Decimal(value) >= self.target if self.direction == "naik" else Decimal(value) <= self.target
 
 
-class IndicatorValue(Base):
+class IndicatorValue(InArea, Base):
     """One indicator for one period, as computed; ``final`` once computed after the period ended."""
 
     __tablename__ = "indicator_value"
+    __area_from__ = "indicator"
     __table_args__ = (UniqueConstraint("indicator_id", "period", name="uq_indicator_value_indicator_period"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,11 +7,12 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 
 IMPORT_STATUSES = ("antre", "berjalan", "selesai", "gagal")
 
 
-class ImportJob(Base):
+class ImportJob(InArea, Base):
     __tablename__ = "import_job"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,9 +7,10 @@ from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 
 
-class Household(Base):
+class Household(InArea, Base):
     __tablename__ = "household"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -42,6 +43,7 @@ class Household(Base):
 
 class Person(Base):
     __tablename__ = "person"
+    __area_via__ = ("household_id", "household")
     # The same NIK may stand in two households: that is a duplicate candidate, never a crash.
     __table_args__ = (UniqueConstraint("household_id", "nik", name="uq_person_household_nik"),)
 

@@ -7,21 +7,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 
 # Ordered from the top: a region's parent is always of the kind just before its own.
 REGION_KINDS = ("desa", "dusun", "rw", "rt")
 
 
-class Region(Base):
+class Region(InArea, Base):
     __tablename__ = "region"
+    # Unique within an area: two villages may each have their own.
+    __table_args__ = (UniqueConstraint("area_id", "code", name="uq_region_area_code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), index=True)  # one of REGION_KINDS
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(100))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     # Normalised path (casefolded names, 3-digit RW/RT) that household text columns are matched on.

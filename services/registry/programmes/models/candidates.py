@@ -21,6 +21,7 @@ class Candidate(Base):
     """One household on a cycle's draft list; ``snapshot`` holds what the list showed when it was made."""
 
     __tablename__ = "candidate"
+    __area_via__ = ("household_id", "household")
     __table_args__ = (UniqueConstraint("cycle_id", "household_id", name="uq_candidate_cycle_household"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -49,6 +50,7 @@ class CandidateFeedback(Base):
     Must be answered by ``due_on`` (14 days after it arrived, DOMAIN.md); photo and GPS are optional."""
 
     __tablename__ = "candidate_feedback"
+    __area_via__ = ("household_id", "household")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)

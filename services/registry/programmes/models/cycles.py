@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, Numeric, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 from services.registry.people.models.people import Household, Person
 from services.registry.programmes.models.programmes import Programme
 
@@ -20,10 +21,11 @@ ENTITLEMENT_CHANNELS = ("tunai", "bank", "barang")
 ENTITLEMENT_STATUSES = ("menunggu", "disalurkan", "gagal", "dikembalikan", "dibatalkan")
 
 
-class Cycle(Base):
+class Cycle(InArea, Base):
     """One round of a programme (e.g. BLT-DD Januari 2027): candidates, decision, entitlements."""
 
     __tablename__ = "cycle"
+    __area_from__ = "programme"
     __table_args__ = (UniqueConstraint("programme_id", "name", name="uq_cycle_programme_name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -55,6 +57,7 @@ class Entitlement(Base):
     later registry edits never change what was decided."""
 
     __tablename__ = "entitlement"
+    __area_via__ = ("household_id", "household")
     __table_args__ = (UniqueConstraint("cycle_id", "household_id", name="uq_entitlement_cycle_household"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, Numeric, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 from services.registry.programmes.models.cycles import Cycle
 from services.registry.programmes.models.programmes import Organisation, Programme
 
@@ -23,10 +24,11 @@ FUNDING_KIND_LABELS = {"dana_desa": "Dana Desa/APBDes", "apbd": "APBD Kabupaten"
 GENERATION_STATUSES = ("belum", "berjalan", "selesai")
 
 
-class FundingSource(Base):
+class FundingSource(InArea, Base):
     """One pot of money for one programme, e.g. "Dana Desa 2027: Rp 108.000.000"."""
 
     __tablename__ = "funding_source"
+    __area_from__ = "programme"
     __table_args__ = (UniqueConstraint("programme_id", "name", name="uq_funding_source_programme_name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

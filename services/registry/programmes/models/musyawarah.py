@@ -19,6 +19,7 @@ CHANGE_STATUSES = ("diajukan", "disetujui", "ditolak")
 
 class Musyawarah(Base):
     __tablename__ = "musyawarah"
+    __area_via__ = ("cycle_id", "cycle")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
@@ -56,6 +57,7 @@ class MusyawarahAttendee(Base):
 
 class MusyawarahDecision(Base):
     __tablename__ = "musyawarah_decision"
+    __area_via__ = ("household_id", "household")
     __table_args__ = (UniqueConstraint("musyawarah_id", "household_id", name="uq_musyawarah_decision_household"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -72,6 +74,7 @@ class ChangeRequest(Base):
     """A correction to a frozen cycle: add a household, remove an entitlement or change its amount."""
 
     __tablename__ = "change_request"
+    __area_via__ = ("cycle_id", "cycle")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)

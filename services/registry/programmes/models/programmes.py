@@ -8,6 +8,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 from services.registry.people.models.people import Household, Person
 
 ORGANISATION_KINDS = ("desa", "lsm", "csr", "pemerintah")
@@ -17,11 +18,13 @@ PARTNER_ROLES = ("penyandang_dana", "pelaksana")
 PAYMENT_CHANNELS = ("tunai", "bank_jika_ada")
 
 
-class Organisation(Base):
+class Organisation(InArea, Base):
     __tablename__ = "organisation"
+    # Unique within an area: two villages may each have their own.
+    __table_args__ = (UniqueConstraint("area_id", "name", name="uq_organisation_area_name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(150), unique=True)
+    name: Mapped[str] = mapped_column(String(150))
     kind: Mapped[str] = mapped_column(String(20))  # one of ORGANISATION_KINDS
     contact_email: Mapped[str | None] = mapped_column(String(150))
 
@@ -29,11 +32,13 @@ class Organisation(Base):
         return self.name
 
 
-class Programme(Base):
+class Programme(InArea, Base):
     __tablename__ = "programme"
+    # Unique within an area: two villages may each have their own.
+    __table_args__ = (UniqueConstraint("area_id", "code", name="uq_programme_area_code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(150))
     kind: Mapped[str] = mapped_column(String(30))  # tunai, barang, pelatihan, modal_usaha, ...
     description: Mapped[str | None] = mapped_column(Text)
@@ -44,6 +49,9 @@ class Programme(Base):
     payment_channel: Mapped[str] = mapped_column(String(20), default="tunai", server_default="tunai")
     # The village account that pays this programme; a bank statement for any other account is refused.
     paying_account: Mapped[str | None] = mapped_column(String(34))
+    # The file a payment batch is exported as by default (distribution/banks FORMATS); a batch may differ.
+    payment_export: Mapped[str] = mapped_column(String(30), default="pain.001.001.03",
+                                                server_default="pain.001.001.03")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     partners: Mapped[list[ProgrammePartner]] = relationship(back_populates="programme", cascade="all, delete-orphan")
@@ -57,6 +65,7 @@ class ProgrammePartner(Base):
     """An organisation that funds or runs a programme; partners see exactly these programmes."""
 
     __tablename__ = "programme_partner"
+    __area_via__ = ("programme_id", "programme")
     __table_args__ = (UniqueConstraint("programme_id", "organisation_id", "role", name="uq_programme_partner"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -72,6 +81,7 @@ class Enrolment(Base):
     """A household receiving a programme, with the person who collects for it."""
 
     __tablename__ = "enrolment"
+    __area_via__ = ("household_id", "household")
     __table_args__ = (UniqueConstraint("programme_id", "household_id", name="uq_enrolment_programme_household"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

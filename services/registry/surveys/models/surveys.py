@@ -146,6 +146,7 @@ class SurveyResponse(Base):
     """One visit to one household under one instrument version; never overwritten."""
 
     __tablename__ = "survey_response"
+    __area_via__ = ("household_id", "household")
     __table_args__ = (
         Index("ix_survey_response_household_collected", "household_id", "collected_at"),
     )

@@ -20,6 +20,7 @@ WELFARE_CATEGORIES = ("miskin", "rentan", "tidak_miskin")
 
 class HouseholdWelfare(Base):
     __tablename__ = "household_welfare"
+    __area_via__ = ("household_id", "household")
 
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), primary_key=True)
     score: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))

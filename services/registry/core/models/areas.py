@@ -1,0 +1,128 @@
+"""Administrative areas by Kemendagri code: provinsi > kabupaten > kecamatan > desa/kelurahan.
+
+Every household, region, programme and the work around them belongs to one area. A desa or
+kelurahan is where households live and where village programmes (BLT Dana Desa) are run; a
+kecamatan or kabupaten area holds programmes run above the village. The village's own details
+(head, address, SMS sender name, logo) sit on its row so that public pages, posters, PDFs and SMS
+read them instead of a name fixed in the code."""
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, with_loader_criteria
+
+from services.registry.core.base import Base, utcnow
+
+# Ordered from the top; a kelurahan sits at the desa level (its code's fourth part starts with 1).
+AREA_LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")
+LEVEL_LABELS = {"provinsi": "Provinsi", "kabupaten": "Kabupaten", "kecamatan": "Kecamatan", "desa": "Desa"}
+
+
+class Area(Base):
+    __tablename__ = "area"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(13), unique=True, index=True)  # "35.26.01.2001"
+    level: Mapped[str] = mapped_column(String(10), index=True)  # one of AREA_LEVELS
+    name: Mapped[str] = mapped_column(String(100))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    head_title: Mapped[str | None] = mapped_column(String(40))  # "Kepala Desa", "Lurah", "Camat", "Bupati"
+    head_name: Mapped[str | None] = mapped_column(String(150))
+    address: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(120))
+    sms_sender: Mapped[str | None] = mapped_column(String(11))  # alphanumeric sender ids stop at 11
+    logo_path: Mapped[str | None] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    parent: Mapped[Area | None] = relationship(remote_side=[id])
+
+    @property
+    def is_kelurahan(self) -> bool:
+        return self.level == "desa" and self.code.rsplit(".", 1)[-1].startswith("1")
+
+    @property
+    def title(self) -> str:
+        """"Desa Kamal", "Kelurahan Kraton", "Kecamatan Kamal", "Kabupaten Bangkalan"."""
+        label = "Kelurahan" if self.is_kelurahan else LEVEL_LABELS.get(self.level, self.level.title())
+        return f"{label} {self.name}"
+
+    def __repr__(self) -> str:
+        return self.title
+
+
+# The areas whose rows the running request may read and change (None: every area, for workers, the
+# CLI and unscoped staff); set by the web apps per request from the user's scope.
+VISIBLE_AREAS: ContextVar[tuple[int, ...] | None] = ContextVar("visible_areas", default=None)
+# The area a new row belongs to when its creator did not say (a desa user's own desa).
+CURRENT_AREA: ContextVar[int | None] = ContextVar("current_area", default=None)
+
+
+class InArea:
+    """Mixin for rows that belong to one area: the column the area scope filters on.
+
+    Nullable only so that a database of one village can be upgraded in place; the upgrade gives
+    every existing row the default desa and every new row is given its area when it is created."""
+
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+
+
+# Rows without an area of their own are scoped through the row they hang from, declared on the model
+# as ``__area_via__ = (foreign key column, parent table)``: an entitlement through its household, so a
+# kabupaten programme's cycle shows each village only its own recipients.
+def _criterion(cls, ids: tuple[int, ...], depth: int = 0):
+    if issubclass(cls, InArea):
+        return cls.area_id.in_(ids)
+    column, table = cls.__area_via__
+    parent = next(m.class_ for m in cls.registry.mappers if m.local_table.name == table)
+    if depth > 5:
+        raise RuntimeError(f"__area_via__ of {cls.__name__} loops")
+    return getattr(cls, column).in_(select(parent.id).where(_criterion(parent, ids, depth + 1)))
+
+
+def _scope_options(registry, ids: tuple[int, ...]):
+    options = [with_loader_criteria(InArea, lambda cls: cls.area_id.in_(ids), include_aliases=True)]
+    for mapper in registry.mappers:
+        if getattr(mapper.class_, "__area_via__", None) and not issubclass(mapper.class_, InArea):
+            options.append(with_loader_criteria(mapper.class_, _criterion(mapper.class_, ids), include_aliases=True))
+    return options
+
+
+def _scope_statement(state) -> None:
+    ids = VISIBLE_AREAS.get()
+    if ids is None or state.execution_options.get("all_areas") or state.is_column_load:
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    from services.registry.core.base import Base
+
+    state.statement = state.statement.options(*_scope_options(Base.registry, ids))
+
+
+def _assign_areas(session: Session, flush_context, instances) -> None:
+    """A new row without an area takes its parent's, then the request's desa, then the default desa."""
+    pending = [obj for obj in session.new if isinstance(obj, InArea) and obj.area_id is None]
+    if not pending:
+        return
+    fallback = CURRENT_AREA.get()
+    with session.no_autoflush:
+        for obj in pending:
+            via = getattr(type(obj), "__area_from__", None)  # e.g. a cycle belongs where its programme does
+            parent = getattr(obj, via, None) if via else None
+            if parent is not None and parent.area_id is not None:
+                obj.area_id = parent.area_id
+                continue
+            if fallback is None:
+                code = os.environ.get("BANSOS_DEFAULT_DESA", "35.26.01.2005").strip()
+                fallback = session.scalar(select(Area.id).where(Area.code == code).execution_options(all_areas=True))
+            obj.area_id = fallback
+
+
+def install_area_scope() -> None:
+    """Scope every ORM statement of every session to VISIBLE_AREAS, and give new rows their area."""
+    if not event.contains(Session, "do_orm_execute", _scope_statement):
+        event.listen(Session, "do_orm_execute", _scope_statement)
+        event.listen(Session, "before_flush", _assign_areas)

@@ -1,0 +1,145 @@
+"""The bank-transfer path from the screens in real headless Chromium with a real registry worker: the
+operator sets a programme to pay by transfer in the Mandiri MCM layout, records the recipients' accounts,
+the kepala desa approves (a verified account makes the entitlement a transfer), the operator builds the
+batch, downloads the MCM file, uploads Mandiri's rekening koran and sees the reconciliation.
+Screenshots go to test-artifacts/distribution/transfer/."""
+from __future__ import annotations
+
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.registry.models import AuditEntry, Candidate, Entitlement, PaymentItem, Person
+from tests.admin.system.test_browser import CHROMEDRIVER, browser, log_in, served_admin  # noqa: F401  (fixtures)
+from tests.helpers import waiting
+from tests.registry.village import decided_cycle
+
+SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "distribution" / "transfer"
+PAYING = "1410012345678"
+
+pytestmark = [pytest.mark.skipif(not Path(CHROMEDRIVER).exists(), reason="chromedriver tidak terpasang"),
+              pytest.mark.slow]
+
+
+def _wait_text(driver, text: str, timeout: float = 30) -> None:
+    WebDriverWait(driver, timeout).until(lambda d: text in d.page_source, message=f"'{text}' on {driver.current_url}")
+
+
+def _type(driver, element_id: str, text: str) -> None:
+    field = driver.find_element(By.ID, element_id)
+    field.clear()
+    field.send_keys(text)
+
+
+def _download(driver, url: str) -> bytes:
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=30) as response:
+        return response.read()
+
+
+def _choose(driver, element_id: str, value: str) -> None:
+    """A Select2-dressed select: set the real one, as picking from the dropdown does."""
+    driver.execute_script("var s = document.getElementById(arguments[0]); s.value = arguments[1];"
+                          "s.dispatchEvent(new Event('change', {bubbles: true}));", element_id, value)
+
+
+def test_bank_transfer_journey_in_chromium(served_admin, browser, processes, tmp_var, tmp_path):  # noqa: F811
+    app, base = served_admin
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    engine = app.extensions["database"].engine
+    with Session(engine, expire_on_commit=False) as session:
+        cycle, _meeting, _homes, _source = decided_cycle(session, households=3, code="TRF-UJI", first=90001)
+        heads = [session.get(Person, c.snapshot["recipient_id"]) for c in session.scalars(
+            select(Candidate).where(Candidate.cycle_id == cycle.id).order_by(Candidate.household_id))]
+        programme_id, cycle_id = cycle.programme_id, cycle.id
+    worker = processes.celery_worker("services.registry.worker", "registry", {
+        "REGISTRY_DATABASE_URL": str(engine.url), "BANSOS_VAR": str(tmp_var), "CELERY_BROKER_URL": "",
+        "REDIS_URL": ""}, name="transfer-browser", concurrency=1)
+
+    log_in(browser, base, "operator")
+    browser.get(f"{base}/programmes/edit/{programme_id}")
+    _choose(browser, "payment_channel", "bank_jika_ada")
+    _type(browser, "paying_account", PAYING)
+    _choose(browser, "payment_export", "mandiri_mcm")
+    browser.save_screenshot(str(SHOTS / "1-programme-transfer.png"))
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    browser.get(f"{base}/programmes/show/{programme_id}")
+    _wait_text(browser, "Mandiri MCM")
+    assert "Transfer bila rekening terverifikasi" in browser.page_source
+
+    browser.get(f"{base}/payments/accounts")
+    for n, (head, holder) in enumerate(zip(heads, [heads[0].name.upper(), heads[1].name, "Orang Lain"]), start=1):
+        _type(browser, "nik", head.nik)
+        _type(browser, "bank_code", "008" if n == 1 else "BRINIDJA")
+        _type(browser, "account_number", f"14100000000{n:02d}")
+        _type(browser, "holder_name", holder)
+        browser.find_element(By.CSS_SELECTOR, "form.well button[type=submit]").click()
+        _wait_text(browser, "dicatat")
+    assert "TIDAK COCOK, periksa" in browser.page_source  # the third stays at the desk
+    browser.save_screenshot(str(SHOTS / "2-accounts-checked.png"))
+
+    log_in(browser, base, "kepala_desa")
+    browser.get(f"{base}/cycles/{cycle_id}")
+    browser.find_element(By.ID, "approve-cycle").click()
+    browser.switch_to.alert.accept()
+    _wait_text(browser, "disetujui dan dibekukan: 3 KPM")
+
+    def generated(driver):
+        driver.get(f"{base}/cycles/{cycle_id}")
+        assert worker.poll() is None, worker.log_path.read_text()
+        return "3 dari 3 dibuat (selesai)" in driver.page_source
+
+    waiting(browser, 90).until(generated, message="entitlements generated by the worker")
+    with Session(engine) as session:
+        channels = [e.channel for e in session.scalars(select(Entitlement).where(Entitlement.cycle_id == cycle_id)
+                                                       .order_by(Entitlement.household_id))]
+    assert channels == ["bank", "bank", "tunai"]
+
+    log_in(browser, base, "operator")
+    browser.get(f"{base}/distribution/cycles/{cycle_id}")
+    assert "Mandiri MCM" in browser.find_element(By.ID, "programme-export").text
+    browser.execute_script("document.getElementById('programme-export').scrollIntoView()")
+    browser.save_screenshot(str(SHOTS / "3-cycle-bank-entitlements.png"))
+    browser.find_element(By.ID, "create-batch").click()
+    _wait_text(browser, "Batch BSK-")
+    waiting(browser, 90).until(lambda d: d.find_elements(By.ID, "download-bank"),
+                               message=worker.log_path.read_text()[-3000:])
+    assert "Mandiri MCM" in browser.find_element(By.ID, "export-format").text
+    browser.save_screenshot(str(SHOTS / "4-batch-mandiri-mcm.png"))
+    mcm = _download(browser, browser.find_element(By.ID, "download-bank").get_attribute("href")).decode()
+    header, *details = [line.split(",") for line in mcm.strip().split("\r\n")]
+    assert header[0] == "P" and header[2:] == [PAYING, "2", "600000.00"]
+    refs = [d[8] for d in details]
+    assert [d[9] for d in details] == ["IBU", "BAU"] and all(len(r) <= 19 for r in refs)
+
+    # Mandiri's rekening koran of the paying account: one transfer booked, one back, plus the bank's own lines.
+    statement = tmp_path / "rekening-koran-mandiri.csv"
+    statement.write_text("\n".join([
+        f"Nomor Rekening;{PAYING}", "Nama;PEMERINTAH DESA KAMAL", "Periode;20/01/2027 - 21/01/2027", "",
+        "Tgl.;Tgl. Val.;Rincian Transaksi;No. Referensi;Debit;Kredit;Saldo",
+        "20/01/2027;20/01/2027;SALDO AWAL;;;;10.000.000,00",
+        f"20/01/2027;20/01/2027;MCM InhouseTrf {refs[0]} Bansos;FT27020001;300.000,00;;9.700.000,00",
+        f"20/01/2027;20/01/2027;MCM BI-FAST {refs[1]} Bansos;FT27020002;300.000,00;;9.400.000,00",
+        f"21/01/2027;21/01/2027;RETUR BI-FAST {refs[1]} AC04 REKENING DITUTUP;FT27020003;;300.000,00;9.700.000,00",
+        "21/01/2027;21/01/2027;BIAYA TRANSFER BI-FAST;;2.500,00;;9.697.500,00", ""]), encoding="utf-8")
+    browser.get(f"{base}/distribution/cycles/{cycle_id}")
+    browser.find_element(By.ID, "statement-file").send_keys(str(statement))
+    browser.find_element(By.ID, "upload-statement").click()
+    waiting(browser, 90).until(lambda d: "dibayar 2, gagal 0, dikembalikan 1" in d.page_source,
+                               message=worker.log_path.read_text()[-3000:])
+    rejections = browser.find_element(By.ID, "statement-rejections").text
+    assert "SALDO AWAL" in rejections and "BIAYA TRANSFER" in rejections
+    browser.save_screenshot(str(SHOTS / "5-rekening-koran-reconciled.png"))
+
+    with Session(engine) as session:
+        items = session.scalars(select(PaymentItem).order_by(PaymentItem.id)).all()
+        assert [(i.status, i.reason_code) for i in items] == [("dibayar", None), ("dikembalikan", "AC04")]
+        assert sum(i.amount for i in items if i.status == "dibayar") == Decimal("300000")
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one().details["format"] \
+            == "mandiri_mcm"
