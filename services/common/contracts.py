@@ -64,7 +64,7 @@ TASKS: dict[str, dict[str, Any]] = {
         "properties": {"batch_id": _ID, "requested_by": {"type": "string", "maxLength": 100}},
         "additionalProperties": False,
     },
-    # Apply an uploaded bank result file (CSV or camt.053) to its payments, resuming where it stopped.
+    # Apply an uploaded bank result file (CSV, camt.053 or camt.054) to its payments, resuming where it stopped.
     # The registry beat's tick: re-send stuck entitlement generations, exports and bank-result imports.
     "registry.run_watchdogs": {
         "type": "object",

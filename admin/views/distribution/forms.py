@@ -37,7 +37,7 @@ class ExportForm(FlaskForm):
 
 
 class StatementForm(FlaskForm):
-    statement = FileField("Berkas hasil bank (CSV umum, mutasi rekening koran CSV, atau camt.053 XML)", validators=[
+    statement = FileField("Berkas hasil bank (CSV umum, mutasi rekening koran CSV, atau XML camt.053/camt.054)", validators=[
         FileRequired("Pilih berkas hasil bank"), FileAllowed(("csv", "xml"), "Hanya berkas .csv atau .xml")])
 
 

@@ -1,5 +1,5 @@
 """Pembayaran: bank accounts (holder-name check), payment batches (export in a chosen format, download),
-bank result uploads (CSV / rekening koran / camt.053) and verification samples. Heavy work runs in the
+bank result uploads (CSV / rekening koran / camt.053 / camt.054) and verification samples. Heavy work runs in the
 registry worker."""
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from admin.views.programmes.cycle_helpers import visible_cycle
 from services.common.contracts import send
 from services.registry.distribution import accounts, banks, batches, statements, verification
 from services.registry.distribution.common import DistributionError
+from services.registry.distribution.statement_report import summarize
 from services.registry.models import BankAccount, BankStatement, PaymentBatch, Person, VerificationSample
 
 
@@ -134,7 +135,7 @@ class PaymentView(BaseView):
         stored = save_upload(storage, Path(current_app.config["UPLOAD_DIR"]))
         try:
             statement = statements.create_statement(db_session(), stored, Path(storage.filename).name,
-                                                    g.user.username)
+                                                    g.user.username, cycle_id=cycle.id)
         except DistributionError as exc:
             db_session().rollback()
             flash(str(exc), "danger")
@@ -153,7 +154,7 @@ class PaymentView(BaseView):
         if found is None:
             abort(404)
         db_session().refresh(found)
-        return self.render_template("admin/payments_statement.html", statement=found)
+        return self.render_template("admin/payments_statement.html", statement=found, report=summarize(found))
 
     @expose("/cycles/<int:cycle_id>/samples", methods=["POST"])
     @has_access

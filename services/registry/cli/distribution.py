@@ -1,4 +1,4 @@
-"""Distribution commands of ``bansos``: verify-ledger, print-cards, distribution-watchdog."""
+"""Distribution commands of ``bansos``: verify-ledger, print-cards, distribution-watchdog, import-bank-statement."""
 from __future__ import annotations
 
 import sys
@@ -69,4 +69,34 @@ def distribution_watchdog(older_than: int) -> None:
 
 
 
-COMMANDS = [verify_ledger, print_cards, distribution_watchdog]
+
+@click.command("import-bank-statement")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch", "batch_id", type=int, default=None, help="Hanya cocokkan dengan batch pembayaran ini.")
+@click.option("--actor", default="cli", show_default=True, help="Nama pelaku yang dicatat di jejak audit.")
+def import_bank_statement(file: Path, batch_id: int | None, actor: str) -> None:
+    """Impor hasil bank (camt.053/camt.054 atau CSV) dan cetak laporannya; kode keluar 1 bila ada baris yang
+    ditolak atau belum terselesaikan, 2 bila seluruh berkas ditolak."""
+    from services.registry.distribution import statements
+    from services.registry.distribution.common import DistributionError
+    from services.registry.distribution.statement_report import report_lines, summarize
+
+    engine = make_engine(registry_database_url())
+    try:
+        with Session(engine) as session:
+            try:
+                statement_id = statements.create_statement(session, file, file.name, actor, batch_id=batch_id).id
+            except DistributionError as exc:
+                session.rollback()
+                click.echo(f"Berkas ditolak: {exc}", err=True)
+                sys.exit(2)
+        done = statements.apply_statement(engine, statement_id, actor)
+    finally:
+        engine.dispose()
+    for line in report_lines(done):
+        click.echo(line)
+    if not summarize(done)["clean"]:
+        sys.exit(1)
+
+
+COMMANDS = [verify_ledger, print_cards, distribution_watchdog, import_bank_statement]

@@ -1,5 +1,5 @@
-"""ISO 20022 files: pain.001 (.001.03 or .001.09) written item by item (streamed), camt.053.001.02 read,
-all XSD-checked.
+"""ISO 20022 files written: pain.001 (.001.03 or .001.09) item by item (streamed), XSD-checked;
+camt.053/.054 are read in camt.py.
 
 The XSDs are the ISO 20022 message archive's originals, kept in ./xsd.
 """
@@ -17,7 +17,6 @@ XSD_DIR = Path(__file__).with_name("xsd")
 PAIN001 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 # The versions we write; .001.09 differs for us only in BICFI for BIC and a dated ReqdExctnDt.
 PAIN001_VERSIONS = ("pain.001.001.03", "pain.001.001.09")
-CAMT053 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 _BIC = re.compile(r"^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$")
 
 
@@ -116,40 +115,3 @@ def write_pain001(path: Path, *, msg_id: str, created: str, execution_date: str,
                         xf.write(tx)
                         if on_item:
                             on_item(n)
-
-
-@dataclass
-class StatementLine:
-    row: int
-    reference: str | None
-    outcome: str | None  # paid / failed / returned, None when the line cannot be read
-    amount: Decimal | None
-    reason: str | None
-
-
-def read_camt053(path: Path) -> list[StatementLine]:
-    """Booked entries of our debit account: a DBIT is a transfer paid; a CRDT carrying return
-    information is money coming back (failed if never paid, returned if it was)."""
-    ns = {"c": CAMT053}
-    doc = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    lines: list[StatementLine] = []
-    for number, entry in enumerate(doc.iterfind(".//c:Stmt/c:Ntry", ns), start=1):
-        status = entry.findtext("c:Sts", namespaces=ns)
-        direction = entry.findtext("c:CdtDbtInd", namespaces=ns)
-        for tx in entry.iterfind("c:NtryDtls/c:TxDtls", ns) or [None]:
-            source = tx if tx is not None else entry
-            reference = source.findtext(".//c:Refs/c:EndToEndId", namespaces=ns)
-            amount_node = tx.find("c:AmtDtls/c:TxAmt/c:Amt", ns) if tx is not None else None
-            amount = Decimal((amount_node if amount_node is not None else entry.find("c:Amt", ns)).text)
-            reason = source.findtext(".//c:RtrInf/c:Rsn/c:Cd", namespaces=ns)
-            if status != "BOOK":
-                outcome = None
-                reason = f"entri belum dibukukan ({status})"
-            elif direction == "DBIT":
-                outcome = "paid"
-            elif direction == "CRDT" and source.find(".//c:RtrInf", ns) is not None:
-                outcome = "returned"
-            else:
-                outcome, reason = None, "entri kredit tanpa keterangan pengembalian"
-            lines.append(StatementLine(number, reference, outcome, amount, reason))
-    return lines

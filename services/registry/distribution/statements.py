@@ -1,8 +1,9 @@
-"""Bank results (generic CSV or camt.053) applied to payment items, chunk by chunk, idempotently.
+"""Bank results (camt.053/.054, the result CSV, and further text layouts through ``TEXT_READERS``)
+checked, stored and applied to payment items, chunk by chunk, idempotently.
 
 Each chunk is one transaction holding its item/entitlement changes, their ledger entries, audit rows
-and the statement's progress. Every change is a conditional UPDATE from the expected state, so a
-chunk replayed after a crash finds the work done and counts it "unchanged": nobody is paid twice.
+and the statement's progress (settlement.py does the per-line work). A file for another account or
+currency than the programme's paying account is refused whole at upload: nothing is stored or changed.
 """
 from __future__ import annotations
 
@@ -13,18 +14,23 @@ import shutil
 import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Callable
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, load_only
 
 from services.common.db import utcnow
 from services.common.settings import env_int, var_dir
 from services.registry.core.audit import record
-from services.registry.distribution import ledger
+from services.registry.distribution import camt, ledger
 from services.registry.distribution.banks.mutation_csv import is_mutation_csv, read_mutation_csv
+from services.registry.distribution.batches import debtor
 from services.registry.distribution.common import DistributionError, chunk_pause
-from services.registry.distribution.iso20022 import StatementLine, read_camt053, validation_errors
-from services.registry.models import BankStatement, Entitlement, PaymentItem
+from services.registry.distribution.settlement import Tally, apply_line, still_held
+from services.registry.distribution.statement_line import StatementLine
+from services.registry.models import BankStatement, Cycle, PaymentBatch, PaymentItem
+
+__all__ = ["StatementLine", "TEXT_READERS", "read_lines", "read_csv", "create_statement", "apply_statement"]
 
 OUTCOMES = {
     "paid": "paid", "dibayar": "paid", "berhasil": "paid", "sukses": "paid", "success": "paid",
@@ -34,20 +40,28 @@ OUTCOMES = {
 _COLUMNS = {"end_to_end_id": ("end_to_end_id", "endtoendid", "referensi", "reference"),
             "status": ("status", "hasil"), "amount": ("amount", "jumlah", "nominal"),
             "reason_code": ("reason_code", "kode_alasan", "alasan", "reason")}
+CURRENCY = "IDR"  # every pain.001 the village sends is in rupiah
+_BOM = b"\xef\xbb\xbf"
+
+# Text layouts besides the result CSV: (accepts(text) -> bool, read(text)); the first that accepts
+# the file reads it. The bank's own rekening koran (date, description, reference, debit, credit, balance).
+TEXT_READERS: list[tuple[Callable[[str], bool], Callable[[str], list[StatementLine]]]] = [
+    (is_mutation_csv, read_mutation_csv),
+]
 
 
 def _key(header: str) -> str:
     return header.strip().lstrip("\ufeff").lower().replace(" ", "_")
 
 
-def read_csv(text: str) -> list[StatementLine]:
-    if is_mutation_csv(text):  # the bank's own rekening koran (date, debit, credit columns)
-        return read_mutation_csv(text)
+def _delimiter(first_line: str) -> str:
     # The roster reader's rule (more ";" than "," in the header line): csv.Sniffer raises on a header
     # without either, and a bank file with one column must still be refused with our own message.
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def read_csv(text: str) -> list[StatementLine]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
     header = [_key(h) for h in next(reader, [])]
     where = {name: next((header.index(a) for a in aliases if a in header), None) for name, aliases in _COLUMNS.items()}
     if where["end_to_end_id"] is None or where["status"] is None:
@@ -62,113 +76,139 @@ def read_csv(text: str) -> list[StatementLine]:
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
         outcome = OUTCOMES.get(cell("status").lower())
-        reason = cell("reason_code") or None
+        code = cell("reason_code") or None
+        reason = None
         try:
             amount = Decimal(cell("amount").replace(",", ".")) if cell("amount") else None
         except InvalidOperation:
             amount, outcome, reason = None, None, f"nominal tidak terbaca: {cell('amount')!r}"
         if outcome is None and reason is None:
             reason = f"status tidak dikenal: {cell('status')!r}"
-        lines.append(StatementLine(number, cell("end_to_end_id") or None, outcome, amount, reason))
+        lines.append(StatementLine(number, cell("end_to_end_id") or None, outcome, amount, reason,
+                                   reason_code=code, line=number))
     return lines
 
 
+def read_text_lines(text: str) -> list[StatementLine]:
+    for accepts, reader in TEXT_READERS:
+        if accepts(text):
+            return reader(text)
+    return read_csv(text)
+
+
+def is_xml(data: bytes) -> bool:
+    """An XML declaration or a root element, after an optional UTF-8 BOM, sends the file to the XML reader."""
+    return data[len(_BOM):].lstrip().startswith(b"<") if data.startswith(_BOM) else data.lstrip().startswith(b"<")
+
+
 def read_lines(statement: BankStatement) -> list[StatementLine]:
-    path = Path(statement.path)
-    if statement.file_format == "camt053":
-        return read_camt053(path)
-    return read_csv(path.read_bytes().decode("utf-8-sig"))
+    data = Path(statement.path).read_bytes()
+    if statement.file_format.startswith("camt"):
+        return camt.read_camt(data, validate=False).lines  # checked when it was uploaded
+    return read_text_lines(data.decode("utf-8-sig"))
 
 
-def create_statement(session: Session, source: Path, filename: str, actor: str) -> BankStatement:
-    """Check the file (camt.053 against its XSD), keep a copy under var/, and queue it as a job."""
+def _normal(account: str | None) -> str:
+    return "".join(ch for ch in (account or "") if ch.isalnum()).upper()
+
+
+def paying_accounts(session: Session, lines: list[StatementLine], cycle_id: int | None,
+                    batch_id: int | None) -> set[str]:
+    """The paying account(s) the file must be for: the programme's own (or the village default), of the
+    cycle or batch it was uploaded for, else of every batch its lines point at."""
+    cycles: set[int] = set()
+    if batch_id is not None:
+        batch = session.get(PaymentBatch, batch_id)
+        if batch is None:
+            raise DistributionError(f"Batch pembayaran {batch_id} tidak ditemukan")
+        cycles.add(batch.cycle_id)
+    elif cycle_id is not None:
+        cycles.add(cycle_id)
+    else:
+        refs = sorted({line.reference for line in lines if line.reference})
+        batch_refs = {line.batch_ref for line in lines if line.batch_ref}
+        for start in range(0, len(refs), 1000):
+            cycles.update(session.execute(select(PaymentBatch.cycle_id).join(PaymentItem).where(
+                PaymentItem.end_to_end_id.in_(refs[start:start + 1000]))).scalars())
+        if batch_refs:
+            cycles.update(session.execute(select(PaymentBatch.cycle_id).where(
+                PaymentBatch.reference.in_(sorted(batch_refs)))).scalars())
+    default = debtor().account
+    accounts = {_normal(session.get(Cycle, c).programme.paying_account or default) for c in cycles}
+    return accounts or {_normal(default)}
+
+
+def _check_account(parsed: camt.CamtFile, expected: set[str]) -> None:
+    for stmt in parsed.statements:
+        if _normal(stmt.account) not in expected:
+            raise DistributionError(
+                f"Berkas {parsed.version} untuk rekening {stmt.account or '(tanpa rekening)'}, bukan rekening "
+                f"pembayar program ({', '.join(sorted(expected))}): seluruh berkas ditolak, tidak ada yang diubah")
+        currencies = {stmt.currency} | {line.currency for line in parsed.lines if line.currency}
+        if currencies - {CURRENCY}:
+            raise DistributionError(
+                f"Berkas {parsed.version} bermata uang {', '.join(sorted(c for c in currencies if c))}, bukan "
+                f"{CURRENCY}: seluruh berkas ditolak, tidak ada yang diubah")
+
+
+def create_statement(session: Session, source: Path, filename: str, actor: str, cycle_id: int | None = None,
+                     batch_id: int | None = None) -> BankStatement:
+    """Check the file (camt against its version's XSD, account and currency), keep a copy under var/,
+    and queue it as a job. A refused file raises DistributionError and leaves nothing behind."""
     data = source.read_bytes()
-    is_xml = data.lstrip().startswith(b"<")
-    if is_xml:
-        errors = validation_errors(source, "camt.053.001.02")
-        if errors:
-            raise DistributionError("Berkas camt.053 tidak sah: " + "; ".join(errors[:5]))
+    xml = is_xml(data)
+    summary: dict = {"batch_id": batch_id, "unresolved": [], "resolved": [], "matched": 0}
+    if xml:
+        parsed = camt.read_camt(data)
+        _check_account(parsed, paying_accounts(session, parsed.lines, cycle_id, batch_id))
+        lines, file_format, version = parsed.lines, parsed.format, parsed.version
+        summary.update(entries=parsed.entries, message_id=parsed.message_id,
+                       statements=[s.check() for s in parsed.statements])
     else:
         try:
-            total = len(read_csv(data.decode("utf-8-sig")))
+            lines = read_text_lines(data.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
             raise DistributionError("Berkas CSV bank harus UTF-8") from exc
+        if batch_id is not None:
+            paying_accounts(session, lines, cycle_id, batch_id)  # the batch must exist
+        file_format, version = "csv", None
+        summary.update(entries=len(lines), statements=[])
+    summary["lines"] = len(lines)
     digest = hashlib.sha256(data).hexdigest()
     folder = var_dir() / "statements"
     folder.mkdir(parents=True, exist_ok=True)
-    stored = folder / f"{digest}{'.xml' if is_xml else '.csv'}"
+    stored = folder / f"{digest}{'.xml' if xml else '.csv'}"
     if not stored.exists():
         shutil.copyfile(source, stored)
-    statement = BankStatement(filename=filename, path=str(stored), file_format="camt053" if is_xml else "csv",
-                              file_sha256=digest, created_by=actor, rejections=[])
-    statement.total_rows = len(read_camt053(stored)) if is_xml else total
+    statement = BankStatement(filename=filename, path=str(stored), file_format=file_format, file_sha256=digest,
+                              created_by=actor, rejections=[], total_rows=len(lines), message_version=version,
+                              cycle_id=cycle_id, summary=summary)
     session.add(statement)
     session.flush()
     record(session, actor, "upload", "bank_statement", statement.id,
-          **{"filename": filename, "sha256": digest, "format": statement.file_format, "rows": statement.total_rows})
+          **{"filename": filename, "sha256": digest, "format": file_format, "version": version,
+           "rows": len(lines), "batch_id": batch_id})
     session.commit()
     return statement
 
 
-def _claim(session, item: PaymentItem, expected: str, status: str, **values) -> bool:
-    """Move the payment from ``expected`` to ``status`` unless another delivery already did (conditional UPDATE)."""
-    return bool(session.execute(update(PaymentItem).where(PaymentItem.id == item.id, PaymentItem.status == expected)
-                                .values(status=status, **values)).rowcount)
-
-
-def _not_claimed(item: PaymentItem, status: str, counts: dict, reject):
-    """Already in ``status`` (the same file applied again) counts as unchanged; any other state is refused."""
-    if item.status == status:
-        counts["unchanged"] += 1
-        return None
-    return reject(f"pembayaran berstatus {item.status}, tidak bisa ditandai {status}")
-
-
-def _apply_line(session: Session, line: StatementLine, actor: str, counts: dict, rejections: list) -> None:
-    def reject(reason):
-        rejections.append({"row": line.row, "ref": line.reference, "reason": reason})
-
-    if line.outcome is None:
-        return reject(line.reason or "baris tidak terbaca")
-    item = session.execute(select(PaymentItem).where(PaymentItem.end_to_end_id == line.reference)).scalar_one_or_none()
-    if item is None:
-        return reject("referensi pembayaran tidak dikenal")
-    entitlement_id, now = item.entitlement_id, utcnow()
-    outcome = line.outcome
-    if outcome == "returned" and item.status == "dikirim":
-        outcome = "failed"  # refused before it was ever paid
-    if outcome == "paid":
-        if line.amount is not None and line.amount != item.amount:
-            return reject(f"nominal {line.amount} berbeda dari yang dikirim ({item.amount})")
-        if not _claim(session, item, "dikirim", "dibayar", settled_at=now):
-            return _not_claimed(item, "dibayar", counts, reject)
-        session.execute(update(Entitlement).where(Entitlement.id == entitlement_id)
-                        .values(status="disalurkan", updated_at=now))
-        ledger.append(session, cycle_id=item.entitlement.cycle_id, entitlement_id=entitlement_id, event="paid",
-                      amount=item.amount, actor=actor, payload={"end_to_end_id": item.end_to_end_id,
-                                                                 "batch_id": item.batch_id})
-        before, after, counts["paid"] = "dikirim", "dibayar", counts["paid"] + 1
-    elif outcome == "failed":
-        if not _claim(session, item, "dikirim", "gagal", live_entitlement_id=None, reason_code=line.reason,
-                      settled_at=now):
-            return _not_claimed(item, "gagal", counts, reject)
-        session.execute(update(Entitlement).where(Entitlement.id == entitlement_id, Entitlement.status == "menunggu")
-                        .values(status="gagal", updated_at=now))
-        before, after, counts["failed"] = "dikirim", "gagal", counts["failed"] + 1
-    else:  # returned after being paid: money back, the entitlement may be paid again in a new batch
-        if not _claim(session, item, "dibayar", "dikembalikan", live_entitlement_id=None, reason_code=line.reason,
-                      settled_at=now):
-            return _not_claimed(item, "dikembalikan", counts, reject)
-        session.execute(update(Entitlement).where(Entitlement.id == entitlement_id)
-                        .values(status="dikembalikan", updated_at=now))
-        ledger.append(session, cycle_id=item.entitlement.cycle_id, entitlement_id=entitlement_id, event="returned",
-                      amount=item.amount, actor=actor, payload={"end_to_end_id": item.end_to_end_id,
-                                                                 "reason_code": line.reason})
-        before, after, counts["returned"] = "dibayar", "dikembalikan", counts["returned"] + 1
-    record(session, actor, "bank_result", "payment_item", item.id,
-          **{"end_to_end_id": item.end_to_end_id, "entitlement_id": entitlement_id, "before": {"status": before},
-           "after": {"status": after}, "reason_code": line.reason})
-    return None
+def _resolve_held(session: Session, statement_id: int) -> list[dict]:
+    """Batch entries held by earlier files whose payments are now all settled (their details arrived)."""
+    resolved = []
+    for earlier in session.execute(select(BankStatement).options(load_only(BankStatement.id, BankStatement.summary))
+                                   .where(BankStatement.id != statement_id, BankStatement.status == "selesai")
+                                   ).scalars():
+        summary = dict(earlier.summary or {})
+        held = summary.get("unresolved") or []
+        if not held:
+            continue
+        keep = [h for h in held if still_held(session, h)]
+        done = [dict(h, by_statement=statement_id) for h in held if h not in keep]
+        if done:
+            summary["unresolved"], summary["resolved"] = keep, list(summary.get("resolved") or []) + done
+            earlier.summary = summary
+            resolved.extend(dict(h, statement_id=earlier.id) for h in done)
+    return resolved
 
 
 def apply_statement(engine, statement_id: int, actor: str = "bank") -> BankStatement:
@@ -189,24 +229,34 @@ def apply_statement(engine, statement_id: int, actor: str = "bank") -> BankState
         with Session(engine, expire_on_commit=False) as session:
             ledger.lock(session)  # first, before anything else this chunk locks
             statement = session.get(BankStatement, statement_id)
-            counts = {k: getattr(statement, k) for k in ("paid", "failed", "returned", "unchanged")}
-            rejections = list(statement.rejections or [])
+            summary = dict(statement.summary or {})
+            tally = Tally({k: getattr(statement, k) for k in ("paid", "failed", "returned", "unchanged")},
+                          list(statement.rejections or []), list(summary.get("unresolved") or []),
+                          summary.get("matched", 0), summary.get("batch_id"))
             for line in lines[offset:offset + chunk]:
-                _apply_line(session, line, actor, counts, rejections)
-            for key, value in counts.items():
+                apply_line(session, line, actor, tally)
+            for key, value in tally.counts.items():
                 setattr(statement, key, value)
-            statement.rejections = rejections
+            statement.rejections = tally.rejections
+            summary["unresolved"], summary["matched"] = tally.held, tally.matched
+            statement.summary = summary
             statement.processed_rows = min(offset + chunk, len(lines))
             statement.heartbeat_at = utcnow()
             session.commit()
         if pause:
             time.sleep(pause)
     with Session(engine, expire_on_commit=False) as session:
+        ledger.lock(session)
         statement = session.get(BankStatement, statement_id)
+        summary = dict(statement.summary or {})
+        summary["resolved_earlier"] = _resolve_held(session, statement_id)
+        statement.summary = summary
         statement.status, statement.finished_at = "selesai", utcnow()
         statement.processed_rows = statement.total_rows = len(lines)
         record(session, actor, "apply", "bank_statement", statement_id,
               **{"paid": statement.paid, "failed": statement.failed, "returned": statement.returned,
-               "unchanged": statement.unchanged, "rejected": len(statement.rejections or [])})
+               "unchanged": statement.unchanged, "rejected": len(statement.rejections or []),
+               "unresolved": len(summary.get("unresolved") or []),
+               "resolved_earlier": [h["statement_id"] for h in summary["resolved_earlier"]]})
         session.commit()
         return statement

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from services.registry.distribution import batches, cards, statements
 from services.registry.models import BankStatement, Entitlement, LedgerEntry, PaymentBatch, PaymentItem
 from tests.admin.stack import login, queued_tasks
-from tests.fakes.bank_statement import write_result_csv
+from tests.fakes.bank_statement import Entry, write_camt, write_result_csv
 from tests.helpers.builders import ents, make_cycle
 
 _codes = itertools.count(1)
@@ -96,6 +96,39 @@ def test_bank_batch_download_and_statement_upload(client, db, stack, tmp_path):
     statements.apply_statement(stack.app.extensions["database"].engine, statement.id)
     page = client.get(f"/payments/statements/{statement.id}").data.decode()
     assert "dibayar 3, gagal 0" in page
+
+
+def test_camt_upload_report_accounts_for_every_entry(client, db, stack, tmp_path):
+    cycle = _cycle(db, households=3, channel="bank", with_accounts=True)
+    batch, _ = batches.create_batch(db, cycle.id, "operator")
+    engine = stack.app.extensions["database"].engine
+    batches.export_batch(engine, batch.id)
+    items = db.scalars(select(PaymentItem).where(PaymentItem.batch_id == batch.id).order_by(PaymentItem.id)).all()
+    amount = Decimal("300000")
+    login(client, "operator")
+    before = db.scalars(select(BankStatement.id)).all()
+    foreign = write_camt(tmp_path / "nl.xml", [Entry([(items[0].end_to_end_id, amount)])],
+                         account="NL77ABNA0417164300", currency="EUR", iban=True)
+    with foreign.open("rb") as handle:
+        page = client.post(f"/payments/cycles/{cycle.id}/statements", data={"statement": (handle, "nl.xml")},
+                           content_type="multipart/form-data", follow_redirects=True).data.decode()
+    assert "NL77ABNA0417164300" in page and "seluruh berkas ditolak" in page
+    assert db.scalars(select(BankStatement.id)).all() == before
+    path = write_camt(tmp_path / "stmt.xml", [
+        Entry([(items[0].end_to_end_id, amount)]), Entry([(items[1].end_to_end_id, amount)], "returned", "AC04"),
+        Entry([], batch="BSK-LAIN-1", nb_of_txs=1, amount=amount), Entry(amount=Decimal("6500"), details=False)],
+        version="camt.053.001.04", bom=True)
+    with path.open("rb") as handle:
+        client.post(f"/payments/cycles/{cycle.id}/statements", data={"statement": (handle, "stmt.xml")},
+                    content_type="multipart/form-data")
+    statement = db.scalars(select(BankStatement).where(BankStatement.id.not_in(before or [0]))).one()
+    statements.apply_statement(engine, statement.id)
+    page = client.get(f"/payments/statements/{statement.id}").data.decode()
+    assert "camt.053.001.04" in page and "4 entri, 4 baris transaksi" in page
+    assert '<td id="report-paid">1</td>' in page and '<td id="report-rejected-by-bank">1</td>' in page
+    assert '<td id="report-refused">2</td>' in page and '<td id="report-unresolved">0</td>' in page
+    assert "baris 4 = cocok 2 + ditolak 2 + belum terselesaikan 0" in page
+    assert "batch BSK-LAIN-1 tidak dikenal" in page and "NtryDtls" in page and "cocok</strong>" in page
 
 
 def test_bad_statement_upload_is_refused_with_reason(client, db):

@@ -19,8 +19,8 @@ from services.common.db import make_engine
 from services.registry import schema
 from services.registry.core.parsing import RosterFileError
 from services.registry.distribution import statements
+from services.registry.distribution.camt import read_camt, validation_errors
 from services.registry.distribution.common import DistributionError
-from services.registry.distribution.iso20022 import read_camt053, validation_errors
 from services.registry.surveys.answers import NO, YES
 from services.registry.surveys.dtsen import import_dtsen
 from services.registry.surveys.kobo import import_kobo
@@ -227,8 +227,8 @@ def test_bank_statement_upload_of_any_bytes_is_stored_or_refused_with_a_reason(d
                 min_size=1, max_size=6))
 def test_camt053_keeps_every_entry(tmp_path_factory, entries):
     path = write_camt053(tmp_path_factory.mktemp("camt") / "stmt.xml", entries)
-    assert validation_errors(path, "camt.053.001.02") == []
-    lines = read_camt053(path)
+    assert validation_errors(path.read_bytes()) == ("camt.053.001.02", [])
+    lines = read_camt(path.read_bytes()).lines
     assert [(line.reference, line.amount, line.outcome) for line in lines] == [
         (ref, Decimal(amount).quantize(Decimal("0.01")), outcome) for ref, amount, outcome, _ in entries]
 
@@ -238,5 +238,5 @@ def test_camt053_with_entities_is_refused(db, tmp_path, document):
     session, _ = db
     path = tmp_path / "stmt.xml"
     path.write_bytes(document)
-    with pytest.raises(DistributionError, match="camt.053 tidak sah"):
+    with pytest.raises(DistributionError, match="DOCTYPE|XML rusak"):
         statements.create_statement(session, path, "stmt.xml", "uji")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from services.registry.distribution import batches, iso20022, ledger, statements
+from services.registry.distribution import batches, camt, ledger, statements
 from services.registry.distribution.common import DistributionError
 from services.registry.models import BankStatement, Entitlement, LedgerEntry, PaymentItem
 from tests.fakes.bank_statement import write_camt053, write_result_csv
@@ -45,7 +45,7 @@ def test_camt053_marks_paid_failed_and_rejects_unknown(session, engine, tmp_path
         (items[2].end_to_end_id, AMOUNT, "returned", "AC04"),  # refused before paying: failed
         ("BSK-999-999", AMOUNT, "paid", None),
     ])
-    assert iso20022.validation_errors(path, "camt.053.001.02") == []
+    assert camt.validation_errors(path.read_bytes()) == ("camt.053.001.02", [])
     statement = statements.create_statement(session, path, "stmt.xml", "operator")
     done = statements.apply_statement(engine, statement.id)
     assert (done.status, done.paid, done.failed, done.returned) == ("selesai", 2, 1, 0)
@@ -110,7 +110,7 @@ def test_bad_files_are_refused_with_a_reason(session, engine, tmp_path):
         statements.create_statement(session, no_status, "x.csv", "op")
     bad_xml = tmp_path / "bad.xml"
     bad_xml.write_text('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt/></Document>')
-    with pytest.raises(DistributionError, match="camt.053 tidak sah"):
+    with pytest.raises(DistributionError, match="camt.053.001.02 tidak sah: baris 1: elemen BkToCstmrStmt tidak lengkap: kurang GrpHdr"):
         statements.create_statement(session, bad_xml, "bad.xml", "op")
     assert session.execute(select(func.count()).select_from(BankStatement)).scalar_one() == 0
 

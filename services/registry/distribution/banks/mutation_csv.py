@@ -17,7 +17,7 @@ import io
 import re
 from decimal import Decimal, InvalidOperation
 
-from services.registry.distribution.iso20022 import StatementLine
+from services.registry.distribution.statement_line import StatementLine
 
 REFERENCE = re.compile(r"BSK-\d+-\d+")
 REASON_CODE = re.compile(r"\b(AC\d\d|AM\d\d|BE\d\d|MD\d\d|MS\d\d|RR\d\d|AG\d\d|RC\d\d)\b")
