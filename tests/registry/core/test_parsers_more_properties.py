@@ -57,6 +57,9 @@ def _write(folder, rows: list[list[str]], kind: str):
         book = Workbook()
         for row in rows:
             book.active.append(row)
+        for cell in (c for line in book.active.iter_rows() for c in line):
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # an export holds answers as text; openpyxl would write "=..." as a formula
         book.save(path)
     else:
         path = folder / "ekspor.csv"
