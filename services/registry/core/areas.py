@@ -1,12 +1,14 @@
 """Kemendagri area codes: reading the official list, the level of a code, and the default desa.
 
 The list is Kemendagri's own layout (``kode,nama`` with dotted codes); names are stored in the
-capitalisation people write them ("Gili Anyar", not "GILI ANYAR")."""
+capitalisation people write them ("Gili Anyar", not "GILI ANYAR"). The shipped list is Kabupaten
+Bangkalan (18 kecamatan, 273 desa, 8 kelurahan) from the Kepmendagri on kode dan data wilayah
+administrasi pemerintahan No 300.2.2-2138 Tahun 2025, as transcribed in the public cahyadsn/wilayah
+data set (db/wilayah.sql); its codes are the same as in Kepmendagri 100.1.1-6117 Tahun 2022."""
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.registry.core.models.areas import default_desa_code
 from services.registry.models import Area
 
 SHIPPED = Path(__file__).with_name("kemendagri_3526.csv")
@@ -42,7 +45,7 @@ class AreaCode:
 
 def level_of(code: str) -> str:
     if not _CODE.match(code or ""):
-        raise AreaCodeError(f"Kode wilayah '{code}' bukan kode Kemendagri (contoh: 35.26.01.2001)")
+        raise AreaCodeError(f"Kode wilayah '{code}' bukan kode Kemendagri (contoh: 35.26.04.2001)")
     return _LEVELS[code.count(".") + 1]
 
 
@@ -58,7 +61,7 @@ def display_name(raw: str) -> str:
 
 
 def read_codes(text: str) -> list[AreaCode]:
-    """Every line of a ``kode,nama`` list (``;`` also read); a bad line raises naming its number."""
+    """Every line of a ``kode,nama`` list (``;`` also read, ``#`` lines are notes); a bad line raises naming its number."""
     text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -67,6 +70,8 @@ def read_codes(text: str) -> list[AreaCode]:
         if not cells or not "".join(cells).strip():
             continue
         code, name = (cells + ["", ""])[0].strip(), (cells + ["", ""])[1].strip()
+        if code.startswith("#"):
+            continue  # a note, such as where the list was taken from
         if number == 1 and not code[:1].isdigit():
             continue  # header line
         if not name:
@@ -81,11 +86,6 @@ def read_codes(text: str) -> list[AreaCode]:
 
 def shipped_codes() -> list[AreaCode]:
     return read_codes(SHIPPED.read_text(encoding="utf-8"))
-
-
-def default_desa_code() -> str:
-    """The desa that a database of one village becomes, and that new rows belong to by default."""
-    return os.environ.get("BANSOS_DEFAULT_DESA", "35.26.01.2005").strip()
 
 
 def upsert(session: Session, codes: list[AreaCode]) -> dict[str, int]:
