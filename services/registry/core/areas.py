@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -121,3 +121,74 @@ def ensure_default_desa(session: Session) -> Area:
         raise AreaCodeError(f"BANSOS_DEFAULT_DESA={code} tidak ada di daftar kode Kemendagri yang dibawa")
     upsert(session, chain)
     return session.scalar(select(Area).where(Area.code == code))
+
+
+@dataclass
+class CodeImportResult:
+    added: int = 0
+    renamed: int = 0
+    unchanged: int = 0
+    refused: list[dict] = field(default_factory=list)  # {"line": n, "code": ..., "reason": ...}
+
+
+def looks_like_code_list(text: str) -> bool:
+    """A Kemendagri list starts with a ``kode`` header or a dotted code; anything else is not one."""
+    first = next((line.strip() for line in text.lstrip("\ufeff").splitlines() if line.strip()
+                  and not line.lstrip().startswith("#")), "")
+    return first.casefold().startswith("kode") or bool(_CODE.match(re.split(r"[,;]", first)[0].strip()))
+
+
+def import_codes(session: Session, text: str, actor: str) -> CodeImportResult:
+    """Add or rename every good line of a code list; each refused line is reported with its reason.
+
+    Unlike :func:`read_codes` (the shipped list, which must be whole) one bad line refuses only itself,
+    and a child whose parent was refused is refused too."""
+    from services.registry.core.audit import record
+
+    result = CodeImportResult()
+    lines: list[tuple[int, AreaCode]] = []
+    seen: set[str] = set()
+    first, header_line = True, "kode,nama\n"
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        header, first = first, False
+        if header and line.count(";") > line.count(","):
+            header_line = "kode;nama\n"
+        try:
+            codes = read_codes(line if header else header_line + line)
+        except AreaCodeError as exc:
+            reason = str(exc).split(": ", 1)[-1]
+            result.refused.append({"line": number, "code": line.split(",")[0].split(";")[0].strip(), "reason": reason})
+            continue
+        if not codes:
+            continue  # header or note
+        item = codes[0]
+        if item.code in seen:
+            result.refused.append({"line": number, "code": item.code, "reason": "Kode wilayah ganda dalam berkas"})
+            continue
+        seen.add(item.code)
+        lines.append((number, item))
+    existing = {area.code: area for area in session.scalars(select(Area).execution_options(all_areas=True))}
+    for number, item in sorted(lines, key=lambda pair: (pair[1].code.count("."), pair[1].code)):
+        area = existing.get(item.code)
+        if area is None:
+            parent = existing.get(item.parent_code) if item.parent_code else None
+            if item.parent_code and parent is None:
+                result.refused.append({"line": number, "code": item.code, "reason":
+                                       f"Induk {item.parent_code} tidak ada di berkas maupun di basis data"})
+                continue
+            area = Area(code=item.code, name=item.name, level=item.level, parent=parent)
+            session.add(area)
+            session.flush()
+            existing[item.code] = area
+            result.added += 1
+            record(session, actor, "import", "area", area.id, code=area.code, name=area.name)
+        elif area.name != item.name:
+            record(session, actor, "update", "area", area.id, code=area.code, changes={"name": [area.name, item.name]})
+            area.name = item.name
+            result.renamed += 1
+        else:
+            result.unchanged += 1
+    session.commit()
+    return result
