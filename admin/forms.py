@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
+DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di balai desa."
 ROSTER_EXTENSIONS = ("csv", "xlsx")
 
 
@@ -93,7 +93,7 @@ class CampaignForm(FlaskForm):
 class TestMessageForm(FlaskForm):
     channel = SelectField("Saluran", choices=CHANNELS, default="sms")
     to = StringField("Nomor HP / alamat e-mail", validators=[DataRequired("Tujuan wajib diisi"), Length(max=200)])
-    body = TextAreaField("Isi pesan", default="Uji coba pesan dari Pemerintah Desa Kamal.",
+    body = TextAreaField("Isi pesan", default="Uji coba pesan dari sistem bansos.",
                         validators=[DataRequired("Isi pesan wajib diisi"), Length(max=1000)])
 
 

@@ -192,3 +192,10 @@ def import_codes(session: Session, text: str, actor: str) -> CodeImportResult:
             result.unchanged += 1
     session.commit()
     return result
+
+
+def area_or_default(session: Session, area_id: int | None) -> Area:
+    """The area a row belongs to, for the name and details printed on what it sends; the default desa when
+    the row has none yet."""
+    area = session.get(Area, area_id) if area_id else None
+    return area if area is not None else ensure_default_desa(session)
