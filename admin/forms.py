@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
 DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di balai desa."
 ROSTER_EXTENSIONS = ("csv", "xlsx")
@@ -34,6 +34,9 @@ class RosterUploadForm(FlaskForm):
             FileAllowed(ROSTER_EXTENSIONS, "Hanya berkas .csv atau .xlsx yang diterima"),
         ],
     )
+    # Blank: the user's desa (or the default desa); a kecamatan/kabupaten code: the DESA column says which.
+    area_code = StringField("Kode wilayah tujuan (opsional)", validators=[
+        Optional(), Regexp(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$", message="Tulis kode Kemendagri, mis. 35.26.04.2001")])
 
 
 class ProgrammeChoiceForm(FlaskForm):

@@ -34,3 +34,23 @@ def test_operator_edits_the_village_profile_and_it_is_audited(client, db):
 def test_partners_do_not_see_the_profile(client):
     login(client, "mitra_lsm")
     assert client.get("/area-profile/list/").status_code in (302, 403)
+
+
+def test_roster_upload_names_its_desa_or_is_refused(client, db, tmp_path):
+    from services.registry.cli.demo.roster import roster_rows, write_roster
+    from services.registry.models import ImportJob
+
+    roster = write_roster(tmp_path / "keluarga.csv", roster_rows(2, 0, seed=3))
+    login(client, "operator")
+
+    def upload(code):
+        with open(roster, "rb") as handle:
+            return client.post("/imports/upload", data={"roster": (handle, roster.name), "area_code": code},
+                               content_type="multipart/form-data")
+
+    refused = upload("35.26.99.2001")
+    assert refused.status_code == 200 and "tidak dikenal atau di luar wilayah Anda" in refused.get_data(as_text=True)
+    accepted = upload(KAMAL)
+    assert accepted.status_code == 302
+    job = db.get(ImportJob, int(accepted.headers["Location"].rsplit("/", 1)[1]))
+    assert job.area_id == db.scalar(select(Area.id).where(Area.code == KAMAL))
