@@ -35,7 +35,8 @@ def load_config() -> dict:
         # Recipients per notifications.send_batch task (the contract allows up to 1000): fewer, larger batches
         # mean fewer claims, statements and broker round trips per campaign.
         "CAMPAIGN_BATCH_SIZE": env_int("CAMPAIGN_BATCH_SIZE", 1000),
-        "APP_NAME": "Bansos Desa Kamal",
+        # Followed by the user's desa, or the kabupaten for staff above the village (admin.extensions).
+        "APP_NAME": "Bansos",
         # The public satisfaction form linked in the SMS with each one-time code.
         "PUBLIC_SURVEY_URL": ((env_str("REPORTS_PUBLIC_BASE_URL")
                                or f"http://127.0.0.1:{env_int('REPORTS_PORT', 8083)}").rstrip("/") + "/publik/survei"),

@@ -13,9 +13,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
-DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
+DEFAULT_TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di balai desa."
 ROSTER_EXTENSIONS = ("csv", "xlsx")
 
 
@@ -34,6 +34,9 @@ class RosterUploadForm(FlaskForm):
             FileAllowed(ROSTER_EXTENSIONS, "Hanya berkas .csv atau .xlsx yang diterima"),
         ],
     )
+    # Blank: the user's desa (or the default desa); a kecamatan/kabupaten code: the DESA column says which.
+    area_code = StringField("Kode wilayah tujuan (opsional)", validators=[
+        Optional(), Regexp(r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$", message="Tulis kode Kemendagri, mis. 35.26.04.2001")])
 
 
 class ProgrammeChoiceForm(FlaskForm):
@@ -93,7 +96,7 @@ class CampaignForm(FlaskForm):
 class TestMessageForm(FlaskForm):
     channel = SelectField("Saluran", choices=CHANNELS, default="sms")
     to = StringField("Nomor HP / alamat e-mail", validators=[DataRequired("Tujuan wajib diisi"), Length(max=200)])
-    body = TextAreaField("Isi pesan", default="Uji coba pesan dari Pemerintah Desa Kamal.",
+    body = TextAreaField("Isi pesan", default="Uji coba pesan dari sistem bansos.",
                         validators=[DataRequired("Isi pesan wajib diisi"), Length(max=1000)])
 
 

@@ -79,6 +79,8 @@ FAB_ROLES = {
         ["Pemantau Pekerjaan$", "menu_access$"],
         ["(VillageResourceView|PersonSkillView)$", "can_[a-z_]+$"],
         ["RegionView$", "can_(list|show)$"],
+        ["AreaProfileView$", "can_(list|show|edit)$"],
+        ["Profil Desa$", "menu_access$"],
         ["MapView$", "can_(map|points)$"],
         ["(Registri|Layanan|Keluarga|Penduduk|Program|Penerima|Impor Data|Kampanye SMS|Laporan|Jejak Audit)$",
          "menu_access$"],
@@ -112,6 +114,8 @@ FAB_ROLES = {
     KEPALA_DESA: [
         *_READ_CYCLES,
         ["CycleView$", "can_approve$"],
+        ["AreaProfileView$", "can_(list|show|edit)$"],
+        ["Profil Desa$", "menu_access$"],
         *_READ_REGISTRY,
         *_READ_INDICATORS,
         *_SELF_SERVICE,

@@ -40,6 +40,7 @@ from admin.views.indicators.indicators import IndicatorDashboardView, IndicatorV
 from admin.views.outreach.campaigns import CampaignView
 from admin.views.outreach.messaging import ChannelView, OptOutView
 from admin.views.outreach.social import SocialChannelView, SocialPostView
+from admin.views.people.areas import AreaProfileView
 from admin.views.people.dedup import DedupView
 from admin.views.people.imports import ImportView
 from admin.views.people.map import MapView
@@ -105,6 +106,7 @@ SCREENS: tuple[Screen | Link | Hidden, ...] = (
     Screen(ReportView, "Laporan", "Laporan", "fa-file-pdf-o", S),
     Screen(MapView, "Peta Kebutuhan", "Peta kebutuhan", "fa-map", R),
     Screen(RegionView, "Wilayah", "Wilayah", "fa-map-o", R),
+    Screen(AreaProfileView, "Profil Desa", "Profil desa", "fa-id-card-o", R),
     Screen(VillageResourceView, "Sumber Daya", "Sumber daya & potensi", "fa-leaf", R),
     Screen(PersonSkillView, "Keterampilan", "Keterampilan warga", "fa-wrench", R),
     Screen(SurveyView, "Entri Survei", "Entri survei", "fa-pencil-square-o", R),

@@ -207,6 +207,8 @@ TASKS: dict[str, dict[str, Any]] = {
             "cycle_id": {"type": ["integer", "null"], "minimum": 1},
             "programme_id": {"type": ["integer", "null"], "minimum": 1},
             "photo_path": {"type": ["string", "null"], "maxLength": 300},
+            # The Kemendagri code of the village whose public page it was sent from.
+            "area_code": {"type": ["string", "null"], "pattern": r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"},
         },
         "additionalProperties": False,
     },

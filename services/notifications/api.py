@@ -149,7 +149,7 @@ def test_message():
     address, missing = normalise_address(channel_name, data.get("to"))
     if address is None:
         return jsonify({"error": f"{missing} atau tidak sah: {data.get('to')}"}), 400
-    body = str(data.get("body") or "Uji coba pesan dari Pemerintah Desa Kamal.")[:1000]
+    body = str(data.get("body") or "Uji coba pesan dari sistem bansos.")[:1000]
     try:
         channel = channel_for(channel_name, current_app.config)
         provider_id = channel.send(OutgoingMessage(0, address, body, "uji-coba", f"uji-{address}"))

@@ -6,7 +6,7 @@ import click
 
 @click.command("send-test-sms")
 @click.argument("phone")
-@click.option("--message", default="Uji coba SMS dari Pemerintah Desa Kamal.", show_default=True,
+@click.option("--message", default="Uji coba SMS dari sistem bansos.", show_default=True,
               help="Isi pesan.")
 def send_test_sms(phone: str, message: str) -> None:
     """Kirim satu SMS uji lewat saluran yang dikonfigurasi (gateway HTTP atau kotak keluar berkas)."""

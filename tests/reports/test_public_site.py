@@ -7,6 +7,8 @@ from services.reports.public.data import count_label, short_name
 from tests.reports.conftest import migrated_databases
 from tests.reports.public_data import DRAFT_NAMES, NAMES, fill_public_registry
 
+V = "/publik/35.26.04.2001"  # Desa Kamal, the default desa the fixture's rows belong to
+
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def public_app(request, tmp_var):
@@ -31,7 +33,7 @@ def test_short_name_and_small_counts():
 
 def test_programme_list_shows_budget_and_disbursed(public_app):
     app, ids, _ = public_app
-    page = app.test_client().get("/publik/").get_data(as_text=True)
+    page = app.test_client().get(f"{V}/").get_data(as_text=True)
     assert "BLT Dana Desa 2027" in page
     assert "Rp2.100.000" in page  # 7 frozen entitlements x 300.000
     assert "Rp1.200.000" in page  # 4 disalurkan
@@ -41,7 +43,7 @@ def test_programme_list_shows_budget_and_disbursed(public_app):
 def test_cycle_page_lists_frozen_recipients_masked(public_app):
     app, ids, _ = public_app
     client = app.test_client()
-    response = client.get(f"/publik/siklus/{ids.approved_cycle_id}")
+    response = client.get(f"{V}/siklus/{ids.approved_cycle_id}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "MOH. H*** B***" in page and "SITI A***" in page
@@ -54,16 +56,16 @@ def test_cycle_page_lists_frozen_recipients_masked(public_app):
 def test_draft_cycle_never_leaks(public_app):
     app, ids, _ = public_app
     client = app.test_client()
-    assert client.get(f"/publik/siklus/{ids.draft_cycle_id}").status_code == 404
-    assert client.get(f"/publik/siklus/{ids.draft_cycle_id}/poster-a4.pdf").status_code == 404
-    programme_page = client.get(f"/publik/program/{ids.programme_id}").get_data(as_text=True)
+    assert client.get(f"{V}/siklus/{ids.draft_cycle_id}").status_code == 404
+    assert client.get(f"{V}/siklus/{ids.draft_cycle_id}/poster-a4.pdf").status_code == 404
+    programme_page = client.get(f"{V}/program/{ids.programme_id}").get_data(as_text=True)
     assert not any(name.split()[0] in programme_page for name in DRAFT_NAMES)
     assert "Dusun Tlaga" not in programme_page  # only draft households live there
 
 
 def test_area_counts_under_five_are_hidden(public_app):
     app, ids, _ = public_app
-    page = app.test_client().get(f"/publik/program/{ids.programme_id}").get_data(as_text=True)
+    page = app.test_client().get(f"{V}/program/{ids.programme_id}").get_data(as_text=True)
     # Krajan RT 001/002 has 5 recipients (shown), RT 002/002 has 2 (shown as "< 5", never "2").
     assert '<td>001/002</td><td class="num">5</td>' in page
     assert '<td>002/002</td><td class="num">&lt; 5</td>' in page
@@ -78,24 +80,24 @@ def test_poster_is_a_pdf_in_both_sizes_with_the_qr_url(public_app):
     client = app.test_client()
     sizes = {}
     for size in ("a4", "a3"):
-        response = client.get(f"/publik/siklus/{ids.approved_cycle_id}/poster-{size}.pdf")
+        response = client.get(f"{V}/siklus/{ids.approved_cycle_id}/poster-{size}.pdf")
         assert response.mimetype == "application/pdf"
         reader = PdfReader(io.BytesIO(response.data))
         sizes[size] = float(reader.pages[0].mediabox.width)
         text = "".join(page.extract_text() for page in reader.pages)
         # The URL under the QR code wraps in its narrow column.
-        assert f"https://desakamal.example/publik/siklus/{ids.approved_cycle_id}" in "".join(text.split())
+        assert f"https://desakamal.example{V}/siklus/{ids.approved_cycle_id}" in "".join(text.split())
         assert "MOH. H*** B***" in text and "belum tersedia" in text
     assert round(sizes["a4"]) == 595 and round(sizes["a3"]) == 842
-    assert client.get(f"/publik/siklus/{ids.approved_cycle_id}/poster-a5.pdf").status_code == 404
+    assert client.get(f"{V}/siklus/{ids.approved_cycle_id}/poster-a5.pdf").status_code == 404
 
 
 def test_long_lists_come_in_pages(public_app):
     app, ids, _ = public_app
     app.config["PUBLIC_PAGE_SIZE"] = 3
     client = app.test_client()
-    first = client.get(f"/publik/siklus/{ids.approved_cycle_id}").get_data(as_text=True)
-    last = client.get(f"/publik/siklus/{ids.approved_cycle_id}?hal=3").get_data(as_text=True)
+    first = client.get(f"{V}/siklus/{ids.approved_cycle_id}").get_data(as_text=True)
+    last = client.get(f"{V}/siklus/{ids.approved_cycle_id}?hal=3").get_data(as_text=True)
     assert "Halaman 1 dari 3" in first and "MOH. H*** B***" in first and "SLAMET R***" not in first
     assert "Halaman 3 dari 3" in last and "SLAMET R***" in last and "MOH. H*** B***" not in last
 
@@ -109,7 +111,7 @@ def test_public_pages_are_cached_briefly_and_forms_never(public_app):
 
     app, ids, registry_url = public_app
     client = app.test_client()
-    path = f"/publik/siklus/{ids.approved_cycle_id}"
+    path = f"{V}/siklus/{ids.approved_cycle_id}"
     first = client.get(path)
     assert first.headers["Cache-Control"] == "public, max-age=30"
     engine = make_engine(registry_url)
@@ -125,4 +127,4 @@ def test_public_pages_are_cached_briefly_and_forms_never(public_app):
     app.config["PUBLIC_CACHE_SECONDS"] = 30
     form = client.get("/publik/pengaduan")
     assert "public" not in form.headers.get("Cache-Control", "")
-    assert client.get("/publik/siklus/999999").status_code == 404  # errors are not kept either
+    assert client.get(f"{V}/siklus/999999").status_code == 404  # errors are not kept either

@@ -18,7 +18,7 @@ class TokenForm(FlaskForm):
 class PickupForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
     collector_id = SelectField("Yang mengambil", coerce=int, validators=[InputRequired("Pilih pengambil")])
-    location = StringField("Lokasi penyaluran", default="Balai Desa Kamal",
+    location = StringField("Lokasi penyaluran", default="Balai desa",
                            validators=[DataRequired("Isi lokasi"), Length(max=200)])
     handed_over_by = StringField("Diserahkan oleh (petugas)", validators=[DataRequired("Isi nama petugas"),
                                                                            Length(max=150)])

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from admin.extensions import celery_app, db_session
 from admin.forms import RosterUploadForm, flash_errors
+from admin.views.people.areas import visible_area_ids
 from services.common.contracts import send
 from services.common.spreadsheet import SafeCsvWriter
-from services.registry.models import ImportJob, ImportRejection
+from services.registry.models import Area, ImportJob, ImportRejection
 
 DONE_STATUSES = ("selesai", "gagal")
 
@@ -91,7 +92,16 @@ class ImportView(BaseView):
                 flash(str(exc), "danger")
                 return self.render_template("admin/imports_upload.html", form=form)
         session = db_session()
-        job = create_import_job(session, Path(storage.filename).name, str(stored), g.user.username)
+        area_id = None
+        if form.area_code.data:
+            # The scope filters areas like any row: another village's code is "unknown" here too.
+            area_id = session.scalar(select(Area.id).where(Area.code == form.area_code.data.strip(),
+                                                           Area.id.in_(visible_area_ids())))
+            if area_id is None:
+                stored.unlink(missing_ok=True)
+                flash(f"Kode wilayah {form.area_code.data} tidak dikenal atau di luar wilayah Anda.", "danger")
+                return self.render_template("admin/imports_upload.html", form=form)
+        job = create_import_job(session, Path(storage.filename).name, str(stored), g.user.username, area_id)
         # Commit before sending: the worker must find the job when the task arrives.
         session.commit()
         send(celery_app(), "registry.import_roster", {"import_id": job.id})

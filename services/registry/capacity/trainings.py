@@ -27,7 +27,7 @@ from services.registry.models import (
 
 FOLLOW_UP_MONTHS = (3, 6)
 INVITATION_TEMPLATE = ("Yth. {{ nama }}, Anda diundang mengikuti pelatihan {{ pelatihan }} "
-                       "mulai {{ tanggal }} di {{ tempat }}. Info: kantor Desa Kamal.")
+                       "mulai {{ tanggal }} di {{ tempat }}. Info: kantor {{ desa }}.")
 
 
 def eligible_persons(session: Session, training: Training, today: date | None = None, limit: int = 500) -> list[Person]:
@@ -84,8 +84,12 @@ def invite(session: Session, training: Training, persons: list[Person], actor: s
 
 def invitation_recipients(training: Training, enrolments: list[TrainingEnrolment]) -> list[dict]:
     """Recipients for notifications.send_batch, keyed by training enrolment (a resend reaches nobody twice)."""
+    from sqlalchemy.orm import object_session
+
+    from services.registry.core.areas import area_or_default
+
     first = training.sessions[0] if training.sessions else None
-    common = {"pelatihan": training.topic, "tanggal": f"{first.held_on:%d-%m-%Y}" if first else "-",
+    common = {"desa": area_or_default(object_session(training), training.area_id).title, "pelatihan": training.topic, "tanggal": f"{first.held_on:%d-%m-%Y}" if first else "-",
               "tempat": first.place if first else "-"}
     return [{"recipient_key": f"training-enrolment-{e.id}", "phone": e.person.phone,
              "vars": {"nama": e.person.name, **common}} for e in enrolments]

@@ -13,15 +13,19 @@ from services.registry.config import registry_database_url
 
 @click.command("import-roster")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--desa", "desa_code", default=None, metavar="KODE",
+              help="Kode Kemendagri desa tujuan semua baris; kode kecamatan/kabupaten: desa dicocokkan dari kolom "
+                   "DESA. Bawaan: kolom DESA dicocokkan dengan desa di kabupaten BANSOS_DEFAULT_DESA.")
 @click.option("--actor", default="cli", show_default=True, help="Nama pelaku yang dicatat di jejak audit.")
-def import_roster(file: Path, actor: str) -> None:
+def import_roster(file: Path, desa_code: str | None, actor: str) -> None:
     """Impor daftar keluarga (CSV/XLSX) ke registri; laporan baris ditolak ditulis di samping berkas."""
     from services.registry.people.importer.jobs import create_import_job, run_import_job
 
     engine = make_engine(registry_database_url())
     try:
         with Session(engine, expire_on_commit=False) as session:
-            job = create_import_job(session, file.name, str(file.resolve()), actor)
+            area_id = _area_id(session, desa_code)
+            job = create_import_job(session, file.name, str(file.resolve()), actor, area_id)
         job = run_import_job(engine, job.id)
     finally:
         engine.dispose()
@@ -108,11 +112,33 @@ def verify_audit() -> None:
                    "parent_code), mis. --property code=KODE --property parent=INDUK.")
 @click.option("--kind", type=click.Choice(["desa", "dusun", "rw", "rt"]), default=None,
               help="Semua fitur berjenis ini (bila berkas tidak punya properti jenis).")
+@click.option("--desa", "desa_code", default=None, metavar="KODE",
+              help="Kode Kemendagri desa pemilik wilayah GeoJSON (bawaan: BANSOS_DEFAULT_DESA).")
 @click.option("--actor", default="cli", show_default=True, help="Nama pelaku yang dicatat di jejak audit.")
-def import_regions_command(file: Path, mapping: tuple[str, ...], kind: str | None, actor: str) -> None:
-    """Impor wilayah (desa, dusun, RW, RT) beserta batasnya dari berkas GeoJSON."""
+def import_regions_command(file: Path, mapping: tuple[str, ...], kind: str | None, desa_code: str | None,
+                           actor: str) -> None:
+    """Impor daftar kode wilayah Kemendagri (kode,nama) atau wilayah dusun/RW/RT beserta batasnya (GeoJSON)."""
+    from services.registry.core.areas import import_codes, looks_like_code_list
     from services.registry.people.regions import DEFAULT_PROPERTIES, import_regions_file
 
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"Berkas tidak dapat dibaca: {exc}") from None
+    if looks_like_code_list(text):
+        engine = make_engine(registry_database_url())
+        try:
+            with Session(engine) as session:
+                result = import_codes(session, text, actor)
+        finally:
+            engine.dispose()
+        click.echo(f"ditambah {result.added}, diubah namanya {result.renamed}, tetap {result.unchanged}, "
+                   f"ditolak {len(result.refused)}")
+        for refused in result.refused:
+            click.echo(f"ditolak baris {refused['line']} ({refused['code'] or '-'}): {refused['reason']}", err=True)
+        if result.refused and not (result.added or result.renamed or result.unchanged):
+            sys.exit(2)
+        return
     properties = {}
     for item in mapping:
         field, _, prop = item.partition("=")
@@ -123,7 +149,8 @@ def import_regions_command(file: Path, mapping: tuple[str, ...], kind: str | Non
     engine = make_engine(registry_database_url())
     try:
         with Session(engine) as session:
-            result = import_regions_file(session, file, actor, properties, kind)
+            area_id = _desa_id(session, desa_code)
+            result = import_regions_file(session, file, actor, properties, kind, area_id)
     finally:
         engine.dispose()
     click.echo(f"inserted {result.inserted}, updated {result.updated}, unchanged {result.unchanged}, "
@@ -132,6 +159,41 @@ def import_regions_command(file: Path, mapping: tuple[str, ...], kind: str | Non
         click.echo(f"ditolak fitur #{rejected['feature']} ({rejected['code'] or '-'}): {rejected['reason']}", err=True)
     if result.rejected and not (result.inserted or result.updated or result.unchanged):
         sys.exit(2)
+
+
+def _area_id(session: Session, code: str | None) -> int:
+    """The area an import goes to: ``--desa`` (a desa, kecamatan or kabupaten), else the default desa's kabupaten."""
+    from sqlalchemy import select
+
+    from services.registry.core.areas import ensure_default_desa
+    from services.registry.models import Area
+
+    if code:
+        area = session.scalar(select(Area).where(Area.code == code.strip()))
+        if area is None or area.level == "provinsi":
+            raise click.BadParameter(f"'{code}' bukan kode desa, kecamatan atau kabupaten yang terdaftar",
+                                     param_hint="--desa")
+        return area.id
+    area = ensure_default_desa(session)
+    while area.level != "kabupaten" and area.parent is not None:
+        area = area.parent
+    session.commit()
+    return area.id
+
+
+def _desa_id(session: Session, code: str | None) -> int | None:
+    """The id of the desa named by ``--desa``; None for the default desa; a clear error otherwise."""
+    if not code:
+        return None
+    from sqlalchemy import select
+
+    from services.registry.models import Area
+
+    area = session.scalar(select(Area).where(Area.code == code.strip()))
+    if area is None or area.level != "desa":
+        raise click.BadParameter(f"'{code}' bukan kode desa/kelurahan yang terdaftar (impor dulu daftar kode "
+                                 "Kemendagri)", param_hint="--desa")
+    return area.id
 
 
 @click.command("resume-entitlements")

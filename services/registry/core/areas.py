@@ -1,19 +1,22 @@
 """Kemendagri area codes: reading the official list, the level of a code, and the default desa.
 
 The list is Kemendagri's own layout (``kode,nama`` with dotted codes); names are stored in the
-capitalisation people write them ("Gili Anyar", not "GILI ANYAR")."""
+capitalisation people write them ("Gili Anyar", not "GILI ANYAR"). The shipped list is Kabupaten
+Bangkalan (18 kecamatan, 273 desa, 8 kelurahan) from the Kepmendagri on kode dan data wilayah
+administrasi pemerintahan No 300.2.2-2138 Tahun 2025, as transcribed in the public cahyadsn/wilayah
+data set (db/wilayah.sql); its codes are the same as in Kepmendagri 100.1.1-6117 Tahun 2022."""
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.registry.core.models.areas import default_desa_code
 from services.registry.models import Area
 
 SHIPPED = Path(__file__).with_name("kemendagri_3526.csv")
@@ -42,7 +45,7 @@ class AreaCode:
 
 def level_of(code: str) -> str:
     if not _CODE.match(code or ""):
-        raise AreaCodeError(f"Kode wilayah '{code}' bukan kode Kemendagri (contoh: 35.26.01.2001)")
+        raise AreaCodeError(f"Kode wilayah '{code}' bukan kode Kemendagri (contoh: 35.26.04.2001)")
     return _LEVELS[code.count(".") + 1]
 
 
@@ -58,7 +61,7 @@ def display_name(raw: str) -> str:
 
 
 def read_codes(text: str) -> list[AreaCode]:
-    """Every line of a ``kode,nama`` list (``;`` also read); a bad line raises naming its number."""
+    """Every line of a ``kode,nama`` list (``;`` also read, ``#`` lines are notes); a bad line raises naming its number."""
     text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -67,6 +70,8 @@ def read_codes(text: str) -> list[AreaCode]:
         if not cells or not "".join(cells).strip():
             continue
         code, name = (cells + ["", ""])[0].strip(), (cells + ["", ""])[1].strip()
+        if code.startswith("#"):
+            continue  # a note, such as where the list was taken from
         if number == 1 and not code[:1].isdigit():
             continue  # header line
         if not name:
@@ -81,11 +86,6 @@ def read_codes(text: str) -> list[AreaCode]:
 
 def shipped_codes() -> list[AreaCode]:
     return read_codes(SHIPPED.read_text(encoding="utf-8"))
-
-
-def default_desa_code() -> str:
-    """The desa that a database of one village becomes, and that new rows belong to by default."""
-    return os.environ.get("BANSOS_DEFAULT_DESA", "35.26.01.2005").strip()
 
 
 def upsert(session: Session, codes: list[AreaCode]) -> dict[str, int]:
@@ -121,3 +121,81 @@ def ensure_default_desa(session: Session) -> Area:
         raise AreaCodeError(f"BANSOS_DEFAULT_DESA={code} tidak ada di daftar kode Kemendagri yang dibawa")
     upsert(session, chain)
     return session.scalar(select(Area).where(Area.code == code))
+
+
+@dataclass
+class CodeImportResult:
+    added: int = 0
+    renamed: int = 0
+    unchanged: int = 0
+    refused: list[dict] = field(default_factory=list)  # {"line": n, "code": ..., "reason": ...}
+
+
+def looks_like_code_list(text: str) -> bool:
+    """A Kemendagri list starts with a ``kode`` header or a dotted code; anything else is not one."""
+    first = next((line.strip() for line in text.lstrip("\ufeff").splitlines() if line.strip()
+                  and not line.lstrip().startswith("#")), "")
+    return first.casefold().startswith("kode") or bool(_CODE.match(re.split(r"[,;]", first)[0].strip()))
+
+
+def import_codes(session: Session, text: str, actor: str) -> CodeImportResult:
+    """Add or rename every good line of a code list; each refused line is reported with its reason.
+
+    Unlike :func:`read_codes` (the shipped list, which must be whole) one bad line refuses only itself,
+    and a child whose parent was refused is refused too."""
+    from services.registry.core.audit import record
+
+    result = CodeImportResult()
+    lines: list[tuple[int, AreaCode]] = []
+    seen: set[str] = set()
+    first, header_line = True, "kode,nama\n"
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        header, first = first, False
+        if header and line.count(";") > line.count(","):
+            header_line = "kode;nama\n"
+        try:
+            codes = read_codes(line if header else header_line + line)
+        except AreaCodeError as exc:
+            reason = str(exc).split(": ", 1)[-1]
+            result.refused.append({"line": number, "code": line.split(",")[0].split(";")[0].strip(), "reason": reason})
+            continue
+        if not codes:
+            continue  # header or note
+        item = codes[0]
+        if item.code in seen:
+            result.refused.append({"line": number, "code": item.code, "reason": "Kode wilayah ganda dalam berkas"})
+            continue
+        seen.add(item.code)
+        lines.append((number, item))
+    existing = {area.code: area for area in session.scalars(select(Area).execution_options(all_areas=True))}
+    for number, item in sorted(lines, key=lambda pair: (pair[1].code.count("."), pair[1].code)):
+        area = existing.get(item.code)
+        if area is None:
+            parent = existing.get(item.parent_code) if item.parent_code else None
+            if item.parent_code and parent is None:
+                result.refused.append({"line": number, "code": item.code, "reason":
+                                       f"Induk {item.parent_code} tidak ada di berkas maupun di basis data"})
+                continue
+            area = Area(code=item.code, name=item.name, level=item.level, parent=parent)
+            session.add(area)
+            session.flush()
+            existing[item.code] = area
+            result.added += 1
+            record(session, actor, "import", "area", area.id, code=area.code, name=area.name)
+        elif area.name != item.name:
+            record(session, actor, "update", "area", area.id, code=area.code, changes={"name": [area.name, item.name]})
+            area.name = item.name
+            result.renamed += 1
+        else:
+            result.unchanged += 1
+    session.commit()
+    return result
+
+
+def area_or_default(session: Session, area_id: int | None) -> Area:
+    """The area a row belongs to, for the name and details printed on what it sends; the default desa when
+    the row has none yet."""
+    area = session.get(Area, area_id) if area_id else None
+    return area if area is not None else ensure_default_desa(session)

@@ -48,9 +48,14 @@ class Roster:
             yield number, record, cells
 
 
+# Dukcapil exports name the village column after what it is.
+_ALIASES = {"KELURAHAN": "DESA", "DESA/KELURAHAN": "DESA", "DESA_KELURAHAN": "DESA"}
+
+
 def canonical_header(header: str) -> str:
-    """``" no kk "``, ``No_Kk`` and ``NO KK`` all become ``NO_KK``."""
-    return _SEPARATORS.sub("_", str(header or "").strip()).upper()
+    """``" no kk "``, ``No_Kk`` and ``NO KK`` all become ``NO_KK``; ``KELURAHAN`` is ``DESA``."""
+    name = _SEPARATORS.sub("_", str(header or "").strip()).upper()
+    return _ALIASES.get(name, name)
 
 
 def _cell_text(value) -> str:

@@ -23,7 +23,7 @@ from services.registry.distribution.pickup import recipient_of
 from services.registry.models import Cycle, Entitlement, VerificationCase, VerificationSample
 from services.registry.outreach.payloads import batches, send_batches
 
-QUESTION = ("Bansos Desa Kamal: apakah Anda sudah menerima {{ programme }} sebesar {{ amount }} secara penuh? "
+QUESTION = ("Bansos {{ desa }}: apakah Anda sudah menerima {{ programme }} sebesar {{ amount }} secara penuh? "
             "Balas VERIF {{ kode }} YA, atau VERIF {{ kode }} TIDAK <jumlah yang diterima>. Gratis, tanpa potongan.")
 
 
@@ -68,9 +68,16 @@ def draw_sample(session: Session, cycle_id: int, actor: str, confidence: float =
 
 def sms_recipients(sample: VerificationSample) -> list[dict]:
     """One question per SMS case, keyed by the case; its id is the code the resident replies with."""
+    from sqlalchemy.orm import object_session
+
+    from services.registry.core.areas import area_or_default
+
     programme = sample.cycle.programme.name
+    session = object_session(sample)
+    # A kabupaten programme's question names each recipient's own village, the one they know.
     return [{"recipient_key": f"verifikasi-{case.id}", "phone": case.entitlement.recipient.phone,
-             "vars": {"programme": programme, "amount": _rupiah(case.expected_amount), "kode": case.id}}
+             "vars": {"desa": area_or_default(session, case.entitlement.household.area_id).title,
+                      "programme": programme, "amount": _rupiah(case.expected_amount), "kode": case.id}}
             for case in sample.cases if case.method == "sms"]
 
 

@@ -13,7 +13,7 @@ from services.registry.core.codes import new_tracking_code
 from services.registry.core.identity import IdentityError, normalise_phone
 from services.registry.feedback.clock import ClockRules, clock_state
 from services.registry.feedback.models.complaints import SENSITIVE_CATEGORIES
-from services.registry.models import Complaint, Person
+from services.registry.models import Area, Complaint, Person
 
 STEP_LEVEL = {"teruskan": 1, "tindak_lanjut": 2, "tutup": 3}
 
@@ -41,7 +41,8 @@ def record_complaint(session: Session, data: dict, actor: str, now: datetime | N
     except IdentityError as exc:
         raise ComplaintError(str(exc)) from exc
     person = session.scalar(select(Person).where(Person.phone == phone).limit(1)) if phone else None
-    complaint = Complaint(
+    area_id = session.scalar(select(Area.id).where(Area.code == data["area_code"])) if data.get("area_code") else None
+    complaint = Complaint(area_id=area_id,
         tracking_code=code, channel=data["channel"], category=category, sensitive=category in SENSITIVE_CATEGORIES,
         title=(data.get("title") or COMPLAINT_CATEGORIES[category])[:200], body=data["body"].strip(),
         location=data.get("location"), anonymous=anonymous,

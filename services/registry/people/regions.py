@@ -17,6 +17,7 @@ from shapely.validation import explain_validity
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.registry.core.areas import ensure_default_desa
 from services.registry.core.audit import record
 from services.registry.models import Region
 from services.registry.people.models.regions import REGION_KINDS
@@ -119,8 +120,9 @@ def _order(fields: list[tuple[int, dict, dict | None]]) -> list[tuple[int, dict,
 
 
 def import_regions(session: Session, collection: dict, actor: str, properties: dict | None = None,
-                   kind: str | None = None) -> RegionImportResult:
-    """Upsert the areas of a FeatureCollection (by code); commit; report every rejected feature."""
+                   kind: str | None = None, area_id: int | None = None) -> RegionImportResult:
+    """Upsert the areas of a FeatureCollection (by code, within the desa ``area_id``); commit; report
+    every rejected feature. Without ``area_id`` the regions belong to the default desa."""
     props_map = {**DEFAULT_PROPERTIES, **(properties or {})}
     result = RegionImportResult()
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
@@ -137,7 +139,9 @@ def import_regions(session: Session, collection: dict, actor: str, properties: d
         else:
             accepted.append((number, fields, geometry))
     seen: set[str] = set()
-    existing = {r.code: r for r in session.scalars(select(Region))}
+    if area_id is None:
+        area_id = ensure_default_desa(session).id
+    existing = {r.code: r for r in session.scalars(select(Region).where(Region.area_id == area_id))}
     for number, fields, geometry in _order(accepted):
         if fields["code"] in seen:
             reason = "Kode wilayah ganda dalam berkas"
@@ -154,21 +158,21 @@ def import_regions(session: Session, collection: dict, actor: str, properties: d
             result.rejected.append({"feature": number, "code": fields["code"], "reason": reason})
             continue
         seen.add(fields["code"])
-        _upsert(session, existing, fields, geometry, parent, actor, result)
+        _upsert(session, existing, fields, geometry, parent, actor, result, area_id)
     refresh_paths(existing.values())
     session.commit()
     return result
 
 
 def _upsert(session: Session, existing: dict, fields: dict, geometry: dict | None, parent: Region | None,
-            actor: str, result: RegionImportResult) -> None:
+            actor: str, result: RegionImportResult, area_id: int) -> None:
     region = existing.get(fields["code"])
     centroid = shape(geometry).representative_point() if geometry else None
     values = {"kind": fields["kind"], "name": fields["name"], "parent_id": parent.id if parent else None,
               "boundary": geometry, "centroid_lat": round(centroid.y, 7) if centroid else None,
               "centroid_lon": round(centroid.x, 7) if centroid else None}
     if region is None:
-        region = Region(code=fields["code"], **values)
+        region = Region(code=fields["code"], area_id=area_id, **values)
         fill_path(region, parent)
         session.add(region)
         session.flush()
@@ -194,11 +198,11 @@ def _short(value):
 
 
 def import_regions_file(session: Session, path: str | Path, actor: str, properties: dict | None = None,
-                        kind: str | None = None) -> RegionImportResult:
+                        kind: str | None = None, area_id: int | None = None) -> RegionImportResult:
     try:
         collection = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         result = RegionImportResult()
         result.rejected.append({"feature": 0, "code": None, "reason": f"Berkas GeoJSON tidak dapat dibaca: {exc}"})
         return result
-    return import_regions(session, collection, actor, properties, kind)
+    return import_regions(session, collection, actor, properties, kind, area_id)

@@ -8,15 +8,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.common.privacy import mask_nik
 from services.registry.core.money import rupiah
 from services.registry.models import Cycle, Entitlement, Programme
+from services.reports.public.areas import (
+    PUBLIC_CYCLE_STATUSES,  # draft/musyawarah lists never leave the registry
+    SMALL_COUNT,  # areas with fewer recipients are shown as "< 5" so nobody is singled out
+    PublicArea,
+    count_label,
+    households_of,
+    visible_programme_ids,
+)
 
-PUBLIC_CYCLE_STATUSES = ("disetujui", "selesai")  # draft/musyawarah lists never leave the registry
-SMALL_COUNT = 5  # areas with fewer recipients are shown as "< 5" so nobody is singled out
 STATUS_LABELS = {"menunggu": "Menunggu", "disalurkan": "Disalurkan", "gagal": "Gagal",
                  "dikembalikan": "Dikembalikan", "dibatalkan": "Dibatalkan"}
 CYCLE_LABELS = {"disetujui": "Disetujui", "selesai": "Selesai"}
@@ -30,9 +36,7 @@ def short_name(name: str | None) -> str:
     return " ".join([words[0], *(w[0] + "***" for w in words[1:])])
 
 
-def count_label(count: int) -> str:
-    return f"< {SMALL_COUNT}" if 0 < count < SMALL_COUNT else str(count)
-
+__all__ = ["PUBLIC_CYCLE_STATUSES", "SMALL_COUNT", "count_label"]
 
 
 def funding_sources(session: Session, programme_id: int) -> list[dict]:
@@ -126,12 +130,13 @@ def _period(cycle: Cycle) -> str:
     return "-"
 
 
-def _cycle_summaries(session: Session, programme_ids: list[int]) -> dict[int, list[CycleSummary]]:
-    """Public cycles per programme with counts and sums computed in the database."""
+def _cycle_summaries(session: Session, programme_ids: list[int], area: PublicArea) -> dict[int, list[CycleSummary]]:
+    """Public cycles per programme with the desa's own counts and sums, computed in the database."""
     disbursed = func.sum(Entitlement.amount).filter(Entitlement.status == "disalurkan")
     planned = func.sum(Entitlement.amount).filter(Entitlement.status != "dibatalkan")
     recipients = func.count(Entitlement.id).filter(Entitlement.status != "dibatalkan")
-    query = (select(Cycle, recipients, planned, disbursed).outerjoin(Entitlement, Entitlement.cycle_id == Cycle.id)
+    own = and_(Entitlement.cycle_id == Cycle.id, Entitlement.household_id.in_(households_of(area.id)))
+    query = (select(Cycle, recipients, planned, disbursed).outerjoin(Entitlement, own)
              .where(Cycle.status.in_(PUBLIC_CYCLE_STATUSES), Cycle.programme_id.in_(programme_ids))
              .group_by(Cycle.id).order_by(Cycle.period_start, Cycle.id))
     result: dict[int, list[CycleSummary]] = {}
@@ -152,41 +157,48 @@ def _programme_summary(session: Session, programme: Programme, cycles: list[Cycl
         funding=funding_sources(session, programme.id), cycles=cycles)
 
 
-def programmes(session: Session) -> list[ProgrammeSummary]:
-    rows = session.scalars(select(Programme).options(selectinload(Programme.partners))
+def programmes(session: Session, area: PublicArea) -> list[ProgrammeSummary]:
+    """The programmes a desa publishes: its own, and those run above it that reach its households."""
+    ids = visible_programme_ids(session, area)
+    rows = session.scalars(select(Programme).where(Programme.id.in_(ids)).options(selectinload(Programme.partners))
                            .order_by(Programme.name)).all()
-    cycles = _cycle_summaries(session, [p.id for p in rows])
+    cycles = _cycle_summaries(session, [p.id for p in rows], area)
     return [_programme_summary(session, p, cycles.get(p.id, [])) for p in rows]
 
 
-def programme(session: Session, programme_id: int) -> ProgrammeSummary | None:
-    row = session.get(Programme, programme_id, options=[selectinload(Programme.partners)])
-    if row is None:
+def programme(session: Session, programme_id: int, area: PublicArea) -> ProgrammeSummary | None:
+    """One programme as the desa's page shows it; None when the desa does not publish it."""
+    if programme_id not in visible_programme_ids(session, area):
         return None
-    return _programme_summary(session, row, _cycle_summaries(session, [row.id]).get(row.id, []))
+    row = session.get(Programme, programme_id, options=[selectinload(Programme.partners)])
+    return _programme_summary(session, row, _cycle_summaries(session, [row.id], area).get(row.id, []))
 
 
-def area_counts(session: Session, cycle_ids: list[int]) -> list[AreaCount]:
-    """Recipients per dusun and RT/RW from the frozen snapshots of public cycles."""
+def area_counts(session: Session, cycle_ids: list[int], area: PublicArea) -> list[AreaCount]:
+    """The desa's recipients per dusun and RT/RW from the frozen snapshots of public cycles."""
     counter: Counter = Counter()
     query = (select(Entitlement.snapshot).join(Cycle)
              .where(Entitlement.cycle_id.in_(cycle_ids), Cycle.status.in_(PUBLIC_CYCLE_STATUSES),
-                    Entitlement.status != "dibatalkan"))
+                    Entitlement.status != "dibatalkan", Entitlement.household_id.in_(households_of(area.id))))
     for snapshot in session.scalars(query):
         snap = snapshot or {}
         counter[(snap.get("dusun") or "-", f"{snap.get('rt') or '-'}/{snap.get('rw') or '-'}")] += 1
     return [AreaCount(dusun, rt_rw, n) for (dusun, rt_rw), n in sorted(counter.items())]
 
 
-def cycle_detail(session: Session, cycle_id: int) -> CycleDetail | None:
-    """The public recipient list of one cycle, from its frozen snapshot; None for unknown or unfrozen cycles."""
+def cycle_detail(session: Session, cycle_id: int, area: PublicArea) -> CycleDetail | None:
+    """The desa's public recipient list of one cycle, from its frozen snapshot; None for unknown or unfrozen
+    cycles and for cycles of programmes the desa does not publish. Another village's recipients never appear."""
     cycle = session.get(Cycle, cycle_id)
     if cycle is None or cycle.status not in PUBLIC_CYCLE_STATUSES:
         return None
-    prog = programme(session, cycle.programme_id)
+    prog = programme(session, cycle.programme_id, area)
+    if prog is None:
+        return None
     summary = next(c for c in prog.cycles if c.id == cycle.id)
-    entitlements = session.scalars(select(Entitlement).where(Entitlement.cycle_id == cycle.id)
-                                   .order_by(Entitlement.id)).all()
+    entitlements = session.scalars(select(Entitlement).where(
+        Entitlement.cycle_id == cycle.id, Entitlement.household_id.in_(households_of(area.id)))
+        .order_by(Entitlement.id)).all()
     entitlements = sorted(entitlements, key=lambda e: ((e.snapshot or {}).get("dusun") or "",
                                                        (e.snapshot or {}).get("rw") or "",
                                                        (e.snapshot or {}).get("rt") or "", e.id))
@@ -198,5 +210,5 @@ def cycle_detail(session: Session, cycle_id: int) -> CycleDetail | None:
             rt_rw=f"{snap.get('rt') or '-'}/{snap.get('rw') or '-'}", dusun=snap.get("dusun") or "-",
             amount=rupiah(ent.amount) if ent.amount is not None else (ent.package or "-"),
             status=STATUS_LABELS.get(ent.status, ent.status)))
-    return CycleDetail(summary=summary, programme=prog, rows=rows, areas=area_counts(session, [cycle.id]),
+    return CycleDetail(summary=summary, programme=prog, rows=rows, areas=area_counts(session, [cycle.id], area),
                        ledger_hash=ledger_head_hash(session, cycle.id))

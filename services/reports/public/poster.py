@@ -45,7 +45,8 @@ class QrFlowable(Flowable):
         renderPDF.draw(drawing, self.canv, 0, 0)
 
 
-def render_poster(detail: CycleDetail, size: str, url: str) -> bytes:
+def render_poster(detail: CycleDetail, size: str, url: str, author: str) -> bytes:
+    """``author`` is who publishes the list: "Pemerintah Desa Kamal"."""
     page = PAGE_SIZES[size]
     scale = 1.3 if size == "a3" else 1.0
     title = ParagraphStyle("judul", fontName="Helvetica-Bold", fontSize=20 * scale, leading=24 * scale)
@@ -54,10 +55,11 @@ def render_poster(detail: CycleDetail, size: str, url: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=page, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
                             bottomMargin=12 * mm, title=f"Papan Informasi {detail.summary.name}",
-                            author="Pemerintah Desa Kamal")
+                            author=author)
     prog, summary = detail.programme, detail.summary
     facts = [
         Paragraph("PAPAN INFORMASI PENERIMA BANTUAN", title),
+        Paragraph(_esc(author.upper()), body),
         Paragraph(f"<b>{_esc(prog.name)}</b> &mdash; {_esc(summary.name)} ({_esc(summary.period)})", body),
         Paragraph(f"Status siklus: <b>{summary.status_label}</b>. Penerima: {summary.recipients}. "
                   f"Nilai bantuan: {rupiah(summary.planned)}; sudah disalurkan: {rupiah(summary.disbursed)}.", body),

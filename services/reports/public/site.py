@@ -4,15 +4,29 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
+from werkzeug.routing import BaseConverter
 
 from services.common.contracts import COMPLAINT_CATEGORIES, send
 from services.registry.core.codes import new_tracking_code
+from services.registry.core.models.areas import default_desa_code
 from services.registry.models import Complaint
-from services.reports.public import data
+from services.reports.public import areas, data
 from services.reports.public.cache import cached_page
 from services.reports.public.forms import ComplaintForm, SurveyForm, TrackForm, image_extension
 from services.reports.public.poster import PAGE_SIZES, render_poster
@@ -45,31 +59,90 @@ def public_cycle_url(cycle_id: int) -> str:
     return f"{base.rstrip('/')}{url_for('public.cycle', cycle_id=cycle_id)}"
 
 
+class AreaCodeConverter(BaseConverter):
+    """A Kemendagri code in a path: kabupaten, kecamatan or desa (``35.26``, ``35.26.04``, ``35.26.04.2001``)."""
+
+    regex = r"\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?"
+
+
+public.record_once(lambda state: state.app.url_map.converters.setdefault("kode", AreaCodeConverter))
+
+
+def _area(code: str):
+    with registry_session() as session:
+        return areas.area_by_code(session, code)
+
+
+@public.url_value_preprocessor
+def _village(endpoint, values):
+    """``<kode>`` in the path names the page's area; pages without one are the default desa's."""
+    code = (values or {}).pop("kode", None)
+    g.public_area = _area(code or default_desa_code())
+    if g.public_area is None:
+        abort(404)
+    if endpoint != "public.village" and g.public_area.level != "desa":
+        abort(404)  # a recipient list, a poster or a form always belongs to one village
+
+
+@public.url_defaults
+def _village_code(endpoint, values):
+    if "kode" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "kode"):
+        area = g.get("public_area")
+        values["kode"] = area.code if area is not None else default_desa_code()
+
+
+@public.app_context_processor
+def _site_area():
+    return {"site_area": g.get("public_area")}
+
+
 @public.get("/")
 @cached_page
 def index():
+    """The kabupaten's index: every village with what it publishes, totals only above the village."""
+    root = _area(_kabupaten_code())
+    if root is None:
+        abort(404)
+    g.public_area = None
     with registry_session() as session:
-        programmes = data.programmes(session)
+        totals = areas.area_totals(session, root)
+    return render_template("public/areas.html", root=root, totals=totals, rupiah=data.rupiah)
+
+
+def _kabupaten_code() -> str:
+    return ".".join(default_desa_code().split(".")[:2])
+
+
+@public.get("/<kode:kode>/")
+@cached_page
+def village():
+    area = g.public_area
+    if area.level != "desa":
+        with registry_session() as session:
+            totals = areas.area_totals(session, area)
+        return render_template("public/areas.html", root=area, totals=totals, rupiah=data.rupiah)
+    with registry_session() as session:
+        programmes = data.programmes(session, area)
     return render_template("public/index.html", programmes=programmes, rupiah=data.rupiah)
 
 
-@public.get("/program/<int:programme_id>")
+@public.get("/<kode:kode>/program/<int:programme_id>")
 @cached_page
 def programme(programme_id: int):
     with registry_session() as session:
-        prog = data.programme(session, programme_id)
+        prog = data.programme(session, programme_id, g.public_area)
         if prog is None:
             abort(404)
-        areas = data.area_counts(session, [c.id for c in prog.cycles])
-    return render_template("public/programme.html", programme=prog, areas=areas, rupiah=data.rupiah)
+        counts = data.area_counts(session, [c.id for c in prog.cycles], g.public_area)
+    return render_template("public/programme.html", programme=prog, areas=counts, rupiah=data.rupiah)
 
 
-@public.get("/siklus/<int:cycle_id>")
+@public.get("/<kode:kode>/siklus/<int:cycle_id>")
 @cached_page
 def cycle(cycle_id: int):
     with registry_session() as session:
-        detail = data.cycle_detail(session, cycle_id)
-    if detail is None:  # unknown, or not yet frozen: a draft list never leaves the registry
+        detail = data.cycle_detail(session, cycle_id, g.public_area)
+    if detail is None:  # unknown, not yet frozen, or not this village's: a draft list never leaves the registry
         abort(404)
     # A cheap phone gets the list in pages; the poster keeps the whole list.
     size = current_app.config.get("PUBLIC_PAGE_SIZE", 200)
@@ -80,21 +153,33 @@ def cycle(cycle_id: int):
                            rupiah=data.rupiah)
 
 
-@public.get("/siklus/<int:cycle_id>/poster-<size>.pdf")
+@public.get("/<kode:kode>/siklus/<int:cycle_id>/poster-<size>.pdf")
 @cached_page
 def poster(cycle_id: int, size: str):
     if size not in PAGE_SIZES:
         abort(404)
     with registry_session() as session:
-        detail = data.cycle_detail(session, cycle_id)
+        detail = data.cycle_detail(session, cycle_id, g.public_area)
     if detail is None:
         abort(404)
-    pdf = render_poster(detail, size, public_cycle_url(cycle_id))
+    pdf = render_poster(detail, size, public_cycle_url(cycle_id), g.public_area.government)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="papan-informasi-{cycle_id}-{size}.pdf"'})
 
 
+# The addresses of the site of one village, kept for the posters and links already printed: they are the
+# default desa's pages.
+@public.get("/program/<int:programme_id>", endpoint="old_programme")
+@public.get("/siklus/<int:cycle_id>", endpoint="old_cycle")
+@public.get("/siklus/<int:cycle_id>/poster-<size>.pdf", endpoint="old_poster")
+def _old_address(**values):
+    endpoint = "public." + request.endpoint.rsplit(".", 1)[1].removeprefix("old_")
+    query = request.args.to_dict()
+    return redirect(url_for(endpoint, kode=default_desa_code(), **values, **query), code=301)
+
+
 @public.route("/pengaduan", methods=["GET", "POST"])
+@public.route("/<kode:kode>/pengaduan", methods=["GET", "POST"])
 @limiter.limit(_form_rate, methods=["POST"])
 def complaint():
     form = ComplaintForm()
@@ -106,7 +191,7 @@ def complaint():
                    "anonymous": bool(form.anonymous.data),
                    "sender_name": None if form.anonymous.data else (form.sender_name.data or None),
                    "phone": None if form.anonymous.data else (form.phone.data or None),
-                   "photo_path": _store_photo(code, form.photo.data)}
+                   "photo_path": _store_photo(code, form.photo.data), "area_code": g.public_area.code}
         send(current_app.extensions["celery"], "registry.record_complaint", payload)
         return render_template("public/complaint_sent.html", code=code), 201
     status = 400 if request.method == "POST" else 200
@@ -126,6 +211,7 @@ def _store_photo(code: str, upload) -> str | None:
 
 
 @public.get("/lacak")
+@public.get("/<kode:kode>/lacak")
 def track():
     form = TrackForm(request.args)
     found, searched = None, bool(request.args.get("kode"))
@@ -139,16 +225,18 @@ def track():
 
 
 @public.route("/survei/<int:cycle_id>", methods=["GET", "POST"])
+@public.route("/<kode:kode>/survei/<int:cycle_id>", methods=["GET", "POST"])
 @limiter.limit(_form_rate, methods=["POST"])
 def survey(cycle_id: int):
     with registry_session() as session:
-        detail = data.cycle_detail(session, cycle_id)
+        detail = data.cycle_detail(session, cycle_id, g.public_area)
     if detail is None:
         abort(404)
     return _survey_form(detail.summary.name, cycle_id)
 
 
 @public.route("/survei", methods=["GET", "POST"])
+@public.route("/<kode:kode>/survei", methods=["GET", "POST"])
 @limiter.limit(_form_rate, methods=["POST"])
 def survey_by_code():
     """The link sent by SMS with each one-time code: the code says which distribution or training."""

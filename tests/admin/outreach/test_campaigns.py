@@ -12,7 +12,7 @@ from tests.admin.stack import login, queued_tasks
 from tests.admin.standins import StandIn, notifications_routes
 from tests.helpers.builders import programme
 
-TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal."
+TEMPLATE = "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di balai desa."
 
 
 def active_keys(db, programme_id) -> set[str]:
@@ -65,7 +65,7 @@ def test_campaign_form_has_contract_fields(client):
     login(client, "operator")
     page = client.get("/campaigns/new").data.decode()
     assert 'name="programme_id"' in page and 'name="template"' in page and 'id="send-campaign"' in page
-    assert "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di Balai Desa Kamal." in page
+    assert "Yth. {{ nama }}, bantuan {{ program }} dapat diambil di balai desa." in page
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def test_two_apps_in_one_process_both_serve(tmp_var):
     for app in (first, second):
         page = app.test_client().get("/login/")
         assert page.status_code == 200 and b'name="username"' in page.data
-        assert app.config["APP_NAME"] == "Bansos Desa Kamal" and app.config["BABEL_DEFAULT_LOCALE"] == "id"
+        assert app.config["APP_NAME"] == "Bansos" and app.config["BABEL_DEFAULT_LOCALE"] == "id"
         assert app.config["FAB_UPDATE_PERMS"] is False
 
 

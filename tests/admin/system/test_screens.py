@@ -44,6 +44,6 @@ def test_admin_health_reports_database_and_broker(client):
 
 def test_home_page_is_indonesian(client):
     client.get("/logout/")
-    assert "Pengelolaan bantuan sosial Desa Kamal" in client.get("/").data.decode()
+    assert "Pengelolaan bantuan sosial Kabupaten Bangkalan" in client.get("/").data.decode()
     login(client, "operator")
     assert "impor data, kampanye SMS, dan laporan penerima" in client.get("/").data.decode()

@@ -20,9 +20,9 @@ BIRTH = dt.date(1990, 1, 1)
 
 @pytest.fixture
 def two_villages(session):
-    upsert(session, read_codes("kode,nama\n35,JAWA TIMUR\n35.26,KABUPATEN BANGKALAN\n35.26.01,KAMAL\n"
-                               "35.26.01.2005,KAMAL\n35.26.01.2002,GILI ANYAR\n"))
-    kamal, gili = (session.scalar(select(Area).where(Area.code == c)) for c in ("35.26.01.2005", "35.26.01.2002"))
+    upsert(session, read_codes("kode,nama\n35,JAWA TIMUR\n35.26,KABUPATEN BANGKALAN\n35.26.04,KAMAL\n"
+                               "35.26.04.2001,KAMAL\n35.26.04.2005,GILI ANYAR\n"))
+    kamal, gili = (session.scalar(select(Area).where(Area.code == c)) for c in ("35.26.04.2001", "35.26.04.2005"))
     for area, kk, nik, name in ((kamal, "3526010101000001", "3526014101900001", "Siti Kamal"),
                                 (gili, "3526010101000002", "3526014101900002", "Siti Gili")):
         household = Household(no_kk=kk, dusun="Pesisir", area_id=area.id)
@@ -36,12 +36,12 @@ def two_villages(session):
 
 
 def test_code_list_reads_levels_names_and_refuses_bad_lines():
-    codes = read_codes("\ufeffkode;nama\n35.26;KABUPATEN BANGKALAN\n35.26.01.2002;GILI ANYAR\n")
+    codes = read_codes("\ufeffkode;nama\n35.26;KABUPATEN BANGKALAN\n35.26.04.2005;GILI ANYAR\n")
     assert [(c.code, c.level, c.name, c.parent_code) for c in codes] == [
-        ("35.26", "kabupaten", "Bangkalan", "35"), ("35.26.01.2002", "desa", "Gili Anyar", "35.26.01")]
+        ("35.26", "kabupaten", "Bangkalan", "35"), ("35.26.04.2005", "desa", "Gili Anyar", "35.26.04")]
     with pytest.raises(AreaCodeError, match="Baris 2: Kode wilayah '3526' bukan kode Kemendagri"):
         read_codes("kode,nama\n3526,BANGKALAN\n")
-    with pytest.raises(AreaCodeError, match="induknya 35.26.01 tidak ada"):
+    with pytest.raises(AreaCodeError, match="induknya 35.26.04 tidak ada"):
         upsert_missing_parent()
 
 
@@ -51,7 +51,7 @@ def upsert_missing_parent():
 
     Base.metadata.create_all(engine)
     with Session(engine) as session:
-        upsert(session, read_codes("kode,nama\n35.26.01.2002,GILI ANYAR\n"))
+        upsert(session, read_codes("kode,nama\n35.26.04.2005,GILI ANYAR\n"))
 
 
 def test_scope_hides_other_villages_rows_in_selects_gets_relationships_and_updates(session, two_villages):
@@ -85,7 +85,7 @@ def test_new_rows_take_their_parents_area_then_the_requests_then_the_default(ses
         assert household.area_id == gili.id
     finally:
         CURRENT_AREA.reset(token)
-    monkeypatch.setenv("BANSOS_DEFAULT_DESA", "35.26.01.2002")
+    monkeypatch.setenv("BANSOS_DEFAULT_DESA", "35.26.04.2005")
     other = Household(no_kk="3526010101000004")
     session.add(other)
     session.flush()
@@ -115,7 +115,7 @@ def test_entitlements_of_a_programme_above_the_village_show_each_village_its_own
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_upgrade_of_one_village_keeps_every_row_in_the_default_desa(kind, tmp_var, request, monkeypatch):
-    monkeypatch.setenv("BANSOS_DEFAULT_DESA", "35.26.01.2005")
+    monkeypatch.delenv("BANSOS_DEFAULT_DESA", raising=False)
     url = f"sqlite:///{tmp_var / 'old.db'}" if kind == "sqlite" else request.getfixturevalue("pg").create("upgrade")
     command.upgrade(schema.config(url), "0016_quarter_keys")
     engine = make_engine(url)
@@ -130,8 +130,26 @@ def test_upgrade_of_one_village_keeps_every_row_in_the_default_desa(kind, tmp_va
     with engine.connect() as conn:
         areas = conn.execute(text("SELECT code, level, name FROM area ORDER BY id")).all()
         assert [tuple(a) for a in areas] == [("35", "provinsi", "Jawa Timur"), ("35.26", "kabupaten", "Bangkalan"),
-                                             ("35.26.01", "kecamatan", "Kamal"), ("35.26.01.2005", "desa", "Kamal")]
-        desa = conn.execute(text("SELECT id FROM area WHERE code = '35.26.01.2005'")).scalar()
+                                             ("35.26.04", "kecamatan", "Kamal"), ("35.26.04.2001", "desa", "Kamal")]
+        desa = conn.execute(text("SELECT id FROM area WHERE code = '35.26.04.2001'")).scalar()
         assert conn.execute(text("SELECT count(*), min(area_id), max(area_id) FROM household")).one() == (3, desa, desa)
         assert conn.execute(text("SELECT area_id FROM programme")).scalar() == desa
     engine.dispose()
+
+
+def test_shipped_list_is_bangkalan_with_every_desa_under_one_of_its_kecamatan():
+    from services.registry.core.areas import shipped_codes
+    from services.registry.core.models.areas import DEFAULT_DESA
+
+    codes = {c.code: c for c in shipped_codes()}
+    levels = [c.level for c in codes.values()]
+    assert (levels.count("provinsi"), levels.count("kabupaten"), levels.count("kecamatan")) == (1, 1, 18)
+    desa = [c for c in codes.values() if c.level == "desa"]
+    kelurahan = [c for c in desa if c.code.rsplit(".", 1)[1].startswith("1")]
+    assert (len(desa) - len(kelurahan), len(kelurahan)) == (273, 8)
+    assert len(codes) == len(shipped_codes())  # no code twice
+    for item in desa:
+        assert codes[item.parent_code].level == "kecamatan" and item.parent_code.startswith("35.26.")
+    assert codes[DEFAULT_DESA].name == "Kamal" and codes["35.26.04"].name == "Kamal"
+    assert codes["35.26.04.2005"].name == "Gili Anyar"
+    assert codes["35.26"].name == "Bangkalan" and codes["35.26.01.1005"].name == "Kraton"

@@ -25,7 +25,7 @@ class Area(Base):
     __tablename__ = "area"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(13), unique=True, index=True)  # "35.26.01.2001"
+    code: Mapped[str] = mapped_column(String(13), unique=True, index=True)  # "35.26.04.2001"
     level: Mapped[str] = mapped_column(String(10), index=True)  # one of AREA_LEVELS
     name: Mapped[str] = mapped_column(String(100))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
@@ -52,6 +52,15 @@ class Area(Base):
 
     def __repr__(self) -> str:
         return self.title
+
+
+# Desa Kamal, Kecamatan Kamal, Kabupaten Bangkalan: where the project started.
+DEFAULT_DESA = "35.26.04.2001"
+
+
+def default_desa_code() -> str:
+    """The desa that a database of one village becomes, and that new rows belong to by default."""
+    return os.environ.get("BANSOS_DEFAULT_DESA", DEFAULT_DESA).strip() or DEFAULT_DESA
 
 
 # The areas whose rows the running request may read and change (None: every area, for workers, the
@@ -116,7 +125,7 @@ def _assign_areas(session: Session, flush_context, instances) -> None:
                 obj.area_id = parent.area_id
                 continue
             if fallback is None:
-                code = os.environ.get("BANSOS_DEFAULT_DESA", "35.26.01.2005").strip()
+                code = default_desa_code()
                 fallback = session.scalar(select(Area.id).where(Area.code == code).execution_options(all_areas=True))
             obj.area_id = fallback
 

@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -16,8 +16,9 @@ from services.registry.core.audit import record
 from services.registry.core.base import utcnow
 from services.registry.core.bulk import bulk_insert
 from services.registry.core.parsing import Roster, RosterFileError, read_roster
-from services.registry.models import ImportJob, ImportRejection
+from services.registry.models import Area, ImportJob, ImportRejection
 from services.registry.people.importer.apply import apply_rows
+from services.registry.people.importer.desa import DesaResolver
 from services.registry.people.importer.report import Rejection, report_path_for, write_report
 from services.registry.people.importer.rows import CleanRow, RowError, clean_row
 
@@ -34,10 +35,14 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def create_import_job(session: Session, filename: str, stored_path: str, created_by: str | None) -> ImportJob:
-    """Record a queued import and COMMIT it, so the task sent afterwards can find it."""
+def create_import_job(session: Session, filename: str, stored_path: str, created_by: str | None,
+                      area_id: int | None = None) -> ImportJob:
+    """Record a queued import and COMMIT it, so the task sent afterwards can find it.
+
+    ``area_id`` is the desa every row goes to, or a kecamatan/kabupaten whose villages the rows' DESA
+    column is matched against; without it the request's desa or the default desa."""
     job = ImportJob(filename=filename, stored_path=str(stored_path), created_by=created_by, status="antre",
-                    file_sha256=file_sha256(stored_path) if Path(stored_path).is_file() else None)
+                    file_sha256=file_sha256(stored_path) if Path(stored_path).is_file() else None, area_id=area_id)
     session.add(job)
     session.commit()
     return job
@@ -80,6 +85,10 @@ def _load(engine: Engine, job_id: int) -> ImportJob:
 def _validate(engine: Engine, job_id: int, roster: Roster,
               progress_every: int = PROGRESS_EVERY) -> tuple[list[CleanRow], list[Rejection]]:
     today = date.today()
+    with Session(engine, expire_on_commit=False) as session:
+        area_id = session.scalar(select(ImportJob.area_id).where(ImportJob.id == job_id))
+        resolver = DesaResolver(session, session.get(Area, area_id) if area_id else None)
+        session.commit()  # the default desa, when it had to be added from the shipped list
     valid: list[CleanRow] = []
     rejections: list[Rejection] = []
     first_row_of_nik: dict[str, int] = {}
@@ -87,6 +96,7 @@ def _validate(engine: Engine, job_id: int, roster: Roster,
         nik, name = listed.get("NIK", ""), listed.get("NAMA", "")
         try:
             row = clean_row(number, listed, today)
+            row.household = {**row.household, "area_id": resolver.area_of(row.household)}
             if row.nik in first_row_of_nik:
                 raise RowError(f"NIK sudah ada di baris {first_row_of_nik[row.nik]} pada berkas yang sama")
             first_row_of_nik[row.nik] = number
