@@ -138,6 +138,21 @@ TASKS: dict[str, dict[str, Any]] = {
         },
         "additionalProperties": False,
     },
+    # One stored chunk of a campaign (written by send_batch before this task is sent): the task carries
+    # nothing else, so a lost task is rebuilt from the database by the watchdog.
+    "notifications.send_chunk": {
+        "type": "object",
+        "required": ["campaign_id", "chunk_no", "channel"],
+        "properties": {"campaign_id": _ID, "chunk_no": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+                       "channel": {"type": "string", "enum": ["sms", "whatsapp", "email"]}},
+        "additionalProperties": False,
+    },
+    # The notifications beat's tick: re-send lost or interrupted chunks, settle stale "sending" claims.
+    "notifications.run_watchdog": {
+        "type": "object",
+        "properties": {"requeue_seconds": {"type": "integer", "minimum": 1, "maximum": 86400}},
+        "additionalProperties": False,
+    },
     # A public announcement on the village's social pages; post_key makes it idempotent.
     "notifications.post_social": {
         "type": "object",
@@ -287,11 +302,17 @@ DB_RETRY_MAX_DELAY = 60
 def contract_task(celery_app, name: str, **task_options) -> Callable:
     """Register ``func(payload)`` as the task ``name``; the payload is validated on arrival."""
 
+    # False for tasks whose work is rebuilt from the database by a watchdog: a retry would only wait in
+    # the worker's memory (an ETA task) beside the watchdog's own re-send.
+    retry_on_db_error = task_options.pop("retry_on_db_error", True)
+
     def decorator(func: Callable[[dict], Any]):
         def run(payload: dict):
             try:
                 return func(validate(name, payload))
             except Exception as exc:
+                if not retry_on_db_error:
+                    raise
                 # Every task is idempotent: when the database is down (PostgreSQL restarting, connections
                 # cut) the task is sent again with a growing delay instead of failing and being acked away.
                 from services.common.db import is_transient_db_error
