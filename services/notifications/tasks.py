@@ -170,7 +170,7 @@ def register_tasks(celery) -> None:
         """Send each queued message of one stored chunk once (see delivery.py for the at-most-once rules)."""
         return run_chunk(celery, payload, _execution_token())
 
-    @contract_task(celery, "notifications.run_watchdog", soft_time_limit=120)
+    @contract_task(celery, "notifications.run_watchdog", soft_time_limit=120, retry_on_db_error=False)
     def run_watchdog_task(payload: dict) -> dict:
         """The beat's tick: re-send chunks whose task was lost or whose run died; settle stale claims."""
         from services.notifications.watchdog import run_watchdog
