@@ -120,6 +120,9 @@ TASKS: dict[str, dict[str, Any]] = {
             "legally_required": {"type": "boolean"},
             # WhatsApp messages that fail for good are sent again as SMS (same campaign, channel "sms").
             "fallback": {"type": "string", "enum": ["sms"]},
+            # A scheduled campaign (ISO 8601 with its offset): stored at once, sent by the watchdog when
+            # due, instead of an ETA task waiting in a worker's memory for days.
+            "send_at": {"type": "string", "format": "date-time", "maxLength": 40},
             "recipients": {
                 "type": "array",
                 "maxItems": 1000,

@@ -9,7 +9,7 @@ Chunk states: queued -> running (one run holds it: ``claimed_by``, ``heartbeat_a
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import and_, func, or_, select, update
@@ -45,16 +45,21 @@ def task_payload(campaign_id: int, number: int, channel: str) -> dict:
     return {"campaign_id": campaign_id, "chunk_no": number, "channel": channel}
 
 
-def add_chunks(session: Session, campaign_id: int, channel: str, sizes: dict[int, int]) -> list[int]:
-    """Create the chunk rows (existing ones untouched); returns the numbers still queued, to send now."""
+def add_chunks(session: Session, campaign_id: int, channel: str, sizes: dict[int, int],
+               not_before: datetime | None = None) -> list[int]:
+    """Create the chunk rows (existing ones untouched); returns the numbers still queued, to send now.
+
+    With ``not_before`` in the future (a scheduled campaign) they wait for the watchdog instead."""
     from services.notifications.delivery import _insert
 
     now = utcnow()
+    status = "waiting" if not_before is not None and not_before > now else "queued"
     if sizes:
         session.execute(_insert(session, CampaignChunk).on_conflict_do_nothing(
             index_elements=["campaign_id", "chunk_no", "channel"]), [
-            {"campaign_id": campaign_id, "chunk_no": number, "channel": channel, "size": size, "status": "queued",
-             "runs": 0, "enqueued_at": now, "created_at": now} for number, size in sorted(sizes.items())])
+            {"campaign_id": campaign_id, "chunk_no": number, "channel": channel, "size": size, "status": status,
+             "runs": 0, "enqueued_at": now, "created_at": now, "not_before": not_before}
+            for number, size in sorted(sizes.items())])
     return list(session.scalars(select(CampaignChunk.chunk_no).where(
         CampaignChunk.campaign_id == campaign_id, CampaignChunk.channel == channel,
         CampaignChunk.chunk_no.in_(list(sizes)), CampaignChunk.status == "queued").order_by(CampaignChunk.chunk_no)))
@@ -74,6 +79,11 @@ def claim_chunk(session: Session, campaign_id: int, number: int, channel: str, t
         .values(status="running", claimed_by=token, heartbeat_at=now, runs=CHUNKS.c.runs + 1)
         .returning(CHUNKS.c.id, CHUNKS.c.campaign_id, CHUNKS.c.chunk_no, CHUNKS.c.channel, CHUNKS.c.runs)).first()
     return ChunkRef(*claimed) if claimed else None
+
+
+def chunk_status(session: Session, campaign_id: int, number: int, channel: str) -> str | None:
+    return session.scalar(select(CampaignChunk.status).where(
+        CampaignChunk.campaign_id == campaign_id, CampaignChunk.chunk_no == number, CampaignChunk.channel == channel))
 
 
 def chunk_keys(session: Session, chunk: ChunkRef) -> list[str]:

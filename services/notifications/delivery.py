@@ -21,7 +21,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,7 +32,7 @@ from services.notifications.channels import Channel
 from services.notifications.chunks import chunk_no, renew_chunks
 from services.notifications.models import Campaign, Message
 from services.notifications.parallel import ClaimedMessage, send_claimed
-from services.notifications.policy import OPTED_OUT, opted_out
+from services.notifications.policy import LOCAL_TZ, OPTED_OUT, opted_out
 from services.notifications.rendering import TemplateRenderError, compile_template, normalise_address, render
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,20 @@ def store_batch_chunks(session: Session, payload: dict) -> tuple[int, list[int]]
     for position in range(len(dict.fromkeys(r["recipient_key"] for r in payload["recipients"]))):
         number = chunk_no(payload["batch_no"], position)
         sizes[number] = sizes.get(number, 0) + 1
-    return campaign_id, add_chunks(session, campaign_id, payload["channel"], sizes)
+    return campaign_id, add_chunks(session, campaign_id, payload["channel"], sizes, _send_at(payload))
+
+
+def _send_at(payload: dict) -> datetime | None:
+    """A scheduled campaign's start in UTC (SQLite keeps no offsets); a time without offset is village time."""
+    try:
+        send_at = datetime.fromisoformat(payload["send_at"]) if payload.get("send_at") else None
+    except ValueError:
+        log.warning("kampanye %s: send_at tidak terbaca (%s), dikirim sekarang", payload["campaign_key"],
+                    payload["send_at"])
+        return None
+    if send_at is None:
+        return None
+    return (send_at if send_at.tzinfo else send_at.replace(tzinfo=LOCAL_TZ)).astimezone(UTC)
 
 
 _INSERT_COLUMNS = ("recipient_key", "phone", "body", "status", "error", "chunk_no")

@@ -22,6 +22,7 @@ from services.notifications.chunks import (
     add_fallback_chunk,
     campaign_of,
     chunk_keys,
+    chunk_status,
     claim_chunk,
     give_up,
     in_chunk,
@@ -71,8 +72,16 @@ def run_chunk(celery, payload: dict, token: str) -> dict:
     channel_name = payload["channel"]
     with db.transaction() as session:
         chunk = claim_chunk(session, payload["campaign_id"], payload["chunk_no"], channel_name, token, stale)
-        if chunk is None:  # done, not due yet, or held by a live run
-            return {**payload, "skipped": True}
+        if chunk is None:
+            held = chunk_status(session, payload["campaign_id"], payload["chunk_no"], channel_name) == "running"
+    if chunk is None:
+        if held:
+            # Another run holds it (a duplicate, or the redelivery of a run killed a moment ago): come back
+            # once its lease may have run out, to take over what a dead run left.
+            dispatch_chunk(celery, payload["campaign_id"], payload["chunk_no"], channel_name,
+                           countdown=min(MAX_COUNTDOWN, stale + 1))
+        return {**payload, "skipped": True}  # done, not due yet, or held by a live run
+    with db.transaction() as session:
         campaign = campaign_of(session, chunk)
         campaign_key, fallback = campaign.key, campaign.fallback
         keys = chunk_keys(session, chunk)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
 
 import pytest
@@ -18,7 +17,7 @@ from services.notifications import schema
 from services.notifications.app import create_app
 from tests.helpers import free_port, wait_for
 from tests.helpers.servers import redis_pings, redis_server
-from tests.notifications.workers import WORKER, batches, log_of, producer, status_counts
+from tests.notifications.workers import WORKER, batches, beat, log_of, producer, status_counts
 from tests.own_postgres import cluster  # noqa: F401 - the private PostgreSQL fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -48,8 +47,7 @@ def test_campaign_survives_worker_kill_redis_loss_and_postgresql_restart(
                "NOTIFICATIONS_CHUNK_REQUEUE_SECONDS": "10", "NOTIFICATIONS_WATCHDOG_INTERVAL_SECONDS": "2"}
         workers = [processes.celery_worker(WORKER, "notifications", env, name=f"chaos-{n}", concurrency=1)
                    for n in "ab"]
-        processes.start("chaos-beat", [sys.executable, "-m", "celery", "-A", WORKER, "beat", "-s",
-                                       str(tmp_var / "notifications-beat-schedule"), "--loglevel", "INFO"], env)
+        beat(processes, env, tmp_var, name="chaos-beat")
         started = time.monotonic()
         app = producer(broker)
         for payload in batches("kamp-chaos", TOTAL, 1000):
