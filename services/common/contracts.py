@@ -14,6 +14,7 @@ import jsonschema
 
 _ID = {"type": "integer", "minimum": 1}
 _KEY = {"type": "string", "minLength": 1, "maxLength": 200}
+_ISO_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"
 _PERIODIC_REPORTS = ("realisasi_bulanan", "mitra_triwulan", "tahunan_kabupaten")
 # A complaint's category (key -> the label people read) and the channel it came by: the payload schema,
 # the registry's complaint model and the public and admin forms all take them from here.
@@ -122,7 +123,7 @@ TASKS: dict[str, dict[str, Any]] = {
             "fallback": {"type": "string", "enum": ["sms"]},
             # A scheduled campaign (ISO 8601 with its offset): stored at once, sent by the watchdog when
             # due, instead of an ETA task waiting in a worker's memory for days.
-            "send_at": {"type": "string", "format": "date-time", "maxLength": 40},
+            "send_at": {"type": "string", "maxLength": 40, "pattern": _ISO_TIME},
             "recipients": {
                 "type": "array",
                 "maxItems": 1000,

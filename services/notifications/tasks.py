@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import uuid
 
 from celery import current_task
@@ -40,6 +41,8 @@ MAX_TASK_RETRIES = 10
 # The longest countdown a task is re-sent with: an ETA task waits unacknowledged in a worker's memory, so
 # it stays well under the broker's visibility timeout; longer waits (quiet hours) are the watchdog's.
 MAX_COUNTDOWN = 60
+# How long a chunk task waits in place for the database before its claim (well under the visibility timeout).
+CLAIM_PATIENCE_SECONDS = 120
 
 
 def current_channel(name: str):
@@ -64,16 +67,41 @@ def _channel_or_none(name: str):
         return None
 
 
+def _patiently(step, budget: float = CLAIM_PATIENCE_SECONDS):
+    """Run ``step`` (a transaction), waiting in place while the database is away, up to ``budget`` seconds.
+
+    Only before a chunk is claimed: until then the database has no trace of this run, so a failure would
+    leave the chunk queued until the watchdog's requeue time. Waiting here holds one pool slot; a countdown
+    retry instead would take the next task off the queue and park it in memory, and so on for all of them."""
+    from services.common.db import is_transient_db_error
+
+    deadline, pause = time.monotonic() + budget, 1.0
+    while True:
+        try:
+            return step()
+        except Exception as exc:
+            if not is_transient_db_error(exc) or time.monotonic() + pause > deadline:
+                raise
+            log.warning("basis data notifikasi tidak terjangkau (%s); dicoba lagi dalam %.0f detik",
+                        type(exc).__name__, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 10.0)
+
+
 def run_chunk(celery, payload: dict, token: str) -> dict:
     """Claim the chunk, send what is queued, then leave it done or waiting (with its next run sent)."""
     db = current_database()
     config = current_app.config
     stale = config.get("SENDING_STALE_SECONDS", 30)
     channel_name = payload["channel"]
-    with db.transaction() as session:
-        chunk = claim_chunk(session, payload["campaign_id"], payload["chunk_no"], channel_name, token, stale)
-        if chunk is None:
-            held = chunk_status(session, payload["campaign_id"], payload["chunk_no"], channel_name) == "running"
+    def claim():
+        with db.transaction() as session:
+            chunk = claim_chunk(session, payload["campaign_id"], payload["chunk_no"], channel_name, token, stale)
+            held = chunk is None and chunk_status(
+                session, payload["campaign_id"], payload["chunk_no"], channel_name) == "running"
+            return chunk, held
+
+    chunk, held = _patiently(claim)
     if chunk is None:
         if held:
             # Another run holds it (a duplicate, or the redelivery of a run killed a moment ago): come back

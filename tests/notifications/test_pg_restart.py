@@ -41,7 +41,7 @@ def test_postgresql_restart_mid_batch_sends_each_message_at_most_once(
     assert at_stop < 300  # really mid-batch
     down = health.get("/health")
     assert down.status_code == 503 and down.get_json()["database"].startswith("error")
-    time.sleep(3)  # the batch fails on the database and waits for its retry
+    time.sleep(3)  # the chunk fails on the database; its heartbeat runs out meanwhile
     cluster.start()
     wait_for(lambda: health.get("/health").status_code == 200, timeout=30, message="health ok again")
     wait_for(lambda: sum(status_counts(url).get(s, 0) for s in ("sent", "unknown")) == 300, timeout=120,

@@ -18,7 +18,8 @@ from admin.service_api import NotFound, ServiceUnavailable, notifications_api
 from services.registry.models import Cycle, Programme, Training
 
 CAMPAIGN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
-COUNT_KEYS = ("queued", "sending", "sent", "delivered", "failed", "skipped", "opted_out", "unknown")
+# missing: recipients of the campaign's total whose batch the notifications service has not stored yet.
+COUNT_KEYS = ("queued", "sending", "sent", "delivered", "failed", "skipped", "opted_out", "unknown", "missing")
 
 
 def programme_choices() -> list[tuple[int, str]]:
