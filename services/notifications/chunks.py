@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 from services.notifications.models import Campaign, CampaignChunk, Message
+from services.notifications.sql import insert_or_ignore as _insert
 
 # Messages per chunk: a run takes seconds (minutes at a low rate limit), so a redelivery is cheap.
 CHUNK_SIZE = 250
@@ -50,8 +51,6 @@ def add_chunks(session: Session, campaign_id: int, channel: str, sizes: dict[int
     """Create the chunk rows (existing ones untouched); returns the numbers still queued, to send now.
 
     With ``not_before`` in the future (a scheduled campaign) they wait for the watchdog instead."""
-    from services.notifications.delivery import _insert
-
     now = utcnow()
     status = "waiting" if not_before is not None and not_before > now else "queued"
     if sizes:
@@ -124,7 +123,6 @@ def add_fallback_chunk(session: Session, chunk: ChunkRef, fallback: str) -> bool
 
     Keyed like every message (campaign, recipient, channel): doing it twice adds nothing. True when a
     fallback chunk is queued and needs its task."""
-    from services.notifications.delivery import _insert
     from services.notifications.rendering import normalise_address
 
     failed = session.execute(select(Message.recipient_key, Message.phone, Message.body).where(

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
@@ -34,6 +33,7 @@ from services.notifications.models import Campaign, Message
 from services.notifications.parallel import ClaimedMessage, send_claimed
 from services.notifications.policy import LOCAL_TZ, OPTED_OUT, opted_out
 from services.notifications.rendering import TemplateRenderError, compile_template, normalise_address, render
+from services.notifications.sql import insert_or_ignore as _insert
 
 log = logging.getLogger(__name__)
 INTERRUPTED = ("Pengiriman terputus karena pekerja berhenti; status tidak pasti, "
@@ -50,12 +50,6 @@ class BatchOutcome:
     unknown: int = 0
     resent_with_key: int = 0
     pending_elsewhere: int = 0
-
-
-def _insert(session: Session, model):
-    # ON CONFLICT DO NOTHING in each dialect's own spelling.
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
 
 
 def store_batch(session: Session, payload: dict) -> int:
