@@ -20,7 +20,7 @@ def make_celery(app: Flask, queue: str) -> Celery:
     celery = Celery(app.import_name, task_cls=FlaskTask)
     celery.conf.update(
         broker_url=broker,
-        broker_transport_options=broker_transport_options(broker),
+        broker_transport_options=broker_transport_options(broker, queue),
         broker_connection_retry_on_startup=True,
         result_backend=None,
         task_ignore_result=True,
@@ -28,10 +28,16 @@ def make_celery(app: Flask, queue: str) -> Celery:
         accept_content=["json"],
         task_default_queue=queue,
         task_routes=TASK_ROUTES,
-        # Every task is idempotent, so redelivery after a crash is safe and wanted.
+        # Every task is idempotent, so redelivery after a crash is safe and wanted: acknowledged only
+        # when done, and given back to the queue when the pool process running it dies (SIGKILL, OOM).
         task_acks_late=True,
         task_reject_on_worker_lost=True,
+        # One task reserved per pool process: the tasks are long next to the time it takes to fetch one,
+        # and a reserved task waits in a worker that may die with it.
         worker_prefetch_multiplier=1,
+        # When the broker connection drops, running tasks finish (their work is recorded in the
+        # database; the redelivered copy finds it done) instead of being cancelled half-way.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_hijack_root_logger=False,
         timezone="Asia/Jakarta",
         enable_utc=True,

@@ -14,6 +14,7 @@ import jsonschema
 
 _ID = {"type": "integer", "minimum": 1}
 _KEY = {"type": "string", "minLength": 1, "maxLength": 200}
+_ISO_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$"
 _PERIODIC_REPORTS = ("realisasi_bulanan", "mitra_triwulan", "tahunan_kabupaten")
 # A complaint's category (key -> the label people read) and the channel it came by: the payload schema,
 # the registry's complaint model and the public and admin forms all take them from here.
@@ -120,6 +121,9 @@ TASKS: dict[str, dict[str, Any]] = {
             "legally_required": {"type": "boolean"},
             # WhatsApp messages that fail for good are sent again as SMS (same campaign, channel "sms").
             "fallback": {"type": "string", "enum": ["sms"]},
+            # A scheduled campaign (ISO 8601 with its offset): stored at once, sent by the watchdog when
+            # due, instead of an ETA task waiting in a worker's memory for days.
+            "send_at": {"type": "string", "maxLength": 40, "pattern": _ISO_TIME},
             "recipients": {
                 "type": "array",
                 "maxItems": 1000,
@@ -136,6 +140,21 @@ TASKS: dict[str, dict[str, Any]] = {
                 },
             },
         },
+        "additionalProperties": False,
+    },
+    # One stored chunk of a campaign (written by send_batch before this task is sent): the task carries
+    # nothing else, so a lost task is rebuilt from the database by the watchdog.
+    "notifications.send_chunk": {
+        "type": "object",
+        "required": ["campaign_id", "chunk_no", "channel"],
+        "properties": {"campaign_id": _ID, "chunk_no": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
+                       "channel": {"type": "string", "enum": ["sms", "whatsapp", "email"]}},
+        "additionalProperties": False,
+    },
+    # The notifications beat's tick: re-send lost or interrupted chunks, settle stale "sending" claims.
+    "notifications.run_watchdog": {
+        "type": "object",
+        "properties": {"requeue_seconds": {"type": "integer", "minimum": 1, "maximum": 86400}},
         "additionalProperties": False,
     },
     # A public announcement on the village's social pages; post_key makes it idempotent.
@@ -289,11 +308,17 @@ DB_RETRY_MAX_DELAY = 60
 def contract_task(celery_app, name: str, **task_options) -> Callable:
     """Register ``func(payload)`` as the task ``name``; the payload is validated on arrival."""
 
+    # False for tasks whose work is rebuilt from the database by a watchdog: a retry would only wait in
+    # the worker's memory (an ETA task) beside the watchdog's own re-send.
+    retry_on_db_error = task_options.pop("retry_on_db_error", True)
+
     def decorator(func: Callable[[dict], Any]):
         def run(payload: dict):
             try:
                 return func(validate(name, payload))
             except Exception as exc:
+                if not retry_on_db_error:
+                    raise
                 # Every task is idempotent: when the database is down (PostgreSQL restarting, connections
                 # cut) the task is sent again with a growing delay instead of failing and being acked away.
                 from services.common.db import is_transient_db_error

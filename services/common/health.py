@@ -21,10 +21,13 @@ def _ping_broker() -> None:
 
 
 def health_blueprint(service: str, checks: dict[str, Callable[[], None]] | None = None,
-                     counts: dict[str, Callable[[], int]] | None = None) -> Blueprint:
+                     counts: dict[str, Callable[[], int]] | None = None,
+                     warnings: Callable[[], list[str]] | None = None) -> Blueprint:
     """``checks``: more named checks (e.g. the reports store's free space); each raises on a problem.
     ``counts``: numbers shown for the operator (e.g. stuck jobs a watchdog will re-send); they do not make the
-    service unhealthy, so an orchestrator does not restart an API for a job that the beat is recovering."""
+    service unhealthy, so an orchestrator does not restart an API for a job that the beat is recovering.
+    ``warnings``: sentences for the operator about the setup (e.g. a broker without persistence); like
+    counts they leave the status alone."""
     bp = Blueprint(f"{service}_health", __name__)
 
     @bp.get("/health")
@@ -38,6 +41,11 @@ def health_blueprint(service: str, checks: dict[str, Callable[[], None]] | None 
                 body[name] = count()
             except Exception as exc:  # the database check above already says why
                 body[name] = f"error: {type(exc).__name__}"
+        if warnings is not None:
+            try:
+                body["warnings"] = warnings()
+            except Exception as exc:  # the broker check above already says why
+                body["warnings"] = [f"error: {type(exc).__name__}"]
         return jsonify(body), 200 if ok else 503
 
     return bp

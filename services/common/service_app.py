@@ -19,7 +19,8 @@ def create_service_app(import_name: str, service: str, settings: dict, overrides
                        register_tasks: Callable, api: Blueprint,
                        health_checks: dict[str, Callable[[], None]] | None = None,
                        openapi_spec: Path | None = None,
-                       health_counts: dict[str, Callable[[], int]] | None = None) -> Flask:
+                       health_counts: dict[str, Callable[[], int]] | None = None,
+                       health_warnings: Callable[[], list[str]] | None = None) -> Flask:
     """Build one service's Flask app; ``overrides`` (tests) win over ``settings`` (environment)."""
     configure_logging()
     app = Flask(import_name)
@@ -28,7 +29,7 @@ def create_service_app(import_name: str, service: str, settings: dict, overrides
     install_input_guards(app)
     Database().init_app(app, app.config["DATABASE_URL"])
     register_tasks(make_celery(app, queue=service))
-    app.register_blueprint(health_blueprint(service, health_checks, health_counts))
+    app.register_blueprint(health_blueprint(service, health_checks, health_counts, health_warnings))
     app.register_blueprint(api)
     if openapi_spec is not None:
         app.register_blueprint(openapi_blueprint(service, openapi_spec))

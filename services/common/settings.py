@@ -66,7 +66,15 @@ def broker_url() -> str:
     return env_str("CELERY_BROKER_URL") or env_str("REDIS_URL") or "filesystem://"
 
 
-def broker_transport_options(url: str) -> dict:
+# Redis visibility timeout per queue: a little above the longest task its workers run, so a task a dead
+# worker left unacknowledged comes back within minutes. Notifications: a chunk of 250 messages runs for
+# seconds (minutes at a low rate limit), countdowns are capped at 60 s, and a redelivery finds the chunk
+# claimed or done; its watchdog re-sends lost work sooner anyway. Registry: its chunked jobs are capped
+# at one hour (soft_time_limit 3600). Reports: a report has no time limit, so its queue keeps 4 hours.
+VISIBILITY_TIMEOUTS = {"notifications": 300, "registry": 3900, "reports": 4 * 3600}
+
+
+def broker_transport_options(url: str, queue: str | None = None) -> dict:
     if url.startswith("filesystem"):
         folder = var_dir() / "broker"
         for sub in ("processed", "control"):
@@ -80,8 +88,9 @@ def broker_transport_options(url: str) -> dict:
             "store_processed": False,
         }
     if url.startswith("redis"):
-        # Longer than any task or countdown we use, or Redis hands the task out a second time.
-        options = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 3600)}
+        # Longer than any task or countdown of the queue, or Redis hands the task out a second time.
+        options = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT",
+                                                 VISIBILITY_TIMEOUTS.get(queue or "", 4 * 3600))}
         # How often (s) a worker sweeps for tasks a dead worker left unacknowledged; kombu's default
         # works out at ~100 s. Only worth lowering together with a short visibility timeout.
         restore_every = env_int("CELERY_UNACKED_RESTORE_INTERVAL", 0)

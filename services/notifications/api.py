@@ -13,18 +13,33 @@ require_service_token(api)
 MESSAGE_LIMIT = 200
 
 
-def _counts(session, campaign_ids: list[int]) -> dict[int, dict[str, int]]:
-    counts = {cid: dict.fromkeys(STATUSES, 0) for cid in campaign_ids}
-    rows = session.execute(select(Message.campaign_id, Message.status, func.count()).where(
-        Message.campaign_id.in_(campaign_ids)).group_by(Message.campaign_id, Message.status))
-    for campaign_id, status, count in rows:
-        counts[campaign_id][status] = count
-    return counts
+def _counts(session, campaigns: list[Campaign]) -> dict[int, dict]:
+    """Per campaign: its own channel's messages by status, plus ``missing`` (recipients of the total not
+    stored yet: batches still on their way), so the counts always add up to the total; a fallback
+    channel's copies are counted apart."""
+    counts = {c.id: dict.fromkeys(STATUSES, 0) for c in campaigns}
+    fallback = {c.id: dict.fromkeys(STATUSES, 0) for c in campaigns}
+    channel_of = {c.id: c.channel for c in campaigns}
+    rows = session.execute(select(Message.campaign_id, Message.channel, Message.status, func.count()).where(
+        Message.campaign_id.in_(list(counts))).group_by(Message.campaign_id, Message.channel, Message.status))
+    for campaign_id, channel, status, count in rows:
+        target = counts if channel == channel_of[campaign_id] else fallback
+        target[campaign_id][status] = target[campaign_id].get(status, 0) + count
+    result = {}
+    for campaign in campaigns:
+        stored = sum(counts[campaign.id].values())
+        result[campaign.id] = {"counts": {**counts[campaign.id], "missing": max(0, campaign.total - stored)},
+                               "total": max(campaign.total, stored),
+                               "fallback_counts": fallback[campaign.id] if campaign.fallback else None}
+    return result
 
 
-def _campaign_json(campaign: Campaign, counts: dict[str, int]) -> dict:
-    return {"key": campaign.key, "name": campaign.name, "channel": campaign.channel, "total": campaign.total,
-            "created_at": campaign.created_at.isoformat(), "counts": counts}
+def _campaign_json(campaign: Campaign, counts: dict) -> dict:
+    body = {"key": campaign.key, "name": campaign.name, "channel": campaign.channel, "total": counts["total"],
+            "created_at": campaign.created_at.isoformat(), "counts": counts["counts"]}
+    if counts["fallback_counts"] is not None:
+        body.update(fallback=campaign.fallback, fallback_counts=counts["fallback_counts"])
+    return body
 
 
 def _not_an_object():
@@ -39,7 +54,7 @@ def _iso(value):
 def list_campaigns():
     session = current_database().session
     campaigns = session.scalars(select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())).all()
-    counts = _counts(session, [c.id for c in campaigns]) if campaigns else {}
+    counts = _counts(session, campaigns) if campaigns else {}
     return jsonify({"campaigns": [_campaign_json(c, counts[c.id]) for c in campaigns]})
 
 
@@ -49,7 +64,7 @@ def show_campaign(key: str):
     campaign = session.scalar(select(Campaign).where(Campaign.key == key))
     if campaign is None:
         return jsonify({"error": f"Kampanye {key} tidak ditemukan"}), 404
-    body = _campaign_json(campaign, _counts(session, [campaign.id])[campaign.id])
+    body = _campaign_json(campaign, _counts(session, [campaign])[campaign.id])
     messages = session.scalars(select(Message).where(Message.campaign_id == campaign.id)
                                .order_by(Message.id).limit(MESSAGE_LIMIT))
     body["messages"] = [{"recipient_key": m.recipient_key, "phone": m.phone, "status": m.status, "error": m.error,

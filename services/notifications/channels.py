@@ -34,9 +34,15 @@ class Channel:
     # True when the provider drops a repeated idempotency key, so a message whose outcome was lost in a
     # crash may be resent under the same key (see delivery.py); False: such a message becomes 'unknown'.
     idempotent = False
+    # True when the provider has a status API that finds a message by the id we gave it (see ``lookup``).
+    has_lookup = False
 
     def send(self, message: OutgoingMessage) -> str:
         raise NotImplementedError
+
+    def lookup(self, message: OutgoingMessage) -> str | None:
+        """The provider's id of ``message`` if the provider accepted it, else None (asked after a crash)."""
+        return None
 
 
 class FileChannel(Channel):

@@ -65,4 +65,13 @@ def load_config() -> dict:
         "SOCIAL_MAX_ATTEMPTS": env_int("NOTIFICATIONS_SOCIAL_MAX_ATTEMPTS", 6),
         "SEND_CONCURRENCY": env_int("NOTIFICATIONS_SEND_CONCURRENCY", 8),
         "RECORD_EVERY": env_int("NOTIFICATIONS_RECORD_EVERY", 100),
+        # A chunk still queued this long after its task was sent is sent again (the task may be lost).
+        "CHUNK_REQUEUE_SECONDS": env_int("NOTIFICATIONS_CHUNK_REQUEUE_SECONDS", 300),
+        "BEAT_SCHEDULE_FILE": str(var_dir() / "notifications-beat-schedule"),
+        # The notifications beat (notifications_beat): only its own watchdog.
+        "CELERY_BEAT_SCHEDULE": {
+            "notifications-watchdog": {"task": "notifications.run_watchdog", "options": {"queue": "notifications"},
+                                       "schedule": float(env_int("NOTIFICATIONS_WATCHDOG_INTERVAL_SECONDS", 30)),
+                                       "kwargs": {"payload": {}}},
+        },
     }

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import utcnow
@@ -30,12 +30,15 @@ class Campaign(Base):
     source: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     # Legally required notices (e.g. a change to one's entitlement) still reach those who opted out.
     legally_required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
+    # The channel its failed messages are sent again on (only "sms", for WhatsApp campaigns).
+    fallback: Mapped[str | None] = mapped_column(String(10), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
 class Message(Base):
     __tablename__ = "message"
-    __table_args__ = (UniqueConstraint("campaign_id", "recipient_key", "channel", name="uq_message_recipient"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "recipient_key", "channel", name="uq_message_recipient"),
+                      Index("ix_message_chunk", "campaign_id", "chunk_no"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -54,6 +57,37 @@ class Message(Base):
     # Which task execution claimed it (the Celery task id): a redelivery of the same task that finds
     # its own claims still 'sending' knows the earlier run died mid-batch and recovers them at once.
     claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The campaign chunk (see CampaignChunk) whose task sends this message.
+    chunk_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+# queued: a task for it was sent at enqueued_at; running: a run holds it and renews heartbeat_at;
+# waiting: temporary failures or quiet hours, due again at not_before; done: nothing left to send.
+CHUNK_STATUSES = ("queued", "running", "waiting", "done")
+
+
+class CampaignChunk(Base):
+    """A slice of a campaign's messages on one channel: the unit of work a task carries by number only.
+
+    The rows live in the database before any task is sent, so the broker holds nothing that cannot be
+    rebuilt: the watchdog re-sends a chunk whose task was lost or whose run died."""
+
+    __tablename__ = "campaign_chunk"
+    __table_args__ = (UniqueConstraint("campaign_id", "chunk_no", "channel", name="uq_campaign_chunk"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), nullable=False)
+    chunk_no: Mapped[int] = mapped_column(Integer, nullable=False)
+    channel: Mapped[str] = mapped_column(String(20), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued", index=True)
+    runs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class OptOut(Base):

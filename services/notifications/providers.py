@@ -69,6 +69,7 @@ class InfobipSms(Channel):
 
     def __init__(self, base_url: str, api_key: str, sender: str, timeout: float = 10) -> None:
         self.url = base_url.rstrip("/") + "/sms/2/text/advanced"
+        self.logs_url = base_url.rstrip("/") + "/sms/1/logs"
         self.sender, self.timeout = sender, timeout
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"App {api_key}"
@@ -87,6 +88,21 @@ class InfobipSms(Channel):
             return str(sent.get("messageId"))
         error = ((data.get("requestError") or {}).get("serviceException") or {})
         raise PermanentChannelError(f"Infobip menolak pesan (HTTP {response.status_code}): {error.get('text')}")
+
+    # The messageId we send is ours ("<campaign>-<message id>"), so after a crash the SMS logs tell
+    # whether Infobip accepted the message before its outcome was lost.
+    has_lookup = True
+
+    def lookup(self, message: OutgoingMessage) -> str | None:
+        try:
+            response = self.session.get(self.logs_url, timeout=self.timeout,
+                                        params={"messageId": f"{message.campaign_key}-{message.id}"})
+        except requests.RequestException as exc:
+            raise TemporaryChannelError(f"Infobip tidak dapat dihubungi: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            raise TemporaryChannelError(f"Log SMS Infobip tidak dapat dibaca (HTTP {response.status_code})")
+        results = _json(response, "Infobip").get("results") or []
+        return str(results[0].get("messageId")) if results and isinstance(results[0], dict) else None
 
 
 # Graph API error codes worth retrying: throttling (4, 80007, 130429, 131056) and temporary outages (1, 2, 131000).

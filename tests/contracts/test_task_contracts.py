@@ -75,6 +75,13 @@ def test_routes_send_every_task_to_its_service_queue(service_celery_apps):
         ("registry.record_survey", {"code": "KUPON-1", "cycle_id": 1, "score": 6}, "6"),
         ("registry.compute_indicators", {"period": "2026-13"}, "2026-13"),
         ("registry.escalate_complaints", {"now": "x", "extra": 1}, "extra"),
+        # A chunk task carries its number only: recipients never ride in the broker.
+        ("notifications.send_chunk", {"campaign_id": 1, "chunk_no": 0, "channel": "sms", "recipients": []},
+         "recipients"),
+        ("notifications.send_chunk", {"campaign_id": 1, "chunk_no": -1, "channel": "sms"}, "minimum"),
+        ("notifications.send_batch", {"campaign_key": "k", "name": "n", "channel": "sms", "template": "t",
+                                      "total": 1, "batch_no": 0, "recipients": [], "send_at": "besok"}, "besok"),
+        ("notifications.run_watchdog", {"requeue_seconds": 0}, "minimum"),
     ],
 )
 def test_sender_refuses_payloads_outside_the_schema(name, payload, fragment):

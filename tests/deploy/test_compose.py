@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "docker-compose.yml"
 EXPECTED = {
     "postgres", "redis", "migrate", "registry-api", "registry-worker", "notifications-api",
-    "notifications-worker", "reports-api", "reports-worker", "reports-beat", "registry-beat", "admin", "flower",
+    "notifications-worker", "reports-api", "reports-worker", "reports-beat", "registry-beat", "notifications-beat", "admin",
+    "flower",
     "nginx",
 }
 
@@ -38,7 +39,7 @@ def test_compose_has_every_process_and_one_beat():
     assert set(services) == EXPECTED
     beats = [name for name, svc in services.items() if "beat" in split(svc.get("command", []))]
     # One beat per service schedule, each a single replica: two of either would run its schedule twice.
-    assert sorted(beats) == ["registry-beat", "reports-beat"]
+    assert sorted(beats) == ["notifications-beat", "registry-beat", "reports-beat"]
     assert all(services[name].get("deploy", {}).get("replicas") == 1 for name in beats)
     assert "noeviction" in services["redis"]["command"]
 

@@ -11,6 +11,7 @@ REPO = Path(__file__).resolve().parents[2]
 PROCESSES = {
     "admin", "registry_api", "registry_worker", "notifications_api", "notifications_worker",
     "reports_api", "reports_worker", "reports_beat", "registry_beat",
+    "notifications_beat",
 }
 
 

@@ -9,8 +9,9 @@ import json
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from services.common.db import utcnow
 from services.notifications import inbound
 from services.notifications.models import Message, OptOut
 from services.notifications.policy import quiet_wait_seconds, sms_segments
@@ -133,22 +134,22 @@ def test_template_validation_refuses_unknown_variables():
     assert "tidak sah" in validate_template("{{ nama ", {"nama"})[0]
 
 
-def test_whatsapp_failure_falls_back_to_sms(app, tmp_var, monkeypatch):
-    from services.notifications import tasks
-
-    fallbacks = []
-    monkeypatch.setattr(tasks, "send", lambda celery, name, payload: fallbacks.append(payload))
+def test_whatsapp_failure_falls_back_to_sms(app, tmp_var):
     task = app.extensions["celery"].tasks["notifications.send_batch"]
-    # No WhatsApp configured in this app: every WhatsApp message fails for good, then goes as SMS.
+    # No WhatsApp configured in this app: every WhatsApp message fails for good, then goes as SMS: the
+    # failed rows are copied as a fallback chunk of the same number and sent in the same run.
     task.apply(kwargs={"payload": make_payload(key="wa-sms", count=2, channel="whatsapp", fallback="sms")}).get()
-    [fallback] = fallbacks
-    assert fallback["channel"] == "sms" and "fallback" not in fallback and len(fallback["recipients"]) == 2
-    task.apply(kwargs={"payload": fallback}).get()
+    task.apply(kwargs={"payload": make_payload(key="wa-sms", count=2, channel="whatsapp", fallback="sms")}).get()
     rows = {(m.recipient_key, m.channel): m for m in _rows(app, Message)}
     assert rows[("enrolment-0", "whatsapp")].status == "failed" and "belum dikonfigurasi" in rows[
         ("enrolment-0", "whatsapp")].error
     assert rows[("enrolment-0", "sms")].status == rows[("enrolment-1", "sms")].status == "sent"
     assert len((tmp_var / "outbox" / "sms.jsonl").read_text().splitlines()) == 2
+    detail = app.test_client().get("/api/campaigns/wa-sms", headers={"Authorization": "Bearer test-service-token"})
+    body = detail.get_json()
+    # The fallback copies are counted apart: the campaign's own counts still add up to its total.
+    assert body["counts"]["failed"] == 2 and sum(body["counts"].values()) == body["total"] == 2
+    assert body["fallback"] == "sms" and body["fallback_counts"]["sent"] == 2
 
 
 def test_read_gammu_inbox_command(tmp_var, monkeypatch):
@@ -168,15 +169,24 @@ def test_read_gammu_inbox_command(tmp_var, monkeypatch):
     assert "opt_out: 1" in result.output and (inbox / "processed").is_dir() and not list(inbox.glob("IN*.txt"))
 
 
-def test_quiet_hours_store_the_batch_and_send_later(app, tmp_var, monkeypatch):
-    task = app.extensions["celery"].tasks["notifications.send_batch"]
-    later = []
-    monkeypatch.setattr(task, "apply_async", lambda kwargs, countdown: later.append(countdown))
+def test_quiet_hours_store_the_batch_and_the_watchdog_sends_it_later(app, tmp_var):
+    from services.notifications.models import CampaignChunk
+
+    celery = app.extensions["celery"]
     app.config["QUIET_HOURS"] = "00:00-23:59"  # quiet all day: nothing may go out now
-    result = task.apply(kwargs={"payload": make_payload(key="malam", count=2)}).get()
-    assert result["deferred_seconds"] == later[0] > 0
+    celery.tasks["notifications.send_batch"].apply(kwargs={"payload": make_payload(key="malam", count=2)}).get()
+    [chunk] = _rows(app, CampaignChunk)
+    assert chunk.status == "waiting" and chunk.not_before.replace(tzinfo=utcnow().tzinfo) > utcnow()
     assert {m.status for m in _rows(app, Message)} == {"queued"}
     assert not (tmp_var / "outbox" / "sms.jsonl").exists()
+    watchdog = celery.tasks["notifications.run_watchdog"]
+    assert watchdog.apply(kwargs={"payload": {}}).get()["requeued"] == 0  # not due yet
+    app.config["QUIET_HOURS"] = ""
+    with app.extensions["database"].transaction() as session:
+        session.execute(update(CampaignChunk).values(not_before=utcnow()))
+    assert watchdog.apply(kwargs={"payload": {}}).get()["requeued"] == 1  # due: sent (here in-process)
+    assert {m.status for m in _rows(app, Message)} == {"sent"} and _rows(app, CampaignChunk)[0].status == "done"
+    assert len((tmp_var / "outbox" / "sms.jsonl").read_text().splitlines()) == 2
 
 
 def test_zenziva_delivery_reports_against_the_stand_in(app, hooks, stand_in):

@@ -1,5 +1,6 @@
 """PostgreSQL restarted in the middle of a campaign batch (a private cluster, see tests/own_postgres.py):
-/health says the database is down while it is, the batch is retried once the database is back, every
+/health says the database is down while it is, the notifications beat's watchdog sends the interrupted chunk
+again once the database is back (nothing waits in the worker's memory meanwhile), every
 recipient ends sent (or unknown, for review) and the gateway never receives a message twice."""
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from services.common.contracts import send
 from services.notifications import schema
 from services.notifications.app import create_app
 from tests.helpers import wait_for
-from tests.notifications.workers import WORKER, batches, log_of, producer, status_counts
+from tests.notifications.workers import WORKER, batches, beat, log_of, producer, status_counts
 from tests.own_postgres import cluster  # noqa: F401 - the private PostgreSQL fixture
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -26,8 +27,10 @@ def test_postgresql_restart_mid_batch_sends_each_message_at_most_once(
     env = {"NOTIFICATIONS_DATABASE_URL": url, "CELERY_BROKER_URL": redis_url, "SMS_GATEWAY_URL": gateway.url,
            "SMS_GATEWAY_TOKEN": gateway.token, "NOTIFICATIONS_RETRY_BASE_SECONDS": "1",
            "SMS_GATEWAY_DEDUPES_REFERENCE": idempotent, "NOTIFICATIONS_RECORD_EVERY": "10",
-           "NOTIFICATIONS_SENDING_STALE_SECONDS": "3", "BANSOS_VAR": str(tmp_var)}
+           "NOTIFICATIONS_SENDING_STALE_SECONDS": "3", "BANSOS_VAR": str(tmp_var),
+           "NOTIFICATIONS_WATCHDOG_INTERVAL_SECONDS": "1"}
     worker = processes.celery_worker(WORKER, "notifications", env, name="notif-pg", concurrency=1)
+    beat(processes, env, tmp_var)
     health = create_app({"DATABASE_URL": url, "CELERY_BROKER_URL": redis_url, "SERVICE_TOKEN": "t"}).test_client()
     assert health.get("/health").status_code == 200
     [payload] = batches("kamp-pg", 300, 300)
@@ -38,7 +41,7 @@ def test_postgresql_restart_mid_batch_sends_each_message_at_most_once(
     assert at_stop < 300  # really mid-batch
     down = health.get("/health")
     assert down.status_code == 503 and down.get_json()["database"].startswith("error")
-    time.sleep(3)  # the batch fails on the database and waits for its retry
+    time.sleep(3)  # the chunk fails on the database; its heartbeat runs out meanwhile
     cluster.start()
     wait_for(lambda: health.get("/health").status_code == 200, timeout=30, message="health ok again")
     wait_for(lambda: sum(status_counts(url).get(s, 0) for s in ("sent", "unknown")) == 300, timeout=120,

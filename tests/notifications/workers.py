@@ -1,6 +1,7 @@
 """Helpers of the real-worker tests: producer app, status counts, batches, a worker's pool children."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from celery import Celery
@@ -47,6 +48,12 @@ def pool_children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             children.append(int(stat.parent.name))
     return children
+
+
+def beat(processes, env: dict, folder: Path, name: str = "notif-beat"):
+    """The notifications beat (its watchdog every NOTIFICATIONS_WATCHDOG_INTERVAL_SECONDS of ``env``)."""
+    return processes.start(name, [sys.executable, "-m", "celery", "-A", WORKER, "beat", "-s",
+                                  str(folder / "notifications-beat-schedule"), "--loglevel", "INFO"], env)
 
 
 def log_of(proc) -> str:

@@ -18,7 +18,8 @@ from admin.service_api import NotFound, ServiceUnavailable, notifications_api
 from services.registry.models import Cycle, Programme, Training
 
 CAMPAIGN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
-COUNT_KEYS = ("queued", "sending", "sent", "delivered", "failed", "skipped", "opted_out", "unknown")
+# missing: recipients of the campaign's total whose batch the notifications service has not stored yet.
+COUNT_KEYS = ("queued", "sending", "sent", "delivered", "failed", "skipped", "opted_out", "unknown", "missing")
 
 
 def programme_choices() -> list[tuple[int, str]]:
@@ -92,7 +93,7 @@ def send_campaign(audience: str, params: dict, template: str, channel: str, requ
               "requested_by": requested_by}
     sent, batches = send_batches(
         celery_app(), audience_batches(db_session(), audience, params, batch_size=batch_size),
-        send_options={"eta": eta} if eta else None, campaign_key=key, name=name, channel=channel,
+        send_at=eta, campaign_key=key, name=name, channel=channel,
         template=template, total=total, source=source, legally_required=legally_required, fallback_sms=fallback_sms)
     return key, sent, batches
 

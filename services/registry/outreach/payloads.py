@@ -4,6 +4,7 @@ carries the same fields and none exceeds the contract's recipient limit."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 
 from services.common import contracts
 
@@ -21,7 +22,7 @@ def batches(recipients: Sequence[dict], size: int = MAX_RECIPIENTS) -> Iterator[
 
 def batch_payloads(recipient_batches: Iterable[list[dict]], *, campaign_key: str, name: str, channel: str,
                    template: str, total: int, source: dict | None = None, legally_required: bool = False,
-                   fallback_sms: bool = False) -> Iterator[dict]:
+                   fallback_sms: bool = False, send_at: datetime | None = None) -> Iterator[dict]:
     """One payload per batch, numbered from 0; ``total`` is the whole campaign's recipient count."""
     for batch_no, recipients in enumerate(recipient_batches):
         payload = {"campaign_key": campaign_key, "name": name[:MAX_NAME], "channel": channel, "template": template,
@@ -33,6 +34,8 @@ def batch_payloads(recipient_batches: Iterable[list[dict]], *, campaign_key: str
         # Only a WhatsApp message has an SMS to fall back to.
         if fallback_sms and channel == "whatsapp":
             payload["fallback"] = "sms"
+        if send_at is not None:
+            payload["send_at"] = send_at.isoformat()
         yield payload
 
 

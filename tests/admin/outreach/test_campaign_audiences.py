@@ -72,6 +72,8 @@ def test_area_campaign_on_whatsapp_with_fallback_scheduled(client, db, stack):
     payloads = [kwargs["payload"] for _, kwargs in tasks]
     assert payloads and {p["channel"] for p in payloads} == {"whatsapp"}
     assert all(p["fallback"] == "sms" and p["legally_required"] is True for p in payloads)
+    # Scheduled in village time, carried in the payload: stored at once, sent by the watchdog when due.
+    assert all(p["send_at"] == "2030-01-02T09:30:00+07:00" for p in payloads)
     assert all(r["recipient_key"].startswith("household-") and r["vars"]["dusun"] == dusun
                for p in payloads for r in p["recipients"])
     stack.flush_broker()

@@ -101,7 +101,7 @@ def test_campaign_unknown_to_notifications_shows_zero_counts(client, notificatio
     login(client, "operator")
     status = client.get(f"/campaigns/{'b' * 32}/status.json").get_json()
     assert status["known"] is False and status["counts"] == dict.fromkeys(
-        ["queued", "sending", "sent", "delivered", "failed", "skipped", "opted_out", "unknown"], 0)
+        ["queued", "sending", "sent", "delivered", "failed", "skipped", "opted_out", "unknown", "missing"], 0)
 
 
 def test_wrong_service_token_is_reported_not_hidden(client, stack, notifications):
