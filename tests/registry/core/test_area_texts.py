@@ -13,7 +13,7 @@ from services.registry.capacity.certificates import certificate_code
 from services.registry.core.areas import shipped_codes, upsert
 from services.registry.distribution import verification
 from services.registry.models import Area, Entitlement, Household, Training, TrainingEnrolment, TrainingSession
-from tests.registry.distribution.distribution_fixtures import ents, make_cycle
+from tests.helpers.builders import ents, make_cycle
 
 
 def gili_anyar(session) -> Area:
