@@ -116,9 +116,33 @@ def _assign_areas(session: Session, flush_context, instances) -> None:
                 obj.area_id = parent.area_id
                 continue
             if fallback is None:
-                code = os.environ.get("BANSOS_DEFAULT_DESA", "35.26.01.2005").strip()
-                fallback = session.scalar(select(Area.id).where(Area.code == code).execution_options(all_areas=True))
+                fallback = default_area_id(session)
             obj.area_id = fallback
+
+
+def default_area_id(session: Session) -> int | None:
+    """The id of BANSOS_DEFAULT_DESA's row (None before the areas are loaded)."""
+    code = os.environ.get("BANSOS_DEFAULT_DESA", "35.26.01.2005").strip()
+    return session.connection().execute(select(Area.id).where(Area.code == code)).scalar()
+
+
+def area_of_row(session: Session, table: str, row_id, depth: int = 0) -> int | None:
+    """The area of one row named by table and id, following ``__area_via__`` (unscoped: a Core read)."""
+    from services.registry.core.base import Base
+
+    mapper = next((m for m in Base.registry.mappers if m.local_table.name == table), None)
+    if mapper is None or depth > 5 or not str(row_id or "").isdigit():
+        return None
+    cls = mapper.class_
+    if issubclass(cls, InArea):
+        return session.connection().execute(select(cls.__table__.c.area_id)
+                                            .where(cls.__table__.c.id == int(row_id))).scalar()
+    via = getattr(cls, "__area_via__", None)
+    if not via:
+        return None
+    parent_id = session.connection().execute(select(cls.__table__.c[via[0]])
+                                             .where(cls.__table__.c.id == int(row_id))).scalar()
+    return area_of_row(session, via[1], parent_id, depth + 1)
 
 
 def install_area_scope() -> None:
