@@ -84,16 +84,19 @@ def _source() -> str:
 def _give_areas(session: Session, entries: list[AuditEntry]) -> None:
     """The row the entry is about decides its chain; else the request's area; else the default desa."""
     found: dict[tuple[str, str | None], int | None] = {}
-    fallback = CURRENT_AREA.get()
+    default = None
     for entry in entries:
         if entry.area_id is not None:
             continue
         key = (entry.entity, entry.entity_id)
         if key not in found:
             found[key] = area_of_row(session, entry.entity, entry.entity_id)
-        if found[key] is None and fallback is None:
-            fallback = default_area_id(session)
-        entry.area_id = found[key] if found[key] is not None else fallback
+        # The request's area as it was when the entry was made (core/audit.record), not at the flush.
+        area_id = found[key] or getattr(entry, "request_area", None) or CURRENT_AREA.get()
+        if area_id is None:
+            default = default or default_area_id(session)
+            area_id = default
+        entry.area_id = area_id
 
 
 def lock_head(connection, table, area_id: int | None, genesis: str) -> tuple[int, str]:
@@ -104,7 +107,8 @@ def lock_head(connection, table, area_id: int | None, genesis: str) -> tuple[int
             with connection.begin_nested():
                 connection.execute(insert(table).values(area_id=area_id, seq=0, hash=genesis))
         except IntegrityError:  # another writer created it a moment ago; its lock is ours next
-            pass
+            if connection.execute(select(table.c.id).where(where)).first() is None:
+                raise
         connection.execute(update(table).where(where).values(seq=table.c.seq))
     return tuple(connection.execute(select(table.c.seq, table.c.hash).where(where)).one())
 

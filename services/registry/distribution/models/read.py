@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.registry.models import LedgerEntry
+from services.registry.models import Area, Cycle, LedgerEntry, LedgerHead
 
 
 def amount_text(amount) -> str | None:
@@ -35,6 +35,26 @@ def cycle_head(session: Session, cycle_id: int) -> dict:
         "entries": sum(counts.values()),
         "events": {event: {"count": counts[event], "amount": amount_text(totals.get(event, 0))} for event in counts},
     }
+
+
+def area_head(session: Session, area_id: int | None) -> dict:
+    """The head of one village's chain: what its poster prints and anyone can check against the chain."""
+    head = session.scalar(select(LedgerHead).where(LedgerHead.area_id == area_id)) if area_id else None
+    code = session.scalar(select(Area.code).where(Area.id == area_id)) if area_id else None
+    return {"area_code": code, "head_seq": head.seq if head and head.seq else None,
+            "head_hash": head.hash if head and head.seq else None}
+
+
+def cycle_area_head(session: Session, cycle_id: int, area_id: int | None = None) -> dict:
+    """The chain head a cycle's public page shows: of ``area_id`` (the village whose page it is) or of the
+    cycle's own area; a programme run above the village has no chain of its own, and then the newest entry
+    of the cycle stands in."""
+    area_id = area_id or session.scalar(select(Cycle.area_id).where(Cycle.id == cycle_id))
+    head = area_head(session, area_id)
+    if head["head_hash"] is None:
+        own = cycle_head(session, cycle_id)
+        head = {**head, "head_seq": own["head_seq"], "head_hash": own["head_hash"]}
+    return head
 
 
 def capital_head(session: Session, programme_ids: set[int] | None = None) -> dict:
