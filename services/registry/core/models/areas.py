@@ -73,9 +73,16 @@ class InArea:
 # Rows without an area of their own are scoped through the row they hang from, declared on the model
 # as ``__area_via__ = (foreign key column, parent table)``: an entitlement through its household, so a
 # kabupaten programme's cycle shows each village only its own recipients.
+# A row that concerns several areas (a dedup case across two villages) declares
+# ``__area_links__ = (link table, link column holding this row's id)``: it is visible in every area one of
+# its link rows belongs to (the link model is InArea).
 def _criterion(cls, ids: tuple[int, ...], depth: int = 0):
     if issubclass(cls, InArea):
         return cls.area_id.in_(ids)
+    if getattr(cls, "__area_links__", None):
+        table, column = cls.__area_links__
+        link = next(m.class_ for m in cls.registry.mappers if m.local_table.name == table)
+        return cls.id.in_(select(getattr(link, column)).where(link.area_id.in_(ids)))
     column, table = cls.__area_via__
     parent = next(m.class_ for m in cls.registry.mappers if m.local_table.name == table)
     if depth > 5:
@@ -86,7 +93,8 @@ def _criterion(cls, ids: tuple[int, ...], depth: int = 0):
 def _scope_options(registry, ids: tuple[int, ...]):
     options = [with_loader_criteria(InArea, lambda cls: cls.area_id.in_(ids), include_aliases=True)]
     for mapper in registry.mappers:
-        if getattr(mapper.class_, "__area_via__", None) and not issubclass(mapper.class_, InArea):
+        scoped = getattr(mapper.class_, "__area_via__", None) or getattr(mapper.class_, "__area_links__", None)
+        if scoped and not issubclass(mapper.class_, InArea):
             options.append(with_loader_criteria(mapper.class_, _criterion(mapper.class_, ids), include_aliases=True))
     return options
 
