@@ -18,7 +18,8 @@ def amount_text(amount) -> str | None:
 def cycle_head(session: Session, cycle_id: int) -> dict:
     """The public face of one cycle's part of the chain: no names, no NIK, only counts and hashes."""
     last = session.execute(
-        select(LedgerEntry).where(LedgerEntry.cycle_id == cycle_id).order_by(LedgerEntry.seq.desc()).limit(1)
+        # By id, the install's order of appends: a kabupaten cycle's entries sit in several villages' chains.
+        select(LedgerEntry).where(LedgerEntry.cycle_id == cycle_id).order_by(LedgerEntry.id.desc()).limit(1)
     ).scalar_one_or_none()
     counts = dict(session.execute(
         select(LedgerEntry.event, func.count()).where(LedgerEntry.cycle_id == cycle_id).group_by(LedgerEntry.event)
@@ -66,7 +67,7 @@ def capital_head(session: Session, programme_ids: set[int] | None = None) -> dic
     if programme_ids is not None:
         query = query.join(CapitalGrant, CapitalGrant.id == LedgerEntry.capital_grant_id).where(
             CapitalGrant.programme_id.in_(sorted(programme_ids)))
-    rows = session.execute(query.order_by(LedgerEntry.seq)).scalars().all()
+    rows = session.execute(query.order_by(LedgerEntry.id)).scalars().all()
     events: dict = {}
     for row in rows:
         slot = events.setdefault(row.event, {"count": 0, "amount": Decimal(0)})
