@@ -37,6 +37,7 @@ from admin.views.distribution.pickup import DistributionView
 from admin.views.feedback.complaints import ComplaintView
 from admin.views.feedback.inbox import InboxView
 from admin.views.indicators.indicators import IndicatorDashboardView, IndicatorView, SatisfactionCodeView
+from admin.views.indicators.kabupaten import KabupatenDashboardView
 from admin.views.outreach.campaigns import CampaignView
 from admin.views.outreach.messaging import ChannelView, OptOutView
 from admin.views.outreach.social import SocialChannelView, SocialPostView
@@ -142,6 +143,7 @@ SCREENS: tuple[Screen | Link | Hidden, ...] = (
     Screen(OrganisationView, "Lembaga Mitra", "Lembaga mitra", "fa-building", P),
     Screen(FundingApplicationView, "Pengajuan Dana", "Pengajuan dana", "fa-bank", P),
     Screen(IndicatorDashboardView, "Dasbor Indikator", "Dasbor indikator", "fa-line-chart", E),
+    Screen(KabupatenDashboardView, "Dasbor Kabupaten", "Dasbor kabupaten", "fa-map", E),
     Screen(IndicatorView, "Definisi Indikator", "Definisi indikator", "fa-sliders", E),
     Screen(SatisfactionCodeView, "Kode Survei Kepuasan", "Kode survei kepuasan", "fa-ticket", E),
 )

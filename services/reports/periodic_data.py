@@ -20,7 +20,7 @@ from services.reports import facts
 TITLES = {"realisasi_bulanan": "Laporan Realisasi Bulanan Desa",
           "mitra_triwulan": "Laporan Triwulan Mitra",
           "tahunan_kabupaten": "Laporan Tahunan untuk Kabupaten"}
-MONEY, COUNT, PERCENT, TEXT = "rupiah", "jumlah", "persen", "teks"
+MONEY, COUNT, PERCENT, TEXT, DAYS = "rupiah", "jumlah", "persen", "teks", "hari"
 
 
 def canonical_json(figures: dict) -> str:
@@ -64,21 +64,28 @@ class Realisation:
     period: Period
     programmes: dict
     sources: dict = field(default_factory=dict)  # (programme_id, source_id) -> (name, kind, org_id)
+    source_areas: dict = field(default_factory=dict)  # (programme_id, source_id) -> area of its programme
     by_source: dict = field(default_factory=lambda: defaultdict(Tally))
-    by_dusun: dict = field(default_factory=lambda: defaultdict(Tally))
+    by_dusun: dict = field(default_factory=lambda: defaultdict(Tally))  # (area id, dusun): two villages may
+    # each have a "Pesisir"
+    by_area: dict = field(default_factory=lambda: defaultdict(Tally))  # desa area id -> money and recipients
+    by_area_source: dict = field(default_factory=lambda: defaultdict(Tally))  # (area id, programme, source)
     by_month: dict = field(default_factory=lambda: defaultdict(Tally))
     total: Tally = field(default_factory=Tally)
+    areas: dict = field(default_factory=dict)  # id -> facts.AreaInfo
 
 
 def realisation(session: Session, period: Period, programme_ids: set[int] | None = None,
                 months_from: str | None = None) -> Realisation:
     """``months_from`` (YYYY-MM): also bucket money by month from then on, e.g. the year so far."""
     start, end = period.start, period.end
-    result = Realisation(period, facts.programmes(session, programme_ids))
+    result = Realisation(period, facts.programmes(session, programme_ids), areas=facts.areas(session))
     for source in facts.funding_sources(session, end, programme_ids):
         key = (source.programme_id, source.id)
         result.sources[key] = (source.name, source.kind, source.organisation_id)
+        result.source_areas[key] = source.area_id
         result.by_source[key].budget = source.budget
+        result.by_area[source.area_id].budget += source.budget  # a village's own sources; absorption per desa
     for key, amount in facts.approved_totals(session, end).items():
         if programme_ids is None or key[0] in programme_ids:
             result.by_source[key].approved = amount
@@ -86,6 +93,9 @@ def realisation(session: Session, period: Period, programme_ids: set[int] | None
         key = (event.programme_id, event.source_id)
         tally = result.by_source[key]
         tally.cumulative += event.amount
+        area, area_source = result.by_area[event.area_id], result.by_area_source[(event.area_id, *key)]
+        area.cumulative += event.amount
+        area_source.cumulative += event.amount
         month = month_of(event.at)
         if months_from and month >= months_from:
             result.by_month[month].in_period += event.amount
@@ -94,11 +104,13 @@ def realisation(session: Session, period: Period, programme_ids: set[int] | None
         if event.at < start:
             continue
         tally.in_period += event.amount
-        result.by_dusun[event.dusun].in_period += event.amount
+        place = (event.area_id, event.dusun)
+        result.by_dusun[place].in_period += event.amount
+        area.in_period += event.amount
+        area_source.in_period += event.amount
         if event.event in facts.RECEIVED:
-            tally.households.add(event.household_id)
-            result.by_dusun[event.dusun].households.add(event.household_id)
-            result.total.households.add(event.household_id)
+            for bucket in (tally, result.by_dusun[place], area, area_source, result.total):
+                bucket.households.add(event.household_id)
     for tally in result.by_source.values():
         result.total.budget += tally.budget
         result.total.approved += tally.approved
@@ -152,10 +164,19 @@ def kind_table(result: Realisation) -> dict:
     return table("per_jenis_dana", "Per jenis sumber dana", [("Jenis dana", TEXT), *MONEY_COLUMNS], rows)
 
 
+def area_label(result: Realisation, area_id: int | None) -> tuple[str, str]:
+    """(Kemendagri code, name) of an area, for rows grouped by village."""
+    info = result.areas.get(area_id)
+    return (info.code, info.name) if info else ("-", "(tanpa wilayah)")
+
+
 def dusun_table(result: Realisation) -> dict:
-    rows = [[dusun, len(t.households), t.in_period] for dusun, t in sorted(result.by_dusun.items())]
-    return table("per_dusun", "Penerima dan dana tersalur per dusun",
-                 [("Dusun", TEXT), ("Penerima (KK)", COUNT), ("Tersalur", MONEY)], rows)
+    """Per desa (by its code) and dusun: a dusun name alone is not a place in a kabupaten."""
+    rows = sorted([*area_label(result, area_id), dusun, len(t.households), t.in_period]
+                  for (area_id, dusun), t in result.by_dusun.items())
+    return table("per_dusun", "Penerima dan dana tersalur per desa dan dusun",
+                 [("Kode desa", TEXT), ("Desa", TEXT), ("Dusun", TEXT), ("Penerima (KK)", COUNT), ("Tersalur", MONEY)],
+                 rows)
 
 
 def month_table(result: Realisation, months: list[str]) -> dict:
@@ -204,11 +225,3 @@ def realisasi_bulanan(session: Session, period_text: str) -> dict:
             "charts": [budget_chart(result), monthly_chart(result, year_months)]}
 
 
-def tahunan_kabupaten(session: Session, period_text: str) -> dict:
-    period = parse_period(period_text, "year")
-    months = period.months()
-    result = realisation(session, period, months_from=months[0])
-    return {**base("tahunan_kabupaten", period), "summary": summary(result),
-            "tables": [programme_table(result), source_table(result), kind_table(result), dusun_table(result),
-                       month_table(result, months)],
-            "charts": [budget_chart(result), monthly_chart(result, months)]}

@@ -25,7 +25,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 
 from services.common.spreadsheet import SafeCsvWriter, safe_row  # noqa: E402
 from services.registry.core.money import rupiah
-from services.reports.periodic_data import COUNT, MONEY, PERCENT, TEXT  # noqa: E402
+from services.reports.periodic_data import COUNT, DAYS, MONEY, PERCENT, TEXT  # noqa: E402
 
 ROWS_PER_TABLE = 35  # page-sized chunks keep reportlab's table layout linear
 PAGE = landscape(A4)
@@ -35,12 +35,16 @@ PAGE = landscape(A4)
 def show(value, kind: str) -> str:
     if value is None:
         return "-"
+    if isinstance(value, str) and kind != TEXT:  # a suppressed small count ("< 5")
+        return value
     if kind == MONEY:
         return rupiah(value)
     if kind == PERCENT:
         return f"{value:.1f}%".replace(".", ",")
     if kind == COUNT:
         return f"{int(value):,}".replace(",", ".")
+    if kind == DAYS:
+        return f"{value:.1f} hari".replace(".", ",")
     return str(value)
 
 

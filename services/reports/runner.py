@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from services.registry.core.periods import JAKARTA, month_of, period_for, previous_period
 from services.registry.models import Programme
+from services.reports.kabupaten_data import tahunan_kabupaten
 from services.reports.models import Artifact, ReportRun, utcnow
 from services.reports.partner_data import mitra_triwulan
-from services.reports.periodic_data import figures_sha256, realisasi_bulanan, tahunan_kabupaten
+from services.reports.periodic_data import figures_sha256, realisasi_bulanan
 from services.reports.periodic_render import WRITERS as PERIODIC_WRITERS
 from services.reports.recipients_data import load_report
 from services.reports.registry_read import registry_sessions

@@ -32,15 +32,18 @@ _partner_codes = itertools.count(1)
 
 def make_cycle(session: Session, households: int = 3, channel: str = "tunai", status: str = "disetujui",
                amount: str = "300000", package: str | None = None, code: str = "BLT-DD",
-               with_accounts: bool = False, kk_prefix: str = "352601010120") -> Cycle:
-    """A programme, ``households`` households (head, spouse, a child of 10), one cycle, one entitlement each."""
-    programme = Programme(code=code, name=f"{code} Desa Kamal", kind="tunai", benefit_amount=Decimal(amount))
+               with_accounts: bool = False, kk_prefix: str = "352601010120", area_id: int | None = None,
+               household_area_id: int | None = None) -> Cycle:
+    """A programme, ``households`` households (head, spouse, a child of 10), one cycle, one entitlement each;
+    without areas both belong to the default desa."""
+    programme = Programme(code=code, name=f"{code} Desa Kamal", kind="tunai", benefit_amount=Decimal(amount),
+                          area_id=area_id)
     cycle = Cycle(programme=programme, name=f"{code} Januari 2027", status=status)
     session.add(cycle)
     first = session.execute(select(func.count()).select_from(Household)).scalar_one()
     for n in range(first, first + households):
         household = Household(no_kk=f"{kk_prefix}{n:04d}", address=f"Jl. Raya Kamal {n}", rt="001", rw="002",
-                              dusun="Kamal", desa="Kamal")
+                              dusun="Kamal", desa="Kamal", area_id=household_area_id or area_id)
         head = Person(household=household, nik=f"35260112038{n:05d}", name=f"Moh. Sholeh Bin Ahmad {n}", sex="L",
                       birth_date=date(1984, 3, 12), relationship_to_head="KEPALA KELUARGA",
                       phone=f"+628123450{n:04d}")

@@ -45,7 +45,7 @@ EXPECTED_OCTOBER = {
     "summary": {"Anggaran": 5_600_000, "Disetujui": 1_700_000, "Tersalur periode ini": 1_150_000,
                 "Tersalur s.d. akhir periode": 1_150_000, "Penerima periode ini (KK)": 4,
                 "Terikat (belum tersalur)": 550_000, "Serapan anggaran": 20.5},
-    "dusun": [["Krajan", 3, 850_000], ["Tlaga", 1, 300_000]],
+    "dusun": [["35.26.04.2001", "Kamal", "Krajan", 3, 850_000], ["35.26.04.2001", "Kamal", "Tlaga", 1, 300_000]],
 }
 
 

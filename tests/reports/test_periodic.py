@@ -76,10 +76,12 @@ def test_monthly_figures_on_known_data(periodic):
     assert run.figures_sha256 in text and "Penerima Nomor" not in text
     sheet = list(load_workbook(files["xlsx"], read_only=True)["per_dusun"]
                  .iter_rows(values_only=True))
-    assert sheet == [("Dusun", "Penerima (KK)", "Tersalur"), ("Krajan", 3, 850000), ("Tlaga", 1, 300000)]
+    assert sheet == [("Kode desa", "Desa", "Dusun", "Penerima (KK)", "Tersalur"),
+                     ("35.26.04.2001", "Kamal", "Krajan", 3, 850000), ("35.26.04.2001", "Kamal", "Tlaga", 1, 300000)]
     with open(files["csv"], encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert ["Krajan", "3", "850000"] in rows and ["[per_dusun]", "Penerima dan dana tersalur per dusun"] in rows
+    assert ["35.26.04.2001", "Kamal", "Krajan", "3", "850000"] in rows
+    assert ["[per_dusun]", "Penerima dan dana tersalur per desa dan dusun"] in rows
     assert Path(files["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

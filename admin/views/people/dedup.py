@@ -16,7 +16,8 @@ from admin.extensions import celery_app, db_session
 from admin.forms import DedupDecisionForm, DedupRunForm
 from services.common.contracts import send
 from services.common.inputs import page_number
-from services.registry.models import DedupCluster, DedupRun, Enrolment, Person
+from services.registry.models import DedupCluster, DedupRun
+from services.registry.people.dedup.cases import member_views, other_villages
 from services.registry.people.dedup.review import DedupError, dismiss, merge, move
 from services.registry.people.dedup.store import request_run
 from services.registry.people.models.dedup import CLUSTER_STATUSES
@@ -73,17 +74,12 @@ class DedupView(BaseView):
         case = session.get(DedupCluster, case_id)
         if case is None:
             abort(404)
-        ids = [m.person_ref for m in case.members]
-        people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids))
-                                                   .options(selectinload(Person.household)))}
-        programmes: dict[int, list[str]] = {}
-        for enrolment in session.scalars(select(Enrolment).where(Enrolment.recipient_id.in_(ids))
-                                         .options(selectinload(Enrolment.programme))):
-            programmes.setdefault(enrolment.recipient_id, []).append(enrolment.programme.code)
-        return self.render_template("admin/dedup_show.html", case=case, people=people, programmes=programmes,
+        members = member_views(session, case)
+        others = other_villages(case)
+        return self.render_template("admin/dedup_show.html", case=case, members=members,
                                     layer_labels=LAYER_LABELS, statuses=STATUS_LABELS,
                                     can_decide=self._can("decide") and case.status == "terbuka",
-                                    form=DedupDecisionForm())
+                                    across_villages=bool(others), form=DedupDecisionForm())
 
     @expose("/<int:case_id>/decide", methods=["POST"])
     @has_access

@@ -13,7 +13,7 @@ from admin.views.base import BansosModelView
 from services.common.spreadsheet import SafeCsvWriter
 from services.registry.core.audit import record
 from services.registry.core.audit_chain import verify
-from services.registry.models import AuditEntry
+from services.registry.models import Area, AuditEntry
 
 
 def changed_columns(item) -> dict:
@@ -74,18 +74,20 @@ class AuditView(BansosModelView):
     def export(self):
         """The whole trail as CSV, streamed, with the chain fields so a copy can be checked elsewhere."""
         session = self.datamodel.session
-        query = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)
+        # One chain after another (each area's own numbering), so a copy can be re-chained per area.
+        query = select(AuditEntry).order_by(AuditEntry.area_id, AuditEntry.seq).execution_options(yield_per=1000)
+        codes = dict(session.execute(select(Area.id, Area.code)).all())
 
         def rows():
             buffer = io.StringIO()
             writer = SafeCsvWriter(buffer)
             writer.writerow(["NO", "WAKTU", "PELAKU", "DARI", "TINDAKAN", "DATA", "NO_DATA", "RINCIAN",
-                             "HASH_SEBELUMNYA", "HASH"])
+                             "HASH_SEBELUMNYA", "HASH", "KODE_WILAYAH"])
             for entry in session.execute(query).scalars():
                 writer.writerow([entry.seq, entry.at.isoformat() if entry.at else "", entry.actor, entry.source,
                                  entry.action, entry.entity, entry.entity_id,
                                  json.dumps(entry.details, ensure_ascii=False, default=str), entry.prev_hash,
-                                 entry.hash])
+                                 entry.hash, codes.get(entry.area_id, "")])
                 if buffer.tell() > 64 * 1024:
                     yield buffer.getvalue()
                     buffer.seek(0)

@@ -146,7 +146,7 @@ def disburse(session: Session, grant: CapitalGrant, actor: str, channel: str, on
                     "handed_over_by": fields["handed_over_by"]}
     # The ledger lock first (before the audit chain's head is flushed): it also serialises this budget check
     # with every other payout, so two payouts cannot both fit into the last rupiah of a source.
-    ledger.lock(session)
+    ledger.lock(session, [ledger.entry_area(session, capital_grant_id=grant.id)])
     # Under the lock: two tranches of the same grant cannot both take what is left.
     paid = Decimal(session.scalar(select(func.coalesce(func.sum(CapitalDisbursement.amount), 0)).where(
         CapitalDisbursement.grant_id == grant.id)))
@@ -208,7 +208,7 @@ def record_payment(session: Session, grant: CapitalGrant, amount, actor: str, on
     outstanding = sum((i.amount_due - i.amount_paid for i in grant.schedule), Decimal("0"))
     if amount > outstanding:
         raise CapacityError(f"Pembayaran {rupiah(amount)} melebihi sisa pinjaman {rupiah(outstanding)}")
-    ledger.lock(session)  # before the audit chain head, as for payouts
+    ledger.lock(session, [ledger.entry_area(session, capital_grant_id=grant.id)])  # before the audit chain head
     payment = LoanPayment(grant=grant, key=key, amount=amount, paid_on=on or date.today(), recorded_by=actor)
     session.add(payment)
     session.flush()

@@ -87,7 +87,8 @@ def demo_roster(out: Path, households: int, invalid: int, seed: int, delimiter: 
     click.echo(f"{len(rows)} baris ({invalid} sengaja salah) ditulis ke {out}")
 
 
-@click.command("verify-audit", help="Periksa rantai hash jejak audit; sebutkan entri pertama yang rusak.")
+@click.command("verify-audit", help="Periksa rantai hash jejak audit setiap wilayah; sebutkan entri pertama "
+                                     "yang rusak di tiap rantai.")
 def verify_audit() -> None:
     from services.registry.core.audit_chain import verify
 
@@ -97,12 +98,10 @@ def verify_audit() -> None:
             check = verify(session)
     finally:
         engine.dispose()
-    if check.ok:
-        click.echo(f"Rantai audit utuh: {check.entries} entri.")
-        return
-    where = f"nomor {check.first_broken_seq}" if check.first_broken_seq else "kepala rantai"
-    click.echo(f"Rantai audit RUSAK di {where} (id {check.first_broken_id}): {check.reason}.", err=True)
-    sys.exit(1)
+    for line in check.lines():
+        click.echo(line, err=not check.ok)
+    if not check.ok:
+        sys.exit(1)
 
 
 @click.command("import-regions")

@@ -8,6 +8,7 @@ from enum import Enum
 
 from sqlalchemy.orm import Session
 
+from services.registry.core.models.areas import CURRENT_AREA
 from services.registry.core.models.audit import AuditEntry
 
 
@@ -37,6 +38,7 @@ def record(session: Session, actor: str | None, action: str, entity: str, entity
     The leading arguments are positional-only so a detail may itself be called ``entity`` or ``action``."""
     entry = AuditEntry(actor=actor or "sistem", action=action, entity=entity,
                        entity_id=None if entity_id is None else str(entity_id), details=plain(details) or None)
+    entry.request_area = CURRENT_AREA.get()  # the chain's fallback when the row it is about has no area
     session.add(entry)
     return entry
 

@@ -107,7 +107,8 @@ def record_pickup(session: Session, token_text: str, *, collector_id: int | None
     if collector_id not in allowed:
         raise DistributionError("Pengambil bukan penerima atau anggota keluarga dewasa yang boleh mewakili")
     collector = session.get(Person, collector_id)
-    ledger.lock(session)  # the ledger lock first, before the stock and entitlement rows
+    # The ledger lock first, before the stock and entitlement rows.
+    ledger.lock(session, [ledger.entry_area(session, entitlement_id=entitlement.id)])
     if entitlement.channel == "barang" and entitlement.package:
         taken = session.execute(update(GoodsStock).where(
             GoodsStock.cycle_id == entitlement.cycle_id, GoodsStock.package == entitlement.package,

@@ -227,7 +227,9 @@ def apply_statement(engine, statement_id: int, actor: str = "bank") -> BankState
         start = statement.processed_rows
     for offset in range(start, len(lines), chunk):
         with Session(engine, expire_on_commit=False) as session:
-            ledger.lock(session)  # first, before anything else this chunk locks
+            # First, before anything else this chunk locks: the chains of every village the chunk pays.
+            ledger.lock(session, ledger.areas_of_references(session, [line.reference for line in
+                                                                      lines[offset:offset + chunk]]))
             statement = session.get(BankStatement, statement_id)
             summary = dict(statement.summary or {})
             tally = Tally({k: getattr(statement, k) for k in ("paid", "failed", "returned", "unchanged")},

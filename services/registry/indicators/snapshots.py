@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 from services.registry.core.audit import record
+from services.registry.core.models.areas import VISIBLE_AREAS
 from services.registry.core.periods import Period, period_of
 from services.registry.indicators.computations import COMPUTATIONS, Scope
-from services.registry.models import Indicator, IndicatorValue
+from services.registry.models import Area, Indicator, IndicatorValue
 
 
 class IndicatorError(ValueError):
@@ -35,6 +36,13 @@ def validate_definition(indicator: Indicator) -> None:
         raise IndicatorError("Parameter harus objek JSON, mis. {\"bands\": [\"miskin\"]}")
 
 
+def _measured_areas(session: Session, area_id: int) -> tuple[int, ...]:
+    code = session.scalar(select(Area.code).where(Area.id == area_id))
+    ids = set(session.scalars(select(Area.id).where(or_(Area.id == area_id, Area.code.startswith(f"{code}.")))))
+    current = VISIBLE_AREAS.get()
+    return tuple(sorted(ids if current is None else ids & set(current)))
+
+
 def compute_value(session: Session, indicator: Indicator, period: Period, now: datetime,
                   force: bool = False) -> tuple[IndicatorValue, bool]:
     """Store the value of ``indicator`` for ``period``; returns (row, whether it was (re)computed)."""
@@ -43,10 +51,17 @@ def compute_value(session: Session, indicator: Indicator, period: Period, now: d
                                                       IndicatorValue.period == period.key))
     if row is not None and row.final and not force:
         return row, False
-    result = COMPUTATIONS[indicator.computation](
-        session, Scope(period, indicator.programme_id, dict(indicator.parameters or {})))
+    # An indicator measures its own area (a desa's its village, a kabupaten's every village in it): the
+    # computation runs under that area scope, narrowed further by the caller's own.
+    token = VISIBLE_AREAS.set(_measured_areas(session, indicator.area_id)) if indicator.area_id else None
+    try:
+        result = COMPUTATIONS[indicator.computation](
+            session, Scope(period, indicator.programme_id, dict(indicator.parameters or {})))
+    finally:
+        if token is not None:
+            VISIBLE_AREAS.reset(token)
     if row is None:
-        row = IndicatorValue(indicator_id=indicator.id, period=period.key)
+        row = IndicatorValue(indicator_id=indicator.id, period=period.key, area_id=indicator.area_id)
         session.add(row)
     row.period_start, row.period_end = period.first_day, period.next_first_day
     row.value, row.numerator, row.denominator = result.value, result.numerator, result.denominator

@@ -46,11 +46,12 @@ def funding_sources(session: Session, programme_id: int) -> list[dict]:
     return programme_status(session, programme_id)
 
 
-def ledger_head_hash(session: Session, cycle_id: int) -> str | None:
-    """The disbursement ledger's head hash for this cycle: what the poster's QR lets anyone check."""
-    from services.registry.distribution.models.read import cycle_head
+def ledger_head_hash(session: Session, cycle_id: int, area_id: int | None = None) -> str | None:
+    """The head hash of the village's own ledger chain (``area_id``, else the cycle's area): what the
+    poster's QR lets anyone check."""
+    from services.registry.distribution.models.read import cycle_area_head
 
-    return cycle_head(session, cycle_id)["head_hash"]
+    return cycle_area_head(session, cycle_id, area_id)["head_hash"]
 
 
 @dataclass

@@ -82,9 +82,16 @@ class InArea:
 # Rows without an area of their own are scoped through the row they hang from, declared on the model
 # as ``__area_via__ = (foreign key column, parent table)``: an entitlement through its household, so a
 # kabupaten programme's cycle shows each village only its own recipients.
+# A row that concerns several areas (a dedup case across two villages) declares
+# ``__area_links__ = (link table, link column holding this row's id)``: it is visible in every area one of
+# its link rows belongs to (the link model is InArea).
 def _criterion(cls, ids: tuple[int, ...], depth: int = 0):
     if issubclass(cls, InArea):
         return cls.area_id.in_(ids)
+    if getattr(cls, "__area_links__", None):
+        table, column = cls.__area_links__
+        link = next(m.class_ for m in cls.registry.mappers if m.local_table.name == table)
+        return cls.id.in_(select(getattr(link, column)).where(link.area_id.in_(ids)))
     column, table = cls.__area_via__
     parent = next(m.class_ for m in cls.registry.mappers if m.local_table.name == table)
     if depth > 5:
@@ -95,7 +102,8 @@ def _criterion(cls, ids: tuple[int, ...], depth: int = 0):
 def _scope_options(registry, ids: tuple[int, ...]):
     options = [with_loader_criteria(InArea, lambda cls: cls.area_id.in_(ids), include_aliases=True)]
     for mapper in registry.mappers:
-        if getattr(mapper.class_, "__area_via__", None) and not issubclass(mapper.class_, InArea):
+        scoped = getattr(mapper.class_, "__area_via__", None) or getattr(mapper.class_, "__area_links__", None)
+        if scoped and not issubclass(mapper.class_, InArea):
             options.append(with_loader_criteria(mapper.class_, _criterion(mapper.class_, ids), include_aliases=True))
     return options
 
@@ -125,9 +133,32 @@ def _assign_areas(session: Session, flush_context, instances) -> None:
                 obj.area_id = parent.area_id
                 continue
             if fallback is None:
-                code = default_desa_code()
-                fallback = session.scalar(select(Area.id).where(Area.code == code).execution_options(all_areas=True))
+                fallback = default_area_id(session)
             obj.area_id = fallback
+
+
+def default_area_id(session: Session) -> int | None:
+    """The id of BANSOS_DEFAULT_DESA's row (None before the areas are loaded)."""
+    return session.connection().execute(select(Area.id).where(Area.code == default_desa_code())).scalar()
+
+
+def area_of_row(session: Session, table: str, row_id, depth: int = 0) -> int | None:
+    """The area of one row named by table and id, following ``__area_via__`` (unscoped: a Core read)."""
+    from services.registry.core.base import Base
+
+    mapper = next((m for m in Base.registry.mappers if m.local_table.name == table), None)
+    if mapper is None or depth > 5 or not str(row_id or "").isdigit():
+        return None
+    cls = mapper.class_
+    if issubclass(cls, InArea):
+        return session.connection().execute(select(cls.__table__.c.area_id)
+                                            .where(cls.__table__.c.id == int(row_id))).scalar()
+    via = getattr(cls, "__area_via__", None)
+    if not via:
+        return None
+    parent_id = session.connection().execute(select(cls.__table__.c[via[0]])
+                                             .where(cls.__table__.c.id == int(row_id))).scalar()
+    return area_of_row(session, via[1], parent_id, depth + 1)
 
 
 def install_area_scope() -> None:

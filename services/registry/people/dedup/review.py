@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 from services.registry.core.audit import record
-from services.registry.models import DedupCluster, DuplicateCandidate, Household, Person
+from services.registry.models import Area, DedupCluster, DuplicateCandidate, Household, Person
+from services.registry.people.dedup.cases import is_own, other_villages
 from services.registry.people.dedup.clusters import signature
 from services.registry.people.dedup.follow import FollowReport, follow_household, follow_persons
 from services.registry.people.dedup.layers import PersonRow
@@ -35,8 +36,18 @@ def _open_case(session: Session, cluster_id: int) -> DedupCluster:
     return case
 
 
+def _require_own(session: Session, case: DedupCluster, what: str) -> None:
+    """Merging or moving changes every member's record: only someone serving all their villages may."""
+    others = other_villages(case)
+    if others:
+        names = ", ".join(session.scalars(select(Area.name).where(Area.id.in_(others)).order_by(Area.name)))
+        raise DedupError(f"Kasus ini juga menyangkut Desa {names}: {what} hanya oleh petugas yang melayani semua "
+                         "desa anggotanya (kecamatan/kabupaten). Desa Anda dapat menyatakan 'bukan orang yang sama' "
+                         "atau meminta kabupaten memutuskan.")
+
+
 def _members(session: Session, case: DedupCluster) -> list[Person]:
-    ids = [m.person_ref for m in case.members]
+    ids = [m.person_ref for m in case.members if is_own(m.area_id)]
     people = session.execute(select(Person).where(Person.id.in_(ids)).order_by(Person.id)).scalars().all()
     if len(people) != len(ids):
         raise DedupError("Data anggota kasus sudah berubah; jalankan pemeriksaan duplikat lagi.")
@@ -61,11 +72,13 @@ def dismiss(session: Session, cluster_id: int, actor: str, reason: str) -> Dedup
     if not (reason or "").strip():
         raise DedupError("Alasan wajib diisi.")
     case = _open_case(session, cluster_id)
-    people = _members(session, case)
+    people = _members(session, case)  # this reviewer's villages' members; another village's stay untouched
     _close(case, "bukan_duplikat", actor, reason.strip())
     _settle_pairs(session, [p.id for p in people], "bukan_duplikat")
+    others = [{"person_ref": m.person_ref, "area_id": m.area_id} for m in case.members if not is_own(m.area_id)]
     record(session, actor, "dedup_dismiss", "dedup_cluster", case.id, before={"status": "terbuka"},
-           after={"status": case.status}, reason=case.reason, members=[_person_state(p) for p in people])
+           after={"status": case.status}, reason=case.reason, members=[_person_state(p) for p in people],
+           **({"other_villages": others} if others else {}))
     session.commit()
     return case
 
@@ -75,6 +88,7 @@ def merge(session: Session, cluster_id: int, survivor_id: int, actor: str, reaso
     merge a household they leave empty into the survivor's. One transaction, one audit entry; clashes
     resolved by rule are listed in ``case.merge_report.conflicts`` for the reviewer."""
     case = _open_case(session, cluster_id)
+    _require_own(session, case, "penggabungan")
     people = _members(session, case)
     survivor = next((p for p in people if p.id == survivor_id), None)
     if survivor is None:
@@ -108,6 +122,7 @@ def move(session: Session, cluster_id: int, person_id: int, no_kk: str, actor: s
          reason: str | None = None) -> DedupCluster:
     """Move one member to the household with KK ``no_kk`` (the record was in the wrong family)."""
     case = _open_case(session, cluster_id)
+    _require_own(session, case, "pemindahan")
     people = _members(session, case)
     person = next((p for p in people if p.id == person_id), None)
     if person is None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from services.common.db import utcnow
 from services.common.privacy import redact_numbers
 from services.registry.core.audit import record
-from services.registry.models import DedupCluster, DedupMember, DedupRun, Household
+from services.registry.models import DedupCluster, DedupClusterArea, DedupMember, DedupRun, Household
 from services.registry.people.dedup.clusters import Cluster
 from services.registry.people.dedup.engine import find_clusters, load_accounts, load_people
 from services.registry.people.dedup.layers import PersonRow
@@ -22,11 +22,13 @@ EXPORT_COLUMNS = ["cluster_id", "NIK", "NO_KK", "NAMA", "TANGGAL_LAHIR", "score"
 _CHUNK = 5_000
 
 
-def _kk_numbers(session: Session, household_ids: set[int]) -> dict[int, str]:
+def _kk_numbers(session: Session, household_ids: set[int]) -> dict[int, tuple[str, int | None]]:
+    """{household id: (KK number, area id)} of the households new cases name."""
     ids, found = sorted(household_ids), {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        found.update(session.execute(select(Household.id, Household.no_kk).where(Household.id.in_(chunk))).all())
+        found.update((hid, (kk, area)) for hid, kk, area in session.execute(
+            select(Household.id, Household.no_kk, Household.area_id).where(Household.id.in_(chunk))))
     return found
 
 
@@ -48,8 +50,12 @@ def store_clusters(session: Session, people: dict[int, PersonRow], clusters: lis
             case = DedupCluster(signature=cluster.signature, status="terbuka", score=cluster.score,
                                 layers=cluster.layers, size=len(cluster.members), created_at=now, last_seen_at=now)
             case.members = [DedupMember(person_ref=p.id, household_id=p.household_id, nik=p.nik,
-                                        no_kk=kk.get(p.household_id, ""), name=p.name, birth_date=p.birth_date)
+                                        no_kk=kk.get(p.household_id, ("", None))[0], name=p.name,
+                                        birth_date=p.birth_date, area_id=kk.get(p.household_id, ("", None))[1])
                             for p in (people[i] for i in cluster.members)]
+            # Visible to every village a member lives in (the same NIK in two villages is one case for both).
+            case.areas = [DedupClusterArea(area_id=area_id) for area_id in
+                          sorted({m.area_id for m in case.members if m.area_id is not None})]
             cases.append(case)
         session.add_all(cases)
         session.flush()

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.registry.core.base import Base, utcnow
+from services.registry.core.models.areas import InArea
 
 # terbuka: awaiting review; bukan_duplikat: "bukan orang yang sama"; digabung: merged into one person;
 # dipindah: a person moved to the right household.
@@ -15,9 +16,13 @@ CLUSTER_STATUSES = ("terbuka", "bukan_duplikat", "digabung", "dipindah")
 
 class DedupCluster(Base):
     """A review case. ``signature`` hashes the members and their compared attributes: a case decided
-    once is found again with the same signature and stays decided until a member changes."""
+    once is found again with the same signature and stays decided until a member changes.
+
+    A case may span villages (the same NIK in Kamal and Gili Anyar): it is visible to every village one
+    of its members lives in, through its ``areas`` links (see ``__area_links__`` in core/models/areas.py)."""
 
     __tablename__ = "dedup_cluster"
+    __area_links__ = ("dedup_cluster_area", "cluster_id")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     signature: Mapped[str] = mapped_column(String(64), unique=True)
@@ -33,15 +38,30 @@ class DedupCluster(Base):
 
     members: Mapped[list[DedupMember]] = relationship(back_populates="cluster", cascade="all, delete-orphan",
                                                       order_by="DedupMember.id")
+    areas: Mapped[list[DedupClusterArea]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
     def __repr__(self) -> str:
         return f"Kasus duplikat #{self.id}"
 
 
+class DedupClusterArea(InArea, Base):
+    """One village a case concerns: the case is visible there (a link row per village of its members)."""
+
+    __tablename__ = "dedup_cluster_area"
+    __table_args__ = (UniqueConstraint("cluster_id", "area_id", name="uq_dedup_cluster_area"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("dedup_cluster.id", ondelete="CASCADE"), index=True)
+
+
 class DedupMember(Base):
-    """A person in a case, with the attributes as found (kept after a merge removes the person)."""
+    """A person in a case, with the attributes as found (kept after a merge removes the person).
+
+    Visible wherever its case is, so each village sees the other's member too; ``area_id`` (the village the
+    member lived in when found, not a scope column) tells the screens whose member it is, to mask the rest."""
 
     __tablename__ = "dedup_member"
+    __area_via__ = ("cluster_id", "dedup_cluster")
     __table_args__ = (UniqueConstraint("cluster_id", "person_ref", name="uq_dedup_member"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -52,6 +72,7 @@ class DedupMember(Base):
     no_kk: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(150))
     birth_date: Mapped[date | None] = mapped_column(Date)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
 
     cluster: Mapped[DedupCluster] = relationship(back_populates="members")
 
