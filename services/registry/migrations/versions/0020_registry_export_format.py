@@ -1,7 +1,7 @@
 """Payment export format: the programme's default bank file layout, the batch's own choice and file
 
-Revision ID: 0018_export
-Revises: 0017_areas
+Revision ID: 0020_export
+Revises: 0019_dedup_areas
 Create Date: 2026-12-04 19:00:00
 
 """
@@ -10,8 +10,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0018_export'
-down_revision: Union[str, Sequence[str], None] = '0017_areas'
+revision: str = '0020_export'
+down_revision: Union[str, Sequence[str], None] = '0019_dedup_areas'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
