@@ -13,7 +13,7 @@ DEMO_PASSWORD = "Demo-Kamal-2026"
 
 
 def prepare_database(url: str) -> None:
-    """Registry history, then the admin's (ab_user points at organisation), then the demo data.
+    """Registry history, then the admin's (ab_user points at organisation), then the demo data of both villages.
 
     Seeding 300 households takes seconds: an empty database gets a copy of the first one the session built."""
     from tests.dbtemplates import snapshot
@@ -25,6 +25,7 @@ def _migrate_and_seed(url: str) -> None:
     from admin import schema as admin_schema
     from services.registry import schema as registry_schema
     from services.registry.cli.demo.seed import seed_demo
+    from services.registry.cli.demo.villages import seed_gili_anyar
 
     registry_schema.upgrade(url)
     admin_schema.upgrade(url)
@@ -32,6 +33,7 @@ def _migrate_and_seed(url: str) -> None:
     try:
         with Session(engine) as session:
             seed_demo(session)
+            seed_gili_anyar(session)
     finally:
         engine.dispose()
 
