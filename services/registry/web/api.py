@@ -17,6 +17,23 @@ require_service_token(api)
 PAGE_SIZE = 50
 
 
+def area_scope_of_request():
+    """``?area=<kode Kemendagri>`` on any /api/ call: answer as a user of that area would see it (the
+    area and below, the areas above read-only); without it every area, as for any service caller."""
+    from flask import abort, make_response
+
+    from services.registry.core.areas import scope_of
+    from services.registry.models import Area
+
+    code = (request.args.get("area") or "").strip() if request.blueprint == api.name else ""
+    if not code:
+        return None
+    area_id = current_database().session.scalar(select(Area.id).where(Area.code == code))
+    if area_id is None:
+        abort(make_response(*_error(f"Kode wilayah '{code[:20]}' tidak dikenal", 400)))
+    return scope_of(current_database().session, area_id)
+
+
 def _person(person: Person) -> dict:
     return {
         "id": person.id, "household_id": person.household_id, "nik": person.nik, "name": person.name,
