@@ -23,8 +23,7 @@ def _stuck_jobs() -> int:
 
 def create_app(config: dict | None = None) -> Flask:
     from services.registry.tasks import register_tasks
-    from services.registry.web.api import api, area_scope_of_request
-    from services.registry.web.area_scope import install_area_scope
+    from services.registry.web.api import api
     from services.registry.web.audit_source import install_audit_source
     from services.registry.web.certificates import public as public_certificates
     from services.registry.web.geo import map_api, public_geo
@@ -38,7 +37,6 @@ def create_app(config: dict | None = None) -> Flask:
     # Beat keeps its state under BANSOS_VAR, not in the working directory.
     app.extensions["celery"].conf.beat_schedule_filename = app.config["BEAT_SCHEDULE_FILE"]
     install_audit_source(app)
-    install_area_scope(app, area_scope_of_request)
     for blueprint in (map_api, public_geo, public_cycles, public_certificates, survey_api, openrosa):
         app.register_blueprint(blueprint)
     if app.config.get("TRUST_PROXY"):

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, g
+from flask import Blueprint, Flask, g
 
 from services.registry.core.models.areas import CURRENT_AREA, VISIBLE_AREAS, WRITABLE_AREAS
 
 _VARS = {"visible": VISIBLE_AREAS, "writable": WRITABLE_AREAS, "current": CURRENT_AREA}
 
 
-def install_area_scope(app: Flask, scope_of_request: Callable[[], object | None]) -> None:
-    """``scope_of_request()`` returns an AreaScope (core/areas.py) or None for every area."""
+def install_area_scope(app: Flask | Blueprint, scope_of_request: Callable[[], object | None]) -> None:
+    """``scope_of_request()`` returns an AreaScope (core/areas.py) or None for every area; on a
+    blueprint it runs after the blueprint's own checks registered before it (e.g. the service token)."""
 
     @app.before_request
     def _scope_to_user_area() -> None:

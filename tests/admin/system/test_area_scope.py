@@ -18,7 +18,7 @@ from admin.bootstrap import DEMO_USERS
 from services.registry.core.areas import scope_of
 from services.registry.core.models.areas import VISIBLE_AREAS, InArea
 from services.registry.models import Area, Base, Cycle, Enrolment, Household, Person, Programme
-from tests.admin.stack import login, make_admin_app, prepare_admin_database
+from tests.admin.stack import login, make_admin_app, prepare_admin_database, queued_tasks
 from tests.admin.system.test_role_matrix import _endpoint_permissions, _refused, allowed
 
 KAMAL, GILI = "35.26.01.2005", "35.26.01.2002"
@@ -57,6 +57,7 @@ def villages(tmp_path_factory):
         url = f"sqlite:///{var / 'registry.db'}"
         prepare_admin_database(url)
         app = make_admin_app(url, "filesystem://", bootstrap=False)
+        app.config["TEST_VAR"] = var
         with Session(app.extensions["database"].engine) as session:
             for code in ("BLT-DD-2026", "BLT-DD-GILI-2026", "BANSOS-KAB-2026"):
                 programme = session.scalars(select(Programme).where(Programme.code == code)).one()
@@ -278,3 +279,37 @@ def test_guard_refuses_a_village_change_to_the_kabupaten_programme_in_the_model_
         session.close()
     assert db.scalar(select(text("count(*)")).select_from(Person.__table__).where(
         Person.nik == "3526015001260001")) == 0
+
+
+def _pesisir(db, code: str) -> set[int]:
+    return set(db.scalars(select(Household.id).where(Household.dusun == "Pesisir",
+                                                     Household.area_id == area_id(db, code))))
+
+
+def _campaign(villages, username: str, **fields) -> tuple[object, set[int]]:
+    """Send an SMS to dusun Pesisir as ``username``; the response and the households it was queued for."""
+    var = villages.config["TEST_VAR"]
+    for path in (var / "broker").glob("*.msg"):
+        path.unlink()
+    with villages.test_client() as client:
+        login(client, username)
+        response = client.post("/campaigns/new", data={"audience": "area", "dusun": "Pesisir", "channel": "sms",
+                                                       "template": "Yth. {{ nama }}, rapat dusun.",
+                                                       "action": "send", **fields})
+    tasks = queued_tasks("filesystem://", var, "notifications")
+    keys = {r["recipient_key"] for _, kwargs in tasks for r in kwargs["payload"]["recipients"]}
+    return response, {int(key.removeprefix("household-")) for key in keys}
+
+
+def test_a_campaign_to_dusun_pesisir_of_one_village_never_reaches_the_other(villages, db):
+    kamal, gili = _pesisir(db, KAMAL), _pesisir(db, GILI)
+    assert kamal and gili
+    response, reached = _campaign(villages, "operator_gilianyar")
+    assert response.status_code == 302 and reached == gili
+    response, reached = _campaign(villages, "operator")
+    assert response.status_code == 302 and reached == kamal
+    # Staff who see both villages name the desa; without it nothing is sent.
+    response, reached = _campaign(villages, "admin")
+    assert "Pilih desa" in response.get_data(as_text=True) and reached == set()
+    response, reached = _campaign(villages, "admin", area_id=str(area_id(db, GILI)))
+    assert response.status_code == 302 and reached == gili
