@@ -94,7 +94,10 @@ def _scope_options(registry, ids: tuple[int, ...]):
     options = [with_loader_criteria(InArea, lambda cls: cls.area_id.in_(ids), include_aliases=True)]
     for mapper in registry.mappers:
         if getattr(mapper.class_, "__area_via__", None) and not issubclass(mapper.class_, InArea):
-            options.append(with_loader_criteria(mapper.class_, _criterion(mapper.class_, ids), include_aliases=True))
+            # Not to aliases: a plain criterion names the table itself, so an aliased person (a recipient
+            # joined to its enrolment) would get "no such column"; such aliases are reached through a row
+            # that is scoped already (the enrolment, the household).
+            options.append(with_loader_criteria(mapper.class_, _criterion(mapper.class_, ids)))
     return options
 
 
