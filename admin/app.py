@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request
 
 from admin.config import load_config
 from admin.extensions import make_appbuilder, make_database
@@ -12,6 +12,8 @@ from services.common.celery_app import make_celery
 from services.common.health import health_blueprint
 from services.common.inputs import install_input_guards
 from services.common.logging import configure_logging
+from services.registry.core.models.areas import AreaScopeError
+from services.registry.web.area_scope import install_area_scope
 from services.registry.web.audit_source import install_audit_source
 
 HERE = Path(__file__).resolve().parent
@@ -27,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(HERE / "translations"))
     install_input_guards(app)
     install_audit_source(app)
+    install_area_scope(app, _area_scope)
     init_database(app)
     init_celery(app)
     init_appbuilder(app)
@@ -44,6 +47,12 @@ ERROR_PAGES = {
 }
 
 
+def _area_scope():
+    from admin.scoping import area_scope_of_request
+
+    return area_scope_of_request()
+
+
 def init_error_pages(app: Flask) -> None:
     def _error_page(error):
         title, message = ERROR_PAGES[error.code]
@@ -54,6 +63,20 @@ def init_error_pages(app: Flask) -> None:
 
     for code in ERROR_PAGES:
         app.register_error_handler(code, _error_page)
+
+    @app.errorhandler(AreaScopeError)
+    def _outside_area(error):
+        # Raised by the registry's flush guard; the session of this request is unusable until rolled back.
+        app.extensions["database"].session.rollback()
+        if request.path.endswith(".json"):
+            return {"error": str(error)}, 403
+        flash(str(error), "danger")
+        back = request.referrer or ""
+        if back.startswith(request.host_url) and back.rstrip("/") != request.url.rstrip("/"):
+            return redirect(back)
+        title = ERROR_PAGES[403][0]
+        return render_template("admin/error.html", appbuilder=current_app.appbuilder, title=title,
+                               message=str(error)), 403
 
     @app.errorhandler(413)
     def _too_large(_error):

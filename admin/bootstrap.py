@@ -5,8 +5,20 @@ from flask_appbuilder import AppBuilder
 from flask_appbuilder.security.manager import BaseSecurityManager
 from sqlalchemy import select
 
-from admin.roles import ADMIN, AUDITOR, BPD, COMPLAINT_SUPERVISOR, KEPALA_DESA, MITRA_CSR, MITRA_LSM, OPERATOR
-from services.registry.models import Organisation
+from admin.roles import (
+    ADMIN,
+    AUDITOR,
+    BPD,
+    CAMAT,
+    COMPLAINT_SUPERVISOR,
+    DINSOS,
+    KEPALA_DESA,
+    MITRA_CSR,
+    MITRA_LSM,
+    OPERATOR,
+)
+from services.registry.core.areas import default_desa_code
+from services.registry.models import Area, Organisation
 
 DEMO_PASSWORD = "Demo-Kamal-2026"  # demo only; create_demo_users refuses outside demo mode
 DEMO_USERS = (
@@ -19,7 +31,18 @@ DEMO_USERS = (
     ("kepala_desa", "Kepala Desa", "Kamal", KEPALA_DESA, "Pemerintah Desa Kamal"),
     ("bpd", "Ketua BPD", "Desa Kamal", BPD, "Pemerintah Desa Kamal"),
     ("pengawas", "Pengawas", "Pengaduan", COMPLAINT_SUPERVISOR, None),
+    ("operator_gilianyar", "Operator", "Desa Gili Anyar", OPERATOR, "Pemerintah Desa Gili Anyar"),
+    ("kepala_desa_gilianyar", "Kepala Desa", "Gili Anyar", KEPALA_DESA, "Pemerintah Desa Gili Anyar"),
+    ("camat_kamal", "Camat", "Kamal", CAMAT, None),
+    ("dinsos", "Dinas Sosial", "Kabupaten Bangkalan", DINSOS, None),
 )
+GILI_ANYAR, KECAMATAN_KAMAL, BANGKALAN = "35.26.01.2002", "35.26.01", "35.26"
+# The area whose data each demo user works on (and everything below it); absent: every area.
+DEMO_USER_AREAS = {
+    "operator": None, "kepala_desa": None, "bpd": None,  # the default desa (Kamal), filled in below
+    "auditor": BANGKALAN, "operator_gilianyar": GILI_ANYAR, "kepala_desa_gilianyar": GILI_ANYAR,
+    "camat_kamal": KECAMATAN_KAMAL, "dinsos": BANGKALAN,
+}
 
 
 class DemoDataMissing(RuntimeError):
@@ -41,6 +64,12 @@ def create_demo_users(appbuilder: AppBuilder, password: str = DEMO_PASSWORD) -> 
     session = sm.session
     done = []
     for username, first, last, role_name, org_name in DEMO_USERS:
+        area = None
+        if username in DEMO_USER_AREAS:
+            code = DEMO_USER_AREAS[username] or default_desa_code()
+            area = session.scalars(select(Area).where(Area.code == code)).first()
+            if area is None:
+                raise DemoDataMissing(f"Wilayah {code} belum ada: jalankan `bansos seed-demo` dulu")
         role = sm.find_role(role_name)
         if role is None:
             raise DemoDataMissing(f"Peran {role_name} belum ada: jalankan `bansos init-admin` dulu")
@@ -60,6 +89,7 @@ def create_demo_users(appbuilder: AppBuilder, password: str = DEMO_PASSWORD) -> 
         user.roles = [role]
         user.active = True
         user.organisation = organisation
+        user.area = area
         session.commit()
         done.append(username)
     return done

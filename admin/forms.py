@@ -77,6 +77,7 @@ class CampaignForm(FlaskForm):
     programme_id = SelectField("Program", coerce=int, validators=[Optional()])
     cycle_id = SelectField("Siklus", coerce=int, validators=[Optional()])
     training_id = SelectField("Pelatihan", coerce=int, validators=[Optional()])
+    area_id = SelectField("Desa", coerce=int, validators=[Optional()])
     dusun = StringField("Dusun", validators=[Optional(), Length(max=100)])
     rt = StringField("RT", validators=[Optional(), Length(max=3)])
     band = StringField("Kelompok kesejahteraan (mis. miskin, rentan, atau desil 1-10)",

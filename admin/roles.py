@@ -12,6 +12,10 @@ MITRA_CSR = "Mitra CSR"
 AUDITOR = "Auditor"
 KEPALA_DESA = "Kepala Desa"
 BPD = "BPD"
+# Staff above the village: they read the villages of their kecamatan or kabupaten (the user's area).
+CAMAT = "Camat"
+PENDAMPING = "Pendamping"
+DINSOS = "Dinas Sosial"
 # Reads sensitive complaints (pungli, nepotisme) and moves them along; Admin and Auditor read them too.
 COMPLAINT_SUPERVISOR = "Pengawas Pengaduan"
 SENSITIVE_COMPLAINT_ROLES = frozenset({ADMIN, AUDITOR, COMPLAINT_SUPERVISOR})
@@ -20,7 +24,7 @@ SENSITIVE_COMPLAINT_ROLES = frozenset({ADMIN, AUDITOR, COMPLAINT_SUPERVISOR})
 PARTNER_ROLES = frozenset({MITRA_LSM, MITRA_CSR})
 # Roles that see full NIKs and every programme.
 # The kepala desa and the BPD decide the list by name and NIK, so they see it in full.
-UNSCOPED_ROLES = frozenset({ADMIN, OPERATOR, AUDITOR, KEPALA_DESA, BPD})
+UNSCOPED_ROLES = frozenset({ADMIN, OPERATOR, AUDITOR, KEPALA_DESA, BPD, CAMAT, PENDAMPING, DINSOS})
 
 # Menu names (not labels) used when views are registered; menu_access is granted on these.
 MENU_REGISTRY = "Registri"
@@ -190,6 +194,33 @@ FAB_ROLES = {
     ],
 }
 FAB_ROLES[MITRA_CSR] = FAB_ROLES[MITRA_LSM]
+# Kecamatan staff read what their villages do (lists, cycles, reports, map, who gets what); no changes.
+_READ_ABOVE_VILLAGE = [
+    *_READ_CYCLES,
+    *_READ_REGISTRY,
+    *_READ_INDICATORS,
+    ["ReportView$", "can_(list|runs|download)$"],
+    ["(RegionView|VillageResourceView)$", "can_(list|show)$"],
+    ["MapView$", "can_(map|points)$"],
+    ["DistributionView$", "can_list$"],
+    ["(DedupView|WhoGetsWhatView)$", "can_(list|show)$"],
+    ["ComplaintView$", "can_(list|show|overdue)$"],
+    ["(Laporan|Peta Kebutuhan|Wilayah|Sumber Daya|Penyaluran|Siapa Dapat Apa|Kasus Data Ganda|Pengaduan)$",
+     "menu_access$"],
+]
+FAB_ROLES[CAMAT] = [*_READ_ABOVE_VILLAGE, *_SELF_SERVICE]
+FAB_ROLES[PENDAMPING] = [*_READ_ABOVE_VILLAGE, *_SELF_SERVICE]
+# Dinas Sosial reads the kabupaten and runs its programmes: programmes, their cycles (prepare and
+# approve), rules and funding; the villages' own rows stay read-only by role (households, persons).
+FAB_ROLES[DINSOS] = [
+    *_READ_ABOVE_VILLAGE,
+    ["ProgrammeView$", "can_(list|show|add|edit)$"],
+    ["CycleView$", "can_(list|show|download|prepare|add|edit|approve)$"],
+    ["RuleView$", "can_(list|show|download|prepare|add|edit)$"],
+    ["FundingSourceView$", "can_[a-z_]+$"],
+    ["ReportView$", "can_[a-z_]+$"],
+    *_SELF_SERVICE,
+]
 FAB_ROLES[COMPLAINT_SUPERVISOR] = [
     ["ComplaintView$", "can_(list|show|add|step|overdue|export)$"],
     ["(Registri|Pengaduan)$", "menu_access$"],

@@ -5,7 +5,7 @@ from flask import g
 from flask_appbuilder.models.sqla.filters import FilterInFunction, get_field_setup_query
 
 from admin.extensions import db_session
-from admin.roles import PARTNER_ROLES, UNSCOPED_ROLES
+from admin.roles import ADMIN, PARTNER_ROLES, UNSCOPED_ROLES
 from services.common.privacy import mask_nik
 
 
@@ -20,6 +20,21 @@ def is_partner(user=None) -> bool:
         return True  # anonymous is treated as the most restricted
     names = _role_names(user)
     return bool(names & PARTNER_ROLES) and not (names & UNSCOPED_ROLES)
+
+
+def area_scope_of_request():
+    """The AreaScope of the logged-in user (core/areas.py), or None for every area: admins and users
+    without an area. Set for the whole request by services/registry/web/area_scope.py."""
+    from flask_login import current_user
+
+    from services.registry.core.areas import scope_of
+
+    user = current_user
+    if not getattr(user, "is_authenticated", False) or getattr(user, "area_id", None) is None:
+        return None
+    if ADMIN in _role_names(user):
+        return None
+    return scope_of(db_session(), user.area_id)
 
 
 def visible_programme_ids(user=None) -> set[int] | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin.hardening import locked, register_failure
 from services.registry.core.audit import record
-from services.registry.models import Organisation
+from services.registry.models import Area, Organisation
 
 log = logging.getLogger(__name__)
 
@@ -27,24 +27,31 @@ class BansosUser(User):
         Integer, ForeignKey(Organisation.__table__.c.id, name="fk_ab_user_organisation_id"), nullable=True
     )
     organisation: Mapped[Organisation | None] = relationship(Organisation)
+    # The desa, kecamatan or kabupaten whose data the user works on (empty: every area, e.g. admin).
+    area_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey(Area.__table__.c.id, name="fk_ab_user_area_id"), nullable=True, index=True
+    )
+    area: Mapped[Area | None] = relationship(Area)
     # Set after too many failed logins; no login (even with the right password) until then. Naive UTC.
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class BansosUserView(UserDBModelView):
-    """User administration with the organisation field (partners' data scope)."""
+    """User administration with the organisation (partners' programmes) and the area (every user's data)."""
 
-    list_columns = ["first_name", "last_name", "username", "email", "active", "roles", "organisation"]
-    add_columns = [*UserDBModelView.add_columns[:-2], "organisation", "password", "conf_password"]
-    edit_columns = [*UserDBModelView.edit_columns, "organisation", "locked_until"]
+    list_columns = ["first_name", "last_name", "username", "email", "active", "roles", "area", "organisation"]
+    add_columns = [*UserDBModelView.add_columns[:-2], "area", "organisation", "password", "conf_password"]
+    edit_columns = [*UserDBModelView.edit_columns, "area", "organisation", "locked_until"]
     show_fieldsets = [
-        ("Pengguna", {"fields": ["username", "active", "roles", "organisation", "login_count",
+        ("Pengguna", {"fields": ["username", "active", "roles", "area", "organisation", "login_count",
                                  "fail_login_count", "locked_until"]}),
         ("Data pribadi", {"fields": ["first_name", "last_name", "email"], "expanded": True}),
     ]
-    label_columns = {**UserDBModelView.label_columns, "organisation": "Organisasi",
+    label_columns = {**UserDBModelView.label_columns, "organisation": "Organisasi", "area": "Wilayah kerja",
                      "locked_until": "Terkunci sampai (UTC)", "fail_login_count": "Gagal masuk berturut-turut"}
-    description_columns = {"locked_until": "Kosongkan untuk membuka kunci akun sekarang."}
+    description_columns = {"locked_until": "Kosongkan untuk membuka kunci akun sekarang.",
+                           "area": "Desa, kecamatan atau kabupaten yang datanya boleh dilihat pengguna ini "
+                                   "(beserta wilayah di bawahnya). Kosong: semua wilayah."}
 
 
 class BansosSecurityManager(SecurityManager):

@@ -12,7 +12,7 @@ from services.common.db import make_engine
 
 
 def prepare_database(url: str) -> None:
-    """Registry history, then the admin's (ab_user points at organisation), then the demo data.
+    """Registry history, then the admin's (ab_user points at organisation), then the demo data of both villages.
 
     Seeding 300 households takes seconds: an empty database gets a copy of the first one the session built."""
     from tests.dbtemplates import snapshot
@@ -24,6 +24,7 @@ def _migrate_and_seed(url: str) -> None:
     from admin import schema as admin_schema
     from services.registry import schema as registry_schema
     from services.registry.cli.demo.seed import seed_demo
+    from services.registry.cli.demo.villages import seed_gili_anyar
 
     registry_schema.upgrade(url)
     admin_schema.upgrade(url)
@@ -31,6 +32,7 @@ def _migrate_and_seed(url: str) -> None:
     try:
         with Session(engine) as session:
             seed_demo(session)
+            seed_gili_anyar(session)
     finally:
         engine.dispose()
 

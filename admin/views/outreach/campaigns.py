@@ -15,7 +15,8 @@ from sqlalchemy import select
 from admin.extensions import celery_app, db_session
 from admin.forms import CampaignForm, flash_errors
 from admin.service_api import NotFound, ServiceUnavailable, notifications_api
-from services.registry.models import Cycle, Programme, Training
+from services.registry.core.models.areas import CURRENT_AREA
+from services.registry.models import Area, Cycle, Programme, Training
 
 CAMPAIGN_KEY = re.compile(r"^[A-Za-z0-9_-]{1,200}$")
 # missing: recipients of the campaign's total whose batch the notifications service has not stored yet.
@@ -38,6 +39,23 @@ def training_choices() -> list[tuple[int, str]]:
     return [(0, "-")] + [(t.id, f"{t.topic} ({t.status})") for t in trainings]
 
 
+def area_choices() -> list[tuple[int, str]]:
+    from services.registry.core.areas import desa_choices
+
+    return [(0, "-")] + desa_choices(db_session())
+
+
+def _audience_area(form: CampaignForm) -> int | None:
+    """The desa of a dusun audience: chosen, else the user's own desa, else the only one they see."""
+    if form.area_id.data:
+        return form.area_id.data
+    own = CURRENT_AREA.get()
+    if own is not None and any(own == value for value, _label in form.area_id.choices):
+        return own
+    desa = [value for value, _label in form.area_id.choices if value]
+    return desa[0] if len(desa) == 1 else None
+
+
 def audience_params(form: CampaignForm) -> tuple[dict, str | None]:
     """The audience's parameters from the form, or the Indonesian reason they are incomplete."""
     audience = form.audience.data
@@ -48,7 +66,11 @@ def audience_params(form: CampaignForm) -> tuple[dict, str | None]:
     if audience == "area":
         if not (form.dusun.data or "").strip():
             return {}, "Isi nama dusun"
-        return {"dusun": form.dusun.data.strip(), "rt": (form.rt.data or "").strip() or None}, None
+        area_id = _audience_area(form)
+        if area_id is None:
+            return {}, "Pilih desa: nama dusun bisa sama di desa lain"
+        return {"area_id": area_id, "dusun": form.dusun.data.strip(),
+                "rt": (form.rt.data or "").strip() or None}, None
     if audience == "welfare_band":
         return ({"band": form.band.data.strip()}, None) if (form.band.data or "").strip() else ({}, "Isi kelompok")
     if audience == "training":
@@ -66,7 +88,9 @@ def audience_name(audience: str, params: dict) -> str:
         cycle = db_session().get(Cycle, params["cycle_id"])
         return f"Belum dibayar: {cycle.name if cycle else params['cycle_id']}"
     if audience == "area":
-        return f"Dusun {params['dusun']}" + (f" RT {params['rt']}" if params.get("rt") else "")
+        area = db_session().get(Area, params["area_id"])
+        where = f" {area.title}" if area is not None else ""
+        return f"Dusun {params['dusun']}" + (f" RT {params['rt']}" if params.get("rt") else "") + where
     if audience == "welfare_band":
         return f"Kelompok {params['band']}"
     if audience == "training":
@@ -161,6 +185,7 @@ class CampaignView(BaseView):
         form.programme_id.choices = programme_choices()
         form.cycle_id.choices = cycle_choices()
         form.training_id.choices = training_choices()
+        form.area_id.choices = area_choices()
         preview = None
         if form.validate_on_submit():
             params, missing = audience_params(form)

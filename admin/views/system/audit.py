@@ -39,9 +39,11 @@ class AuditedModelView(BansosModelView):
     """Writes an AuditEntry for each change; updates and deletes in the same transaction as the change."""
 
     def pre_update(self, item):
+        super().pre_update(item)
         audit_entry(self.datamodel.session, "update", item, changed_columns(item))
 
     def pre_delete(self, item):
+        super().pre_delete(item)
         audit_entry(self.datamodel.session, "delete", item)
 
     def post_add(self, item):

@@ -60,13 +60,15 @@ def import_bnba_command(file: Path, programme_code: str, actor: str) -> None:
 
 @click.command("seed-demo")
 def seed_demo_command() -> None:
-    """Isi registri dengan data contoh Desa Kamal (palsu); aman dijalankan berulang kali."""
+    """Isi registri dengan data contoh Desa Kamal dan Desa Gili Anyar (palsu); aman dijalankan berulang kali."""
     from services.registry.cli.demo.seed import seed_demo
+    from services.registry.cli.demo.villages import seed_gili_anyar
 
     engine = make_engine(registry_database_url())
     try:
         with Session(engine) as session:
             counts = seed_demo(session)
+            counts.update(seed_gili_anyar(session))
     finally:
         engine.dispose()
     click.echo("Data contoh siap: " + ", ".join(f"{name} {value}" for name, value in counts.items()))

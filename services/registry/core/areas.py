@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.registry.core.models.areas import default_desa_code
+from services.registry.core.models.areas import VISIBLE_AREAS, default_desa_code
 from services.registry.models import Area
 
 SHIPPED = Path(__file__).with_name("kemendagri_3526.csv")
@@ -199,3 +199,44 @@ def area_or_default(session: Session, area_id: int | None) -> Area:
     the row has none yet."""
     area = session.get(Area, area_id) if area_id else None
     return area if area is not None else ensure_default_desa(session)
+
+
+@dataclass(frozen=True)
+class AreaScope:
+    """What a user of one area may read and change (ids), and where their new rows go."""
+
+    visible: tuple[int, ...]
+    writable: tuple[int, ...]
+    current: int
+
+
+def within(session: Session, area_id: int) -> list[int]:
+    """The area and every area below it (a kecamatan's desa, a kabupaten's kecamatan and desa)."""
+    area = session.get(Area, area_id)
+    if area is None:
+        return []
+    return list(session.scalars(select(Area.id).where((Area.id == area.id) | Area.code.like(f"{area.code}.%"))))
+
+
+def above(session: Session, area_id: int) -> list[int]:
+    """The areas a given area sits in, nearest first (desa -> kecamatan -> kabupaten -> provinsi)."""
+    ids, area = [], session.get(Area, area_id)
+    while area is not None and area.parent_id is not None:
+        ids.append(area.parent_id)
+        area = session.get(Area, area.parent_id)
+    return ids
+
+
+def scope_of(session: Session, area_id: int) -> AreaScope:
+    """Read and change the area and below; read (never change) the areas above, so a village sees
+    the kabupaten programmes it takes part in while their households stay its own."""
+    below = within(session, area_id)
+    return AreaScope(visible=tuple(sorted({*below, *above(session, area_id)})), writable=tuple(sorted(below)),
+                     current=area_id)
+
+
+def desa_choices(session: Session) -> list[tuple[int, str]]:
+    """The desa/kelurahan the session may see, for a form's select (id, "Desa Kamal")."""
+    areas = session.scalars(select(Area).where(Area.level == "desa").order_by(Area.name)).all()
+    visible = VISIBLE_AREAS.get()
+    return [(a.id, a.title) for a in areas if visible is None or a.id in visible]

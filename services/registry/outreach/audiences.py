@@ -4,7 +4,8 @@ Audiences: a programme's active recipients; a cycle's unpaid recipients (entitle
 'menunggu'); the households of a dusun (optionally one RT); the households of a welfare band; a
 training's participants (not those who left); a hand-made list of phones/NIKs. Every recipient dict
 is ``{"recipient_key", "phone", "vars"}``; the keys are stable (enrolment-/entitlement-/household-/
-training-enrolment-/person-/phone-) so a resend reaches each once."""
+training-enrolment-/person-/phone-) so a resend reaches each once. A dusun/RT audience names its desa
+(``area_id``): two villages may each have a dusun "Pesisir"."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -98,14 +99,28 @@ AUDIENCE_VARIABLES = {
 TRAINING_PARTICIPANT_STATUSES = ("diundang", "terdaftar", "selesai")
 
 
+class AudienceError(ValueError):
+    """An audience that cannot be reached as asked; the message is for the operator."""
+
+
+def _in_area(params: dict):
+    """Households of the audience's desa (``area_id``): dusun and RT names repeat across villages."""
+    if params.get("area_id") in (None, ""):
+        raise AudienceError("Pilih desa: nama dusun dan RT bisa sama di desa lain")
+    return Household.area_id == int(params["area_id"])
+
+
 def _household_query(audience: str, params: dict):
-    """Household ids of an area or welfare-band audience."""
+    """Household ids of an area or welfare-band audience, always within one desa."""
     if audience == "area":
-        query = select(Household.id).where(Household.dusun == params["dusun"])
+        query = select(Household.id).where(_in_area(params), Household.dusun == params["dusun"])
         if params.get("rt"):
             query = query.where(Household.rt == params["rt"])
         return query
-    return select(HouseholdWelfare.household_id).where(HouseholdWelfare.band == params["band"])
+    query = select(HouseholdWelfare.household_id).where(HouseholdWelfare.band == params["band"])
+    if params.get("area_id") not in (None, ""):
+        query = query.join(Household, Household.id == HouseholdWelfare.household_id).where(_in_area(params))
+    return query
 
 
 def count_audience(session: Session, audience: str, params: dict) -> int:

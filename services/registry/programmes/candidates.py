@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.common.db import utcnow
 from services.common.settings import env_int, var_dir
+from services.registry.core.areas import within
 from services.registry.core.audit import plain, record
 from services.registry.models import Candidate, CandidateFeedback, Cycle, CyclePlan, Household, HouseholdWelfare, Person
 from services.registry.programmes.exclusions import conflicts, not_excluded_clause
@@ -82,6 +83,10 @@ def generate(session: Session, cycle: Cycle, actor: str) -> dict:
         raise SelectionError("Siklus ini belum punya aturan kelayakan")
     already = set(session.scalars(select(Candidate.household_id).where(Candidate.cycle_id == cycle.id)))
     query = eligible_households(plan.rule.condition).where(not_excluded_clause(session, cycle.programme_id))
+    if cycle.area_id is not None:
+        # Only the cycle's own area (a desa, or the villages under a kecamatan/kabupaten), even when
+        # run by a worker that sees every village.
+        query = query.where(Household.area_id.in_(within(session, cycle.area_id)))
     rows = [row for row in session.execute(query) if row.id not in already]
     next_rank = (session.execute(select(func.max(Candidate.need_rank)).where(Candidate.cycle_id == cycle.id))
                  .scalar_one() or 0) + 1

@@ -7,7 +7,9 @@ Grammar (every key in Indonesian-neutral field names so the admin can offer them
     {"member": node}    # some member of the household satisfies node (person fields)
     {"head": node}      # the head of the household satisfies node
 
-Household fields: dusun, rt, rw, desa, kecamatan, kabupaten, member_count.
+Household fields: area (a Kemendagri code: the households of that desa, or of every desa under a
+kecamatan/kabupaten code), dusun, rt, rw, desa, kecamatan, kabupaten, member_count. A dusun name
+repeats across villages: pair it with an area when the programme is above the village.
 Welfare fields: band, score, rank, desil (DTSEN).  Person fields: age, sex, relationship,
 occupation, education, lives_alone.  Operators: eq, ne, lt, le, gt, ge, in, not_in.
 Example "band <= 2 and has a member over 60 living alone"::
@@ -26,7 +28,7 @@ from datetime import date
 from sqlalchemy import and_, exists, false, func, not_, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from services.registry.models import Household, HouseholdWelfare, Person
+from services.registry.models import Area, Household, HouseholdWelfare, Person
 
 OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
 HEAD = "KEPALA KELUARGA"
@@ -42,7 +44,23 @@ def _member_count(household_id):
     return select(func.count(other.id)).where(other.household_id == household_id).scalar_subquery()
 
 
+def _area_leaf(op: str, value):
+    """``area eq 35.26.01.2002``: households of that area and every area below it, by code."""
+    if op not in ("eq", "ne", "in", "not_in"):
+        raise RuleError("Kondisi Wilayah: pakai eq, ne, in atau not_in dengan kode Kemendagri")
+    codes = value if isinstance(value, list) else [value]
+    if op in ("in", "not_in") and (not isinstance(value, list) or not value):
+        raise RuleError("Kondisi Wilayah: nilai untuk 'in' harus daftar kode yang tidak kosong")
+    if not all(isinstance(code, str) and code.strip() for code in codes):
+        raise RuleError("Kondisi Wilayah: nilai harus kode Kemendagri, mis. 35.26.01.2002")
+    areas = select(Area.id).where(or_(*(or_(Area.code == c.strip(), Area.code.like(f"{c.strip()}.%"))
+                                        for c in codes)))
+    clause = Household.area_id.in_(areas)
+    return not_(clause) if op in ("ne", "not_in") else clause
+
+
 HOUSEHOLD_FIELDS = {
+    "area": lambda: Household.area_id,
     "dusun": lambda: Household.dusun, "rt": lambda: Household.rt, "rw": lambda: Household.rw,
     "desa": lambda: Household.desa, "kecamatan": lambda: Household.kecamatan,
     "kabupaten": lambda: Household.kabupaten, "member_count": lambda: _member_count(Household.id),
@@ -52,7 +70,7 @@ HOUSEHOLD_FIELDS = {
 PERSON_FIELDS = ("age", "sex", "relationship", "occupation", "education", "lives_alone")
 NUMERIC_FIELDS = {"member_count", "score", "rank", "desil", "age"}
 FIELD_LABELS = {
-    "dusun": "Dusun", "rt": "RT", "rw": "RW", "desa": "Desa", "kecamatan": "Kecamatan",
+    "area": "Wilayah", "dusun": "Dusun", "rt": "RT", "rw": "RW", "desa": "Desa", "kecamatan": "Kecamatan",
     "kabupaten": "Kabupaten", "member_count": "Jumlah anggota keluarga", "band": "Kelompok kesejahteraan",
     "score": "Skor kesejahteraan", "rank": "Peringkat kebutuhan", "desil": "Desil DTSEN", "age": "Umur",
     "sex": "Jenis kelamin", "relationship": "Hubungan keluarga", "occupation": "Pekerjaan",
@@ -163,6 +181,8 @@ def _compile(node, today: date, person=None):
         _check_leaf(node, HOUSEHOLD_FIELDS)
         if node["field"] == "band":
             return _band(node["op"], node["value"])
+        if node["field"] == "area":
+            return _area_leaf(node["op"], node["value"])
         return _compare(HOUSEHOLD_FIELDS[node["field"]](), node["op"], node["value"], node["field"])
     raise RuleError(f"Kondisi tidak dikenal: {sorted(node)}")
 

@@ -10,11 +10,33 @@ from services.common.auth import require_service_token
 from services.common.db import current_database
 from services.common.inputs import page_number, parse_id
 from services.registry.models import Enrolment, Household, ImportJob, Person
+from services.registry.web.area_scope import install_area_scope
 
 api = Blueprint("registry_api", __name__, url_prefix="/api")
 require_service_token(api)
 
 PAGE_SIZE = 50
+
+
+def area_scope_of_request():
+    """``?area=<kode Kemendagri>`` on any /api/ call: answer as a user of that area would see it (the
+    area and below, the areas above read-only); without it every area, as for any service caller."""
+    from flask import abort, make_response
+
+    from services.registry.core.areas import scope_of
+    from services.registry.models import Area
+
+    code = (request.args.get("area") or "").strip()
+    if not code:
+        return None
+    area_id = current_database().session.scalar(select(Area.id).where(Area.code == code))
+    if area_id is None:
+        abort(make_response(*_error(f"Kode wilayah '{code[:20]}' tidak dikenal", 400)))
+    return scope_of(current_database().session, area_id)
+
+
+# After the token check: a caller without the token learns nothing, not even whether a code exists.
+install_area_scope(api, area_scope_of_request)
 
 
 def _person(person: Person) -> dict:

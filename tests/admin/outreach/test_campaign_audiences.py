@@ -5,7 +5,8 @@ import pytest
 from flask import Flask, jsonify, request
 from sqlalchemy import select
 
-from services.registry.models import Household
+from services.registry.core.areas import default_desa_code
+from services.registry.models import Area, Household
 from tests.admin.stack import login, queued_tasks
 from tests.admin.standins import StandIn
 
@@ -33,8 +34,14 @@ def preview_api(stack):
     server.close()
 
 
+def _kamal(db) -> int:
+    return db.scalar(select(Area.id).where(Area.code == default_desa_code()))
+
+
 def _dusun(db) -> str:
-    return db.scalars(select(Household.dusun).where(Household.dusun.is_not(None)).limit(1)).one()
+    """A dusun of the operator's village (Desa Kamal; Gili Anyar has a "Pesisir" too)."""
+    return db.scalars(select(Household.dusun).where(Household.dusun.is_not(None), Household.area_id == _kamal(db))
+                      .order_by(Household.id).limit(1)).one()
 
 
 def test_unknown_variable_refused_before_anything_is_queued(client, db, stack):
@@ -50,7 +57,7 @@ def test_preview_shows_count_samples_and_segments(client, db, stack, preview_api
     stack.flush_broker()
     login(client, "operator")
     dusun = _dusun(db)
-    households = db.scalars(select(Household.id).where(Household.dusun == dusun)).all()
+    households = db.scalars(select(Household.id).where(Household.dusun == dusun, Household.area_id == _kamal(db))).all()
     page = client.post("/campaigns/new", data={"audience": "area", "dusun": dusun, "channel": "sms",
                                                "template": "Yth. {{ nama }} di {{ dusun }}, ada rapat desa.",
                                                "action": "preview"}).data.decode()

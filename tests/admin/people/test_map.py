@@ -6,7 +6,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from services.registry.models import AuditEntry, Household, Person, PersonSkill, VillageResource
+from services.registry.core.areas import default_desa_code
+from services.registry.models import Area, AuditEntry, Household, Person, PersonSkill, VillageResource
 from tests.admin.stack import login
 
 COUNT_FIELDS = ("households", "scored", "needy", "not_needy", "enrolled", "needy_not_enrolled", "enrolled_not_needy")
@@ -49,7 +50,10 @@ def test_partners_get_suppressed_aggregates_and_staff_exact_ones(client, db):
     assert {"Kamal Barat", "Kamal Timur", "Pesisir", "Tengah"} <= set(dusun)
     names = ("Kamal Barat", "Kamal Timur", "Pesisir", "Tengah")
     demo = [dusun[name] for name in names]
-    registered = db.scalar(select(func.count()).select_from(Household).where(Household.dusun.in_(names)))
+    # The operator's village only: Desa Gili Anyar has a dusun "Pesisir" too.
+    kamal = db.scalar(select(Area.id).where(Area.code == default_desa_code()))
+    registered = db.scalar(select(func.count()).select_from(Household).where(Household.dusun.in_(names),
+                                                                             Household.area_id == kamal))
     assert registered >= 300 and sum(f["properties"]["households"] for f in demo) == registered
     assert all(f["geometry"]["type"] == "Polygon" for f in demo)
     points = client.get("/map/households.json?dusun=Pesisir&enrolled=tidak").get_json()["features"]
@@ -63,7 +67,9 @@ def test_leaflet_is_served_from_the_project(client):
 
 
 def test_operator_records_a_skill_by_nik_with_an_audit_entry(client, db):
-    person = db.scalars(select(Person).where(Person.sex == "P").order_by(Person.id.desc())).first()
+    kamal = db.scalar(select(Area.id).where(Area.code == default_desa_code()))
+    person = db.scalars(select(Person).join(Household).where(Person.sex == "P", Household.area_id == kamal)
+                        .order_by(Person.id.desc())).first()
     db.execute(PersonSkill.__table__.delete().where(PersonSkill.person_id == person.id,
                                                     PersonSkill.skill.in_(("menjahit", "memasak"))))
     db.commit()

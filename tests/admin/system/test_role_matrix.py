@@ -15,7 +15,8 @@ from admin.roles import FAB_ROLES
 from tests.admin.stack import login, make_admin_app, prepare_admin_database
 
 USERS = {"Admin": "admin", "Operator Desa": "operator", "Mitra LSM": "mitra_lsm", "Mitra CSR": "mitra_csr",
-         "Auditor": "auditor", "Kepala Desa": "kepala_desa", "BPD": "bpd", "Pengawas Pengaduan": "pengawas"}
+         "Auditor": "auditor", "Kepala Desa": "kepala_desa", "BPD": "bpd", "Pengawas Pengaduan": "pengawas",
+         "Camat": "camat_kamal", "Dinas Sosial": "dinsos"}
 # Endpoints meant to be open without a permission (log in/out, language, static files, health, errors).
 PUBLIC_ENDPOINTS = re.compile(
     r"^(static|appbuilder\.static|health\..*|AuthDBView\.(login|logout)|LocaleView\.index|UtilView\.back"

@@ -44,8 +44,8 @@ def test_admin_history_adds_only_ab_tables_and_is_repeatable(fresh_url):
         foreign = inspect(engine).get_foreign_keys("ab_user")
     finally:
         engine.dispose()
-    assert registry_version and admin_version == "a0002" and registry_version != admin_version
-    assert {"organisation_id", "locked_until"} <= columns
+    assert registry_version and admin_version == "a0003" and registry_version != admin_version
+    assert {"organisation_id", "locked_until", "area_id"} <= columns
     assert any(fk["referred_table"] == "organisation" for fk in foreign)
 
 
@@ -76,7 +76,9 @@ def test_cli_init_admin_is_idempotent_and_demo_users_need_demo_mode(fresh_url, m
         engine.dispose()
     assert dict(rows) == {"admin": None, "operator": "Pemerintah Desa Kamal", "mitra_lsm": "Yayasan Madura Sejahtera",
                           "mitra_csr": "PT Garam Bangkalan Lestari", "auditor": None,
-                          "kepala_desa": "Pemerintah Desa Kamal", "bpd": "Pemerintah Desa Kamal", "pengawas": None}
+                          "kepala_desa": "Pemerintah Desa Kamal", "bpd": "Pemerintah Desa Kamal", "pengawas": None,
+                          "operator_gilianyar": "Pemerintah Desa Gili Anyar",
+                          "kepala_desa_gilianyar": "Pemerintah Desa Gili Anyar", "camat_kamal": None, "dinsos": None}
 
 
 def test_create_demo_users_explains_missing_roles(tmp_var, monkeypatch):

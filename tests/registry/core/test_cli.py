@@ -9,7 +9,16 @@ from sqlalchemy.orm import Session
 
 from services.common.db import make_engine
 from services.registry import schema
-from services.registry.models import Enrolment, Household, Indicator, IndicatorValue, Organisation, Person, Programme
+from services.registry.models import (
+    Area,
+    Enrolment,
+    Household,
+    Indicator,
+    IndicatorValue,
+    Organisation,
+    Person,
+    Programme,
+)
 from tests.helpers.cli import bansos
 
 
@@ -60,16 +69,27 @@ def test_seed_demo_is_idempotent_and_builds_the_shared_demo_village(tmp_var):
         def total(model):
             return session.execute(select(func.count()).select_from(model)).scalar_one()
 
-        assert total(Household) == 300 and total(Organisation) == 3
-        assert 900 < total(Person) < 1300
+        kamal, gili = (session.scalar(select(Area.id).where(Area.code == code))
+                       for code in ("35.26.01.2005", "35.26.01.2002"))
+
+        def households_of(area_id):
+            return session.scalar(select(func.count(Household.id)).where(Household.area_id == area_id))
+
+        assert (households_of(kamal), households_of(gili), total(Household)) == (300, 30, 330)
+        assert total(Organisation) == 4
+        assert 900 < total(Person) < 1400
         codes = {p.code: p for p in session.execute(select(Programme)).scalars()}
-        assert set(codes) == {"BLT-DD-2026", "SEMBAKO-CSR-2026"}
+        assert set(codes) == {"BLT-DD-2026", "SEMBAKO-CSR-2026", "BLT-DD-GILI-2026", "BANSOS-KAB-2026"}
         blt = {e.household_id for e in codes["BLT-DD-2026"].enrolments}
         sembako = {e.household_id for e in codes["SEMBAKO-CSR-2026"].enrolments}
         assert (len(blt), len(sembako), blt & sembako) == (60, 40, set())
-        assert total(Enrolment) == 100
-        dusun = set(session.execute(select(Household.dusun)).scalars())
-        assert len(dusun) == 4
+        # The kabupaten programme spans both villages; Gili Anyar's BLT only its own.
+        county = {e.household.area_id for e in codes["BANSOS-KAB-2026"].enrolments}
+        assert county == {kamal, gili} and {e.household.area_id for e in codes["BLT-DD-GILI-2026"].enrolments} == {gili}
+        assert total(Enrolment) == 120
+        dusun = {(area, name) for area, name in session.execute(select(Household.area_id, Household.dusun))}
+        assert len({name for area, name in dusun if area == kamal}) == 4
+        assert (kamal, "Pesisir") in dusun and (gili, "Pesisir") in dusun
         # Default indicators: 7 village-wide + 3 per programme, seeded once with a few months of values.
         assert total(Indicator) == 13 and total(IndicatorValue) > 0
         lats = session.execute(select(func.min(Household.latitude), func.max(Household.latitude))).one()

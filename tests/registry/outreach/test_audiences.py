@@ -4,8 +4,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from services.registry.models import Cycle, Entitlement, Household, HouseholdWelfare, Person, Programme
-from services.registry.outreach.audiences import AUDIENCE_VARIABLES, audience_batches, count_audience
+import pytest
+from sqlalchemy import select
+
+from services.registry.core.areas import read_codes, upsert
+from services.registry.models import Area, Cycle, Entitlement, Household, HouseholdWelfare, Person, Programme
+from services.registry.outreach.audiences import AUDIENCE_VARIABLES, AudienceError, audience_batches, count_audience
 
 
 def _village(session):
@@ -44,12 +48,31 @@ def test_cycle_unpaid_only_waiting_entitlements(session):
 
 def test_area_and_welfare_band(session):
     households, _ = _village(session)
-    barat = _all(session, "area", {"dusun": "Kamal Barat"})
+    desa = households[0].area_id
+    barat = _all(session, "area", {"area_id": desa, "dusun": "Kamal Barat"})
     assert [r["recipient_key"] for r in barat] == [f"household-{h.id}" for h in households[:2]]
-    assert len(_all(session, "area", {"dusun": "Kamal Barat", "rt": "002"})) == 1
+    assert len(_all(session, "area", {"area_id": desa, "dusun": "Kamal Barat", "rt": "002"})) == 1
     miskin = _all(session, "welfare_band", {"band": "miskin"})
     assert count_audience(session, "welfare_band", {"band": "miskin"}) == len(miskin) == 2
     assert miskin[0]["vars"] == {"nama": "Kepala 0", "dusun": "Kamal Barat", "rt": "001"}
+
+
+def test_a_dusun_audience_names_its_desa_and_never_reaches_the_same_dusun_of_another(session):
+    upsert(session, read_codes("kode,nama\n35,JAWA TIMUR\n35.26,KABUPATEN BANGKALAN\n35.26.01,KAMAL\n"
+                               "35.26.01.2005,KAMAL\n35.26.01.2002,GILI ANYAR\n"))
+    kamal, gili = (session.scalar(select(Area.id).where(Area.code == c)) for c in ("35.26.01.2005", "35.26.01.2002"))
+    for n, area in enumerate((kamal, kamal, gili)):
+        household = Household(no_kk=f"35260101010200{n:02d}", dusun="Pesisir", rt="001", area_id=area)
+        session.add_all([household, Person(household=household, nik=f"35260141018100{n:02d}", name=f"Warga {n}",
+                                           sex="P", birth_date=date(1980, 1, 1), phone=f"+62812100000{n:02d}",
+                                           relationship_to_head="KEPALA KELUARGA"),
+                         HouseholdWelfare(household=household, band="miskin")])
+    session.commit()
+    assert count_audience(session, "area", {"area_id": kamal, "dusun": "Pesisir"}) == 2
+    assert [r["phone"] for r in _all(session, "area", {"area_id": gili, "dusun": "Pesisir"})] == ["+6281210000002"]
+    assert count_audience(session, "welfare_band", {"area_id": gili, "band": "miskin"}) == 1
+    with pytest.raises(AudienceError, match="Pilih desa"):
+        count_audience(session, "area", {"dusun": "Pesisir"})
 
 
 def test_manual_list_of_phones_and_niks(session):

@@ -53,8 +53,9 @@ class FakeHousehold:
 class PeopleFactory:
     """Makes unique NIKs and KKs whose serials stay inside ``serials`` (disjoint ranges never collide)."""
 
-    def __init__(self, seed: int, serials: range, today: date | None = None) -> None:
+    def __init__(self, seed: int, serials: range, today: date | None = None, dusun: dict | None = None) -> None:
         self.rng = random.Random(seed)
+        self.dusun = dusun or DUSUN
         self.serials = serials
         self.today = today or date(2026, 1, 1)
         self.used: set[str] = set()
@@ -96,8 +97,8 @@ class PeopleFactory:
 
     def household(self, number: int) -> FakeHousehold:
         rng = self.rng
-        dusun = rng.choice(sorted(DUSUN))
-        lat, lon = DUSUN[dusun]
+        dusun = rng.choice(sorted(self.dusun))
+        lat, lon = self.dusun[dusun]
         household = FakeHousehold(
             no_kk=self.no_kk(), address=f"Jl. Contoh Dusun {dusun} No. {number}", rt=f"{rng.randint(1, 8):03d}",
             rw=f"{rng.randint(1, 4):03d}", dusun=dusun, latitude=round(lat + rng.uniform(-0.004, 0.004), 6),

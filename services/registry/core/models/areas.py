@@ -11,7 +11,7 @@ import os
 from contextvars import ContextVar
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, event, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, with_loader_criteria
 
 from services.registry.core.base import Base, utcnow
@@ -68,6 +68,13 @@ def default_desa_code() -> str:
 VISIBLE_AREAS: ContextVar[tuple[int, ...] | None] = ContextVar("visible_areas", default=None)
 # The area a new row belongs to when its creator did not say (a desa user's own desa).
 CURRENT_AREA: ContextVar[int | None] = ContextVar("current_area", default=None)
+# The areas whose rows the request may add, change or delete (None: every area). Narrower than
+# VISIBLE_AREAS: a village sees the kabupaten programmes it takes part in but cannot change them.
+WRITABLE_AREAS: ContextVar[tuple[int, ...] | None] = ContextVar("writable_areas", default=None)
+
+
+class AreaScopeError(PermissionError):
+    """A change to a row of an area outside the user's scope; the message is for people."""
 
 
 class InArea:
@@ -104,7 +111,10 @@ def _scope_options(registry, ids: tuple[int, ...]):
     for mapper in registry.mappers:
         scoped = getattr(mapper.class_, "__area_via__", None) or getattr(mapper.class_, "__area_links__", None)
         if scoped and not issubclass(mapper.class_, InArea):
-            options.append(with_loader_criteria(mapper.class_, _criterion(mapper.class_, ids), include_aliases=True))
+            # Not to aliases: a plain criterion names the table itself, so an aliased person (a recipient
+            # joined to its enrolment) would get "no such column"; such aliases are reached through a row
+            # that is scoped already (the enrolment, the household).
+            options.append(with_loader_criteria(mapper.class_, _criterion(mapper.class_, ids)))
     return options
 
 
@@ -161,8 +171,59 @@ def area_of_row(session: Session, table: str, row_id, depth: int = 0) -> int | N
     return area_of_row(session, via[1], parent_id, depth + 1)
 
 
+def _area_of(session: Session, obj, depth: int = 0) -> int | None:
+    """The area a row belongs to: its own, or (``__area_via__``) that of the row it hangs from."""
+    if isinstance(obj, InArea):
+        return obj.area_id
+    column, table = type(obj).__area_via__
+    if depth > 5:
+        return None
+    parent_id = getattr(obj, column, None)
+    if parent_id is None:
+        # A parent added in the same flush has no id yet: follow the relationship instead.
+        parent = next((getattr(obj, rel.key) for rel in inspect(type(obj)).relationships
+                       if rel.direction.name == "MANYTOONE" and column in {c.key for c in rel.local_columns}), None)
+    else:
+        parent_cls = next(m.class_ for m in type(obj).registry.mappers if m.local_table.name == table)
+        parent = session.get(parent_cls, parent_id)  # None when the parent is outside the visible areas
+    return _area_of(session, parent, depth + 1) if parent is not None else None
+
+
+def refuse_outside_scope(session: Session, obj) -> None:
+    """Raise AreaScopeError when ``obj`` belongs to an area the request may not change."""
+    writable = WRITABLE_AREAS.get()
+    if writable is None or not (isinstance(obj, InArea) or getattr(type(obj), "__area_via__", None)):
+        return
+    with session.no_autoflush:
+        area_id = _area_of(session, obj)
+        if area_id in writable:
+            return
+        area = session.get(Area, area_id) if area_id is not None else None
+    where = area.title if area is not None else "wilayah lain"
+    raise AreaScopeError(f"Data ini milik {where} dan hanya dapat dibaca: Anda hanya boleh mengubah data "
+                         "wilayah Anda sendiri.")
+
+
+def _check_writable(session: Session, flush_context, instances) -> None:
+    """The one place where a scoped request is stopped from changing another area's rows."""
+    if WRITABLE_AREAS.get() is None:
+        return
+    changed = [*session.new, *session.deleted,
+               *(obj for obj in session.dirty if session.is_modified(obj, include_collections=False))]
+    for obj in changed:
+        refuse_outside_scope(session, obj)
+        if isinstance(obj, InArea) and obj in session.dirty:
+            # Moving a row out of the area: its old area must be writable as well.
+            history = inspect(obj).attrs.area_id.history
+            for old in history.deleted or ():
+                if old is not None and old not in WRITABLE_AREAS.get():
+                    raise AreaScopeError("Data wilayah lain tidak dapat dipindahkan ke wilayah Anda.")
+
+
 def install_area_scope() -> None:
-    """Scope every ORM statement of every session to VISIBLE_AREAS, and give new rows their area."""
+    """Scope every ORM statement of every session to VISIBLE_AREAS, give new rows their area, and
+    refuse changes outside WRITABLE_AREAS (after the new rows have their area)."""
     if not event.contains(Session, "do_orm_execute", _scope_statement):
         event.listen(Session, "do_orm_execute", _scope_statement)
         event.listen(Session, "before_flush", _assign_areas)
+        event.listen(Session, "before_flush", _check_writable)
