@@ -36,7 +36,7 @@ DEMO_USERS = (
     ("camat_kamal", "Camat", "Kamal", CAMAT, None),
     ("dinsos", "Dinas Sosial", "Kabupaten Bangkalan", DINSOS, None),
 )
-GILI_ANYAR, KECAMATAN_KAMAL, BANGKALAN = "35.26.01.2002", "35.26.01", "35.26"
+GILI_ANYAR, KECAMATAN_KAMAL, BANGKALAN = "35.26.04.2005", "35.26.04", "35.26"
 # The area whose data each demo user works on (and everything below it); absent: every area.
 DEMO_USER_AREAS = {
     "operator": None, "kepala_desa": None, "bpd": None,  # the default desa (Kamal), filled in below

@@ -229,8 +229,6 @@ FAB_ROLES[COMPLAINT_SUPERVISOR] = [
 
 # The kabupaten dashboard: read by Dinas Sosial and the camat (their area scope narrows it to their villages);
 # Admin has every view. Added to whatever else these roles hold.
-DINAS_SOSIAL = "Dinas Sosial"
-CAMAT = "Camat"
 KABUPATEN_DASHBOARD = [["KabupatenDashboardView$", "can_list$"], ["(Evaluasi|Dasbor Kabupaten)$", "menu_access$"]]
-for _role in (DINAS_SOSIAL, CAMAT):
-    FAB_ROLES[_role] = [*FAB_ROLES.get(_role, _SELF_SERVICE), *KABUPATEN_DASHBOARD]
+for _role in (DINSOS, CAMAT, PENDAMPING):
+    FAB_ROLES[_role] = [*FAB_ROLES[_role], *KABUPATEN_DASHBOARD]

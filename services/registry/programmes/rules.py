@@ -45,14 +45,14 @@ def _member_count(household_id):
 
 
 def _area_leaf(op: str, value):
-    """``area eq 35.26.01.2002``: households of that area and every area below it, by code."""
+    """``area eq 35.26.04.2005``: households of that area and every area below it, by code."""
     if op not in ("eq", "ne", "in", "not_in"):
         raise RuleError("Kondisi Wilayah: pakai eq, ne, in atau not_in dengan kode Kemendagri")
     codes = value if isinstance(value, list) else [value]
     if op in ("in", "not_in") and (not isinstance(value, list) or not value):
         raise RuleError("Kondisi Wilayah: nilai untuk 'in' harus daftar kode yang tidak kosong")
     if not all(isinstance(code, str) and code.strip() for code in codes):
-        raise RuleError("Kondisi Wilayah: nilai harus kode Kemendagri, mis. 35.26.01.2002")
+        raise RuleError("Kondisi Wilayah: nilai harus kode Kemendagri, mis. 35.26.04.2005")
     areas = select(Area.id).where(or_(*(or_(Area.code == c.strip(), Area.code.like(f"{c.strip()}.%"))
                                         for c in codes)))
     clause = Household.area_id.in_(areas)

@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import func, select
 
-from admin.roles import CAMAT, DINAS_SOSIAL
+from admin.roles import CAMAT, DINSOS
 from services.registry.core.areas import default_desa_code
 from services.registry.models import Household
 from tests.admin.stack import login
@@ -31,7 +31,7 @@ def test_admin_and_kabupaten_roles_read_the_villages_per_kecamatan(stack, client
     bad = client.get("/kabupaten-dashboard/?tahun=20x6").get_data(as_text=True)
     assert "alert-danger" in bad and "desa-row" in bad  # a bad year says why and shows the current one
     client.get("/logout/")
-    for username, role_name in (("uji_dinsos", DINAS_SOSIAL), ("uji_camat", CAMAT)):
+    for username, role_name in (("uji_dinsos", DINSOS), ("uji_camat", CAMAT)):
         _user(stack, username, role_name)
         login(client, username, PASSWORD)
         assert client.get("/kabupaten-dashboard/").status_code == 200

@@ -21,7 +21,7 @@ from services.registry.models import Area, Base, Cycle, Enrolment, Household, Pe
 from tests.admin.stack import login, make_admin_app, prepare_admin_database, queued_tasks
 from tests.admin.system.test_role_matrix import _endpoint_permissions, _refused, allowed
 
-KAMAL, GILI = "35.26.01.2005", "35.26.01.2002"
+KAMAL, GILI = "35.26.04.2001", "35.26.04.2005"
 ROLE_OF = {username: role for username, _first, _last, role, _org in DEMO_USERS}
 # Users of one village and the village whose rows they must never reach.
 VILLAGE_USERS = {"operator": GILI, "kepala_desa": GILI, "bpd": GILI,

@@ -70,7 +70,7 @@ def test_seed_demo_is_idempotent_and_builds_the_shared_demo_village(tmp_var):
             return session.execute(select(func.count()).select_from(model)).scalar_one()
 
         kamal, gili = (session.scalar(select(Area.id).where(Area.code == code))
-                       for code in ("35.26.01.2005", "35.26.01.2002"))
+                       for code in ("35.26.04.2001", "35.26.04.2005"))
 
         def households_of(area_id):
             return session.scalar(select(func.count(Household.id)).where(Household.area_id == area_id))

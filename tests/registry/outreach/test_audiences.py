@@ -58,9 +58,9 @@ def test_area_and_welfare_band(session):
 
 
 def test_a_dusun_audience_names_its_desa_and_never_reaches_the_same_dusun_of_another(session):
-    upsert(session, read_codes("kode,nama\n35,JAWA TIMUR\n35.26,KABUPATEN BANGKALAN\n35.26.01,KAMAL\n"
-                               "35.26.01.2005,KAMAL\n35.26.01.2002,GILI ANYAR\n"))
-    kamal, gili = (session.scalar(select(Area.id).where(Area.code == c)) for c in ("35.26.01.2005", "35.26.01.2002"))
+    upsert(session, read_codes("kode,nama\n35,JAWA TIMUR\n35.26,KABUPATEN BANGKALAN\n35.26.04,KAMAL\n"
+                               "35.26.04.2001,KAMAL\n35.26.04.2005,GILI ANYAR\n"))
+    kamal, gili = (session.scalar(select(Area.id).where(Area.code == c)) for c in ("35.26.04.2001", "35.26.04.2005"))
     for n, area in enumerate((kamal, kamal, gili)):
         household = Household(no_kk=f"35260101010200{n:02d}", dusun="Pesisir", rt="001", area_id=area)
         session.add_all([household, Person(household=household, nik=f"35260141018100{n:02d}", name=f"Warga {n}",

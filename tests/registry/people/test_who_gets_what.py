@@ -77,16 +77,16 @@ def test_api_with_an_area_answers_as_that_area_sees(session, registry_url):
     from services.registry.models import Area, Household
 
     data = double_receipt_registry(session)
-    upsert(session, read_codes("kode,nama\n35,JAWA TIMUR\n35.26,KABUPATEN BANGKALAN\n35.26.01,KAMAL\n"
-                               "35.26.01.2002,GILI ANYAR\n"))
+    upsert(session, read_codes("kode,nama\n35,JAWA TIMUR\n35.26,KABUPATEN BANGKALAN\n35.26.04,KAMAL\n"
+                               "35.26.04.2005,GILI ANYAR\n"))
     session.commit()
     client = create_app({"TESTING": True, "DATABASE_URL": registry_url, "SERVICE_TOKEN": TOKEN}).test_client()
     home = session.scalar(select(Household.area_id).where(Household.no_kk == data["other_kk"]))
     assert home == session.scalar(select(Area.id).where(Area.code == default_desa_code()))
     own = client.get(f"/api/who-gets-what?q={data['nik']}&area={default_desa_code()}", headers=AUTH)
     assert own.status_code == 200 and len(own.get_json()["households"]) == 2
-    other = client.get(f"/api/who-gets-what?q={data['nik']}&area=35.26.01.2002", headers=AUTH)
+    other = client.get(f"/api/who-gets-what?q={data['nik']}&area=35.26.04.2005", headers=AUTH)
     assert other.status_code == 404 and not other.get_json().get("households")
-    assert client.get(f"/api/households?q={data['other_kk']}&area=35.26.01.2002", headers=AUTH).get_json()["total"] == 0
+    assert client.get(f"/api/households?q={data['other_kk']}&area=35.26.04.2005", headers=AUTH).get_json()["total"] == 0
     bad = client.get("/api/households?area=99.99", headers=AUTH)
     assert bad.status_code == 400 and "tidak dikenal" in bad.get_json()["error"]

@@ -16,7 +16,7 @@ from services.registry.cli.demo.people import PeopleFactory
 from services.registry.core.areas import default_desa_code, shipped_codes, upsert
 from services.registry.models import Area, Enrolment, Household, Organisation, Person, Programme, ProgrammePartner
 
-GILI_ANYAR = "35.26.01.2002"
+GILI_ANYAR = "35.26.04.2005"
 KABUPATEN = "35.26"
 HOUSEHOLDS = 30
 SEED = 20260202
