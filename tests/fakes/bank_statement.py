@@ -1,6 +1,6 @@
 """A stand-in for the bank's side: result files in the bank's documented shapes.
 
-camt.053 (statement) and camt.054 (debit/credit notification), .001.02 to .001.11, built element by
+camt.053 (statement) and camt.054 (debit/credit notification), .001.02 to .001.14, built element by
 element in the order each version's XSD fixes (ISO 20022 message definitions): from .001.03 a
 transaction carries its own Amt and CdtDbtInd; from .001.07 an entry's Sts is a choice (Sts/Cd); from
 .001.08 the statement's CreDtTm is optional. And the simple result CSV.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-VERSIONS = tuple(f"camt.05{m}.001.{n:02d}" for m in (3, 4) for n in range(2, 12))
+VERSIONS = tuple(f"camt.05{m}.001.{n:02d}" for m in (3, 4) for n in range(2, 15))
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 PAYING_ACCOUNT = "0021010000000001"
 

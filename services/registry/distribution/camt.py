@@ -1,5 +1,5 @@
-"""Bank statements and notifications read from ISO 20022 camt.053 (.001.02 to .001.11) and camt.054
-(.001.02 to .001.11), each checked against its own XSD (the ISO 20022 message archive's originals in ./xsd).
+"""Bank statements and notifications read from ISO 20022 camt.053 (.001.02 to .001.14) and camt.054
+(.001.02 to .001.14), each checked against its own XSD (the ISO 20022 message archive's originals in ./xsd).
 
 Every booked entry becomes StatementLines: one per transaction (TxDtls), one "batch" line for a batch
 booking without transactions (Btch), one refused line for anything else (no NtryDtls, not booked, a
@@ -22,8 +22,8 @@ XSD_DIR = Path(__file__).with_name("xsd")
 _PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
 # message -> (root element, statement element, versions with an XSD in ./xsd)
 MESSAGES = {
-    "camt.053": ("BkToCstmrStmt", "Stmt", tuple(f"{n:02d}" for n in range(2, 12))),
-    "camt.054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn", tuple(f"{n:02d}" for n in range(2, 12))),
+    "camt.053": ("BkToCstmrStmt", "Stmt", tuple(f"{n:02d}" for n in range(2, 15))),
+    "camt.054": ("BkToCstmrDbtCdtNtfctn", "Ntfctn", tuple(f"{n:02d}" for n in range(2, 15))),
 }
 _NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:(camt\.05[34])\.001\.(\d{2})$")
 _PARSER = dict(resolve_entities=False, no_network=True, huge_tree=True, remove_blank_text=False)
