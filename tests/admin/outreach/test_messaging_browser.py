@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from services.notifications import schema as notifications_schema
 from services.notifications.app import create_app as create_notifications_app
+from services.registry.core.models.areas import default_desa_code
 from services.registry.feedback.inbound import record_inbound
-from services.registry.models import Household, Person, Training, TrainingEnrolment, TrainingSession
+from services.registry.models import Area, Household, Person, Training, TrainingEnrolment, TrainingSession
 from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
 from tests.helpers.servers import ServedApp
 
@@ -39,7 +40,9 @@ def notifications_server(served_admin, tmp_var):
 def test_messaging_screens_in_chromium(served_admin, notifications_server, browser, tmp_var):
     app, base = served_admin
     with Session(app.extensions["database"].engine) as session:
-        dusun = session.scalars(select(Household.dusun).where(Household.dusun.is_not(None)).limit(1)).one()
+        # The operator is Desa Kamal's: a dusun of its own village (Gili Anyar has dusun of its own).
+        dusun = session.scalars(select(Household.dusun).join(Area, Area.id == Household.area_id).where(
+            Household.dusun.is_not(None), Area.code == default_desa_code()).limit(1)).one()
         person = session.scalars(select(Person).where(Person.phone.is_not(None)).limit(1)).one()
         record_inbound(session, {"key": "sms:in-1", "kind": "complaint", "channel": "sms", "phone": person.phone,
                                  "text": "Beras bulan ini belum diterima"})

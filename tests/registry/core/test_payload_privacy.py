@@ -77,7 +77,7 @@ def _campaigns(session, capture, cycle, monkeypatch):
     heads = session.scalars(select(Person).where(Person.relationship_to_head == "KEPALA KELUARGA")).all()
     manual = "\n".join([heads[0].nik, heads[1].phone, UNKNOWN_NIK, heads[2].household.no_kk, "0812 3456 7890"])
     audiences = [("programme", {"programme_id": cycle.programme_id}), ("cycle_unpaid", {"cycle_id": cycle.id}),
-                 ("area", {"dusun": "Kamal", "rt": "001"}), ("welfare_band", {"band": "miskin"}),
+                 ("area", {"dusun": "Kamal", "rt": "001", "area_id": heads[0].household.area_id}), ("welfare_band", {"band": "miskin"}),
                  ("manual", {"entries": manual})]
     app = Flask("uji")
     app.config["CAMPAIGN_BATCH_SIZE"] = 3
