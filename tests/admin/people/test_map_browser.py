@@ -6,7 +6,8 @@ from selenium.webdriver.support.ui import Select
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.registry.models import Household, HouseholdWelfare
+from services.registry.core.models.areas import default_desa_code
+from services.registry.models import Area, Household, HouseholdWelfare
 from tests.helpers.browser import Screenshots, log_in, needs_chromium, waiting
 
 pytestmark = needs_chromium
@@ -30,9 +31,13 @@ def drawn(driver, selector: str) -> int:
 def test_map_draws_boundaries_and_household_markers_for_staff_and_only_areas_for_partners(served_admin, browser):  # noqa: E501
     app, base = served_admin
     with Session(app.extensions["database"].engine) as session:
-        located = session.scalar(select(func.count()).select_from(Household).where(Household.latitude.is_not(None)))
-        poor = session.scalar(select(func.count()).select_from(HouseholdWelfare)
-                              .where(HouseholdWelfare.band == "miskin"))
+        # The operator is Desa Kamal's: the map shows its own households only (Gili Anyar's are not drawn).
+        kamal = session.scalar(select(Area.id).where(Area.code == default_desa_code()))
+        located = session.scalar(select(func.count()).select_from(Household).where(
+            Household.latitude.is_not(None), Household.area_id == kamal))
+        poor = session.scalar(select(func.count()).select_from(HouseholdWelfare).join(
+            Household, Household.id == HouseholdWelfare.household_id).where(
+            HouseholdWelfare.band == "miskin", Household.area_id == kamal))
 
     log_in(browser, base, "operator")
     browser.get(f"{base}/map/")
