@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from services.common.privacy import mask_nik
 from services.registry.core.areas import read_codes, upsert
-from services.registry.core.models.areas import VISIBLE_AREAS
 from services.registry.models import Area, DedupCluster, DedupMember, Household
 from services.registry.people.dedup.store import run_dedup
 from tests.admin.stack import login
@@ -34,14 +33,10 @@ def test_the_other_villages_member_is_masked_and_cannot_be_merged_from_here(stac
         case_id = session.execute(select(DedupCluster.id).join(DedupMember).where(
             DedupMember.name == "Mohammad Hasyim", DedupCluster.status == "terbuka")).scalar_one()
         kamal_kk, kamal_address = kamal_home.no_kk, kamal_home.address
-    login(client, "operator")
-    token = VISIBLE_AREAS.set((gili,))  # the Gili Anyar operator's scope, as the request sets it
-    try:
-        page = client.get(f"/dedup/{case_id}").get_data(as_text=True)
-        refused = client.post(f"/dedup/{case_id}/decide", data={"action": "merge", "survivor_id": 1},
-                              follow_redirects=True).get_data(as_text=True)
-    finally:
-        VISIBLE_AREAS.reset(token)
+    login(client, "operator_gilianyar")  # scoped to Desa Gili Anyar by the request, as in production
+    page = client.get(f"/dedup/{case_id}").get_data(as_text=True)
+    refused = client.post(f"/dedup/{case_id}/decide", data={"action": "merge", "survivor_id": 1},
+                          follow_redirects=True).get_data(as_text=True)
     assert "case-across-villages" in page and "Gili Anyar" in page and "Kamal" in page
     assert page.count(shared) == 1 and mask_nik(shared) in page  # own member in full, the other masked
     assert kamal_kk not in page and kamal_address not in page
