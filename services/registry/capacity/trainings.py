@@ -101,6 +101,7 @@ def send_invitations(celery_app, training: Training, enrolments: list[TrainingEn
 
     key = f"training-{training.id}-invite"
     send_batches(celery_app, batches(invitation_recipients(training, enrolments)), campaign_key=key,
+                 session=object_session(training),
                  name=f"Undangan pelatihan {training.topic}", channel="sms", template=INVITATION_TEMPLATE,
                  total=len(enrolments), source={"training_id": training.id, "requested_by": requested_by})
     return key

@@ -39,13 +39,20 @@ def batch_payloads(recipient_batches: Iterable[list[dict]], *, campaign_key: str
         yield payload
 
 
-def send_batches(celery_app, recipient_batches: Iterable[list[dict]], *, send_options: dict | None = None,
-                 **campaign) -> tuple[int, int]:
+def send_batches(celery_app, recipient_batches: Iterable[list[dict]], *, session=None,
+                 send_options: dict | None = None, **campaign) -> tuple[int, int]:
     """Send every batch (``campaign`` as for ``batch_payloads``); returns (recipients, batches) sent.
 
+    With ``session`` each payload is first kept in the outbox (outreach/outbox.py), in the caller's
+    transaction, so the registry beat sends again a batch the broker lost; the caller commits.
     The campaign key and each recipient key make a second send of the same campaign reach nobody twice."""
+    from services.registry.outreach.outbox import keep
+
     sent = count = 0
     for payload in batch_payloads(recipient_batches, **campaign):
+        if session is not None:
+            payload["outbox"] = True
+            keep(session, payload)
         contracts.send(celery_app, TASK, payload, **(send_options or {}))
         sent += len(payload["recipients"])
         count += 1
