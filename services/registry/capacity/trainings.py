@@ -96,7 +96,10 @@ def invitation_recipients(training: Training, enrolments: list[TrainingEnrolment
 
 
 def send_invitations(celery_app, training: Training, enrolments: list[TrainingEnrolment], requested_by: str) -> str:
-    """Send the invitations through the notifications service; returns the campaign key."""
+    """Send the invitations through the notifications service; returns the campaign key (the caller commits
+    the outbox rows)."""
+    from sqlalchemy.orm import object_session
+
     from services.registry.outreach.payloads import batches, send_batches
 
     key = f"training-{training.id}-invite"
