@@ -126,3 +126,23 @@ def test_a_second_send_of_the_same_campaign_keeps_one_outbox_row_per_batch(tmp_v
             assert session.scalar(select(func.count(OutboxBatch.id))) == 3
     finally:
         engine.dispose()
+
+
+def test_notifications_replies_only_to_an_outbox_batch_and_survives_a_broker_away():
+    from kombu.exceptions import OperationalError
+
+    from services.notifications.tasks import acknowledge_batch
+
+    class Broker:
+        def __init__(self, up=True):
+            self.up, self.sent = up, []
+
+        def send_task(self, name, kwargs, queue, **options):
+            if not self.up:
+                raise OperationalError("Redis tidak terjangkau")
+            self.sent.append((name, kwargs["payload"], queue))
+
+    broker = Broker()
+    acknowledge_batch(broker, {"campaign_key": "uji", "batch_no": 2})
+    assert broker.sent == [("registry.batch_stored", {"campaign_key": "uji", "batch_no": 2}, "registry")]
+    acknowledge_batch(Broker(up=False), {"campaign_key": "uji", "batch_no": 2})  # logged; the outbox resends
