@@ -105,6 +105,32 @@ def test_a_batch_lost_in_redis_is_sent_again_and_stored_once(tmp_var, redis_clie
         notifications.dispose()
 
 
+def test_a_campaign_sent_while_redis_is_down_is_kept_and_sent_by_the_watchdog(tmp_var, redis_client):
+    from tests.helpers import free_port
+
+    client, url = redis_client
+    registry_url = f"sqlite:///{tmp_var / 'registry.db'}"
+    schema.upgrade(registry_url)
+    engine = make_engine(registry_url)
+    dead = Celery("sender-dead", broker=f"redis://127.0.0.1:{free_port()}/0")
+    dead.conf.broker_connection_retry = False
+    dead.conf.broker_connection_max_retries = 0
+    recipients = [{"recipient_key": f"warga-{i}", "phone": f"+62812{i:07d}"} for i in range(3)]
+    try:
+        with Session(engine) as session:
+            assert send_batches(dead, batches(recipients), session=session, campaign_key="redis-mati", name="Uji",
+                                channel="sms", template="Halo", total=3,
+                                send_options={"retry": False}) == (3, 1)
+            session.commit()
+            session.execute(update(OutboxBatch).values(sent_at=utcnow() - timedelta(hours=1)))
+            session.commit()
+            run_watchdogs(session, Celery("sender", broker=url), timedelta(minutes=10))
+            session.commit()
+        assert [p["campaign_key"] for p in _queued(client)] == ["redis-mati"]
+    finally:
+        engine.dispose()
+
+
 def test_a_second_send_of_the_same_campaign_keeps_one_outbox_row_per_batch(tmp_var):
     url = f"sqlite:///{tmp_var / 'registry.db'}"
     schema.upgrade(url)
