@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from services.common import contracts
@@ -22,6 +22,8 @@ TASK = "notifications.send_batch"
 # A batch sent this many times without a reply is left alone (notifications rejects it, or is gone for
 # good); the row stays for the operator, with its payload.
 MAX_SENDS = 10
+# Acknowledged payloads (phone numbers among them) are deleted after this long.
+KEEP_ACKED = timedelta(days=30)
 
 
 def keep(session: Session, payload: dict) -> None:
@@ -49,6 +51,7 @@ def unacknowledged(session: Session, older_than: timedelta) -> list[OutboxBatch]
 
 def resend_unacknowledged(session: Session, celery, older_than: timedelta) -> list[OutboxBatch]:
     """Send again every batch notifications has not acknowledged for ``older_than``; the caller commits."""
+    session.execute(delete(OutboxBatch).where(OutboxBatch.acked_at <= utcnow() - KEEP_ACKED))
     rows = unacknowledged(session, older_than)
     for row in rows:
         row.sends += 1

@@ -100,6 +100,11 @@ def test_a_batch_lost_in_redis_is_sent_again_and_stored_once(tmp_var, redis_clie
             run_watchdogs(session, celery, timedelta(minutes=10))
             session.commit()
         assert _queued(client) == []
+        with Session(registry) as session:  # acknowledged payloads hold phone numbers: kept 30 days
+            session.execute(update(OutboxBatch).values(acked_at=utcnow() - timedelta(days=31)))
+            run_watchdogs(session, celery, timedelta(minutes=10))
+            session.commit()
+            assert session.scalar(select(func.count(OutboxBatch.id))) == 0
     finally:
         registry.dispose()
         notifications.dispose()
