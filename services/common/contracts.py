@@ -72,6 +72,13 @@ TASKS: dict[str, dict[str, Any]] = {
         "properties": {"older_than_seconds": {"type": "integer", "minimum": 60, "maximum": 86400}},
         "additionalProperties": False,
     },
+    # Notifications' reply to an outbox batch: stored, so the registry beat need not send it again.
+    "registry.batch_stored": {
+        "type": "object",
+        "required": ["campaign_key", "batch_no"],
+        "properties": {"campaign_key": _KEY, "batch_no": {"type": "integer", "minimum": 0}},
+        "additionalProperties": False,
+    },
     "registry.import_bank_statement": {
         "type": "object",
         "required": ["statement_id"],
@@ -124,6 +131,8 @@ TASKS: dict[str, dict[str, Any]] = {
             # A scheduled campaign (ISO 8601 with its offset): stored at once, sent by the watchdog when
             # due, instead of an ETA task waiting in a worker's memory for days.
             "send_at": {"type": "string", "maxLength": 40, "pattern": _ISO_TIME},
+            # The sender kept the payload in its outbox: notifications replies with registry.batch_stored.
+            "outbox": {"type": "boolean"},
             "recipients": {
                 "type": "array",
                 "maxItems": 1000,

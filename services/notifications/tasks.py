@@ -182,6 +182,20 @@ def dispatch_chunk(celery, campaign_id: int, number: int, channel: str, countdow
                     campaign_id, number, exc)
 
 
+def acknowledge_batch(celery, payload: dict) -> None:
+    """Tell the sender the batch is stored; a lost reply only means the batch comes again (and adds nothing)."""
+    reply = {"campaign_key": payload["campaign_key"], "batch_no": payload["batch_no"]}
+    if current_task and current_task.request.is_eager:
+        if "registry.batch_stored" in celery.tasks:
+            celery.tasks["registry.batch_stored"].apply(kwargs={"payload": reply}).get()
+        return
+    try:
+        send(celery, "registry.batch_stored", reply)
+    except (OSError, OperationalError) as exc:
+        log.warning("kampanye %s batch %s: balasan ke registri tidak terkirim (%s)", payload["campaign_key"],
+                    payload["batch_no"], exc)
+
+
 def retry_wait(config, runs: int) -> float:
     """Exponential backoff for a chunk with temporary failures; the per-message attempt limit ends it."""
     return min(MAX_COUNTDOWN, config.get("RETRY_BASE_SECONDS", 2) * 2 ** max(0, runs - 1))
@@ -200,6 +214,8 @@ def register_tasks(celery) -> None:
             campaign_id, numbers = store_batch_chunks(session, payload)
         for number in numbers:
             dispatch_chunk(celery, campaign_id, number, payload["channel"])
+        if payload.get("outbox"):
+            acknowledge_batch(celery, payload)
         return {"campaign_key": payload["campaign_key"], "chunks": len(numbers)}
 
     @contract_task(celery, "notifications.send_chunk", retry_on_db_error=False)

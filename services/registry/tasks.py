@@ -159,6 +159,14 @@ def register_distribution_tasks(celery) -> None:
         log.info("watchdog: %s", result)
         return result
 
+    @contract_task(celery, "registry.batch_stored")
+    def batch_stored(payload: dict) -> dict:
+        from services.registry.outreach.outbox import acknowledge
+
+        with current_database().transaction() as session:
+            acked = acknowledge(session, payload["campaign_key"], payload["batch_no"])
+        return {"campaign_key": payload["campaign_key"], "batch_no": payload["batch_no"], "acked": acked}
+
     @contract_task(celery, "registry.record_verification_reply")
     def record_verification_reply(payload: dict) -> dict:
         """A bad or foreign reply is logged and dropped: retrying it would never succeed."""

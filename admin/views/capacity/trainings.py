@@ -156,6 +156,7 @@ class TrainingWorkView(BaseView):
             session.commit()
             if invited:
                 tr.send_invitations(celery_app(), training, invited, actor())
+                session.commit()  # the invitations' outbox rows
             flash(f"{len(invited)} orang diundang; undangan SMS diantrekan.", "info")
             return redirect(url_for("TrainingWorkView.manage", pk=pk))
         return self.render_template("admin/training_invite.html", training=training, eligible=eligible,

@@ -210,6 +210,7 @@ class SatisfactionCodeView(BaseView):
             else:
                 key, count = satisfaction.send_codes(celery_app(), session, current_app.config["PUBLIC_SURVEY_URL"],
                                                      g.user.username, **target)
+                session.commit()  # the campaign's outbox rows
                 flash(f"{count} kode dikirim lewat SMS (kampanye {key}); lihat Layanan > Kampanye SMS.", "success")
         return redirect(url_for("SatisfactionCodeView.index"))
 

@@ -117,8 +117,9 @@ def send_campaign(audience: str, params: dict, template: str, channel: str, requ
               "requested_by": requested_by}
     sent, batches = send_batches(
         celery_app(), audience_batches(db_session(), audience, params, batch_size=batch_size),
-        send_at=eta, campaign_key=key, name=name, channel=channel,
+        session=db_session(), send_at=eta, campaign_key=key, name=name, channel=channel,
         template=template, total=total, source=source, legally_required=legally_required, fallback_sms=fallback_sms)
+    db_session().commit()  # the outbox rows: the registry beat sends again a batch the broker lost
     return key, sent, batches
 
 

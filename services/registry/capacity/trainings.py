@@ -96,11 +96,15 @@ def invitation_recipients(training: Training, enrolments: list[TrainingEnrolment
 
 
 def send_invitations(celery_app, training: Training, enrolments: list[TrainingEnrolment], requested_by: str) -> str:
-    """Send the invitations through the notifications service; returns the campaign key."""
+    """Send the invitations through the notifications service; returns the campaign key (the caller commits
+    the outbox rows)."""
+    from sqlalchemy.orm import object_session
+
     from services.registry.outreach.payloads import batches, send_batches
 
     key = f"training-{training.id}-invite"
     send_batches(celery_app, batches(invitation_recipients(training, enrolments)), campaign_key=key,
+                 session=object_session(training),
                  name=f"Undangan pelatihan {training.topic}", channel="sms", template=INVITATION_TEMPLATE,
                  total=len(enrolments), source={"training_id": training.id, "requested_by": requested_by})
     return key

@@ -85,7 +85,7 @@ def send_questions(session: Session, celery, sample_id: int, actor: str) -> int:
     """Ask the SMS cases through notifications.send_batch; the campaign key makes a second send a no-op."""
     sample = session.get(VerificationSample, sample_id)
     recipients = sms_recipients(sample)
-    asked, _ = send_batches(celery, batches(recipients), campaign_key=f"verifikasi-{sample.id}",
+    asked, _ = send_batches(celery, batches(recipients), session=session, campaign_key=f"verifikasi-{sample.id}",
                             name=f"Verifikasi {sample.cycle.name}", channel="sms", template=QUESTION,
                             total=len(recipients), source={"kind": "verifikasi", "sample_id": sample.id})
     sample.sms_sent_at = utcnow()

@@ -1,4 +1,5 @@
-"""Watchdog for stuck jobs: entitlement generations, exports and statement imports whose heartbeat went stale.
+"""Watchdog for stuck jobs: entitlement generations, exports and statement imports whose heartbeat went stale,
+and notification batches notifications has not acknowledged (outreach/outbox.py).
 
 The registry's own beat runs ``run_watchdogs`` every few minutes (``registry.run_watchdogs``); each pass
 is a ``WatchdogRun`` row the admin lists, and /health counts what is stuck right now.
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from services.common import contracts
 from services.common.db import utcnow
 from services.registry.models import BankStatement, Cycle, CyclePlan, PaymentBatch, WatchdogRun
+from services.registry.outreach.outbox import resend_unacknowledged, unacknowledged
 
 
 def stale_jobs(session: Session, older_than: timedelta) -> list[tuple[str, dict]]:
@@ -52,7 +54,8 @@ def stale_generations(session: Session, older_than: timedelta) -> list[int]:
 
 
 def stuck_count(session: Session, older_than: timedelta) -> int:
-    return len(stale_generations(session, older_than)) + len(stale_jobs(session, older_than))
+    return (len(stale_generations(session, older_than)) + len(stale_jobs(session, older_than))
+            + len(unacknowledged(session, older_than)))
 
 
 def run_watchdogs(session: Session, celery, older_than: timedelta) -> WatchdogRun:
@@ -61,10 +64,12 @@ def run_watchdogs(session: Session, celery, older_than: timedelta) -> WatchdogRu
     for cycle_id in cycles:
         contracts.send(celery, "registry.generate_entitlements", {"cycle_id": cycle_id})
     jobs = resend_stale(session, celery, older_than)
+    outbox = resend_unacknowledged(session, celery, older_than)
     exports = [p["batch_id"] for name, p in jobs if name == "registry.export_payment_batch"]
     statements = [p["statement_id"] for name, p in jobs if name == "registry.import_bank_statement"]
     detail = "; ".join(f"{label} {', '.join(map(str, ids))}" for label, ids in
-                       (("siklus", cycles), ("batch", exports), ("hasil bank", statements)) if ids)
+                       (("siklus", cycles), ("batch", exports), ("hasil bank", statements),
+                        ("kampanye", [f"{row.campaign_key}/{row.batch_no}" for row in outbox])) if ids)
     run = WatchdogRun(entitlements=len(cycles), exports=len(exports), statements=len(statements),
                       detail=(detail or "tidak ada yang macet")[:500])
     session.add(run)

@@ -124,7 +124,7 @@ def send_codes(celery_app, session: Session, form_url: str, requested_by: str, *
     else:
         training = session.get(Training, training_id)
         key, programme, name = f"satisfaction-training-{training_id}", training.topic, training.topic
-    send_batches(celery_app, batches(sms_recipients(codes, form_url, programme)), campaign_key=key,
+    send_batches(celery_app, batches(sms_recipients(codes, form_url, programme)), session=session, campaign_key=key,
                  name=f"Survei kepuasan {name}", channel="sms", template=SMS_TEMPLATE, total=len(codes),
                  source={"cycle_id": cycle_id, "training_id": training_id, "requested_by": requested_by})
     return key, len(codes)

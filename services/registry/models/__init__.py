@@ -36,6 +36,7 @@ from services.registry.distribution.models.watchdog import WatchdogRun
 from services.registry.feedback.models.complaints import Complaint, SatisfactionResponse
 from services.registry.feedback.models.inbox import InboxMessage
 from services.registry.indicators.models.indicators import Indicator, IndicatorValue, SatisfactionCode
+from services.registry.outreach.models.outbox import OutboxBatch
 from services.registry.people.models.dedup import DedupCluster, DedupClusterArea, DedupMember, DedupRun
 from services.registry.people.models.imports import ImportJob, ImportRejection
 from services.registry.people.models.people import DuplicateCandidate, Household, Person

@@ -3,10 +3,13 @@ invitations, payment verification questions, satisfaction codes) is sent through
 carries the same fields and none exceeds the contract's recipient limit."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from services.common import contracts
+
+log = logging.getLogger(__name__)
 
 TASK = "notifications.send_batch"
 MAX_RECIPIENTS = contracts.TASKS[TASK]["properties"]["recipients"]["maxItems"]
@@ -39,14 +42,31 @@ def batch_payloads(recipient_batches: Iterable[list[dict]], *, campaign_key: str
         yield payload
 
 
-def send_batches(celery_app, recipient_batches: Iterable[list[dict]], *, send_options: dict | None = None,
-                 **campaign) -> tuple[int, int]:
+def send_batches(celery_app, recipient_batches: Iterable[list[dict]], *, session=None,
+                 send_options: dict | None = None, **campaign) -> tuple[int, int]:
     """Send every batch (``campaign`` as for ``batch_payloads``); returns (recipients, batches) sent.
 
+    With ``session`` each payload is first kept in the outbox (outreach/outbox.py), in the caller's
+    transaction, so the registry beat sends again a batch the broker lost (or refused: a send while Redis
+    is away is only logged, and counted as sent); the caller commits.
     The campaign key and each recipient key make a second send of the same campaign reach nobody twice."""
+    from services.registry.outreach.outbox import keep
+
     sent = count = 0
     for payload in batch_payloads(recipient_batches, **campaign):
-        contracts.send(celery_app, TASK, payload, **(send_options or {}))
+        if session is not None:
+            payload["outbox"] = True
+            keep(session, payload)
+        try:
+            contracts.send(celery_app, TASK, payload, **(send_options or {}))
+        except contracts.ContractError:
+            raise
+        except Exception as exc:  # the broker away (kombu's OperationalError, a refused connection)
+            if session is None:
+                raise
+            # Kept in the outbox: the registry beat sends it once the broker is back.
+            log.warning("kampanye %s batch %s belum terkirim ke antrean (%s); dikirim ulang oleh watchdog",
+                        payload["campaign_key"], payload["batch_no"], exc)
         sent += len(payload["recipients"])
         count += 1
     return sent, count

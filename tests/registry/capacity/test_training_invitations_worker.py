@@ -2,6 +2,7 @@
 filesystem broker, file channel); sending the same invitations twice delivers each SMS once."""
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date
 
@@ -42,7 +43,11 @@ def test_invitations_delivered_once_by_the_notifications_worker(session, process
     wait_for(lambda: outbox.exists() and len(outbox.read_text().splitlines()) >= 2, timeout=60,
              message="invitations in the outbox")
     broker = tmp_var / "broker"
-    wait_for(lambda: not list(broker.glob("*.msg")), timeout=30, message="filesystem queue drained")
+    # Left for the registry worker (not running here): notifications' replies to the outbox batches.
+    wait_for(lambda: not list(broker.glob("*.notifications.msg")), timeout=30, message="filesystem queue drained")
+    replies = [json.loads(base64.b64decode(json.loads(f.read_text())["body"]))[1]["payload"]
+               for f in broker.glob("*.registry.msg")]
+    assert replies and {r["campaign_key"] for r in replies} == {f"training-{training.id}-invite"}
     lines = [json.loads(line) for line in outbox.read_text().splitlines()]
     assert sorted(x["recipient_key"] for x in lines) == sorted(f"training-enrolment-{e.id}" for e in invited)
     assert all("pelatihan Menjahit mulai 01-12-2026 di Balai Desa Kamal" in x["body"] for x in lines), lines[0]
