@@ -138,8 +138,8 @@ def test_figures_per_desa_and_kecamatan(kabupaten):
     assert per_programme[(KAMAL, "APBD-2026 - Bantuan APBD Kabupaten")][4:] == ["< 5", 500_000]
     assert per_programme[(GILI, "BLT-DD-2026 - BLT Dana Desa 2026")][4:] == ["< 5", 600_000]
     # Two villages' "Pesisir" are two places.
-    assert [row[:3] for row in table_of(run.figures, "per_dusun")] == [[GILI, "Gili Anyar", "Pesisir"],
-                                                                        [KAMAL, "Kamal", "Pesisir"]]
+    assert [row[:3] for row in table_of(run.figures, "per_dusun")] == [[KAMAL, "Kamal", "Pesisir"],
+                                                                        [GILI, "Gili Anyar", "Pesisir"]]
     assert table_of(run.figures, "indikator_per_desa") == [[KAMAL, "Kamal", "SERAPAN - Serapan anggaran", "2026",
                                                             50.0, "%"]]
     assert {a.format for a in run.artifacts} >= {"pdf", "xlsx", "csv"}
