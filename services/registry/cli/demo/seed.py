@@ -27,7 +27,7 @@ PROGRAMMES = (
 )
 
 
-def _get_or_add(session: Session, model, lookup: dict, **values):
+def get_or_add(session: Session, model, lookup: dict, **values):
     found = session.execute(select(model).filter_by(**lookup)).scalar_one_or_none()
     if found is None:
         found = model(**lookup, **values)
@@ -42,13 +42,13 @@ def _households(session: Session) -> list[Household]:
     result = []
     for number in range(1, HOUSEHOLDS + 1):
         fake = factory.household(number)
-        household = _get_or_add(
+        household = get_or_add(
             session, Household, {"no_kk": fake.no_kk}, address=fake.address, rt=fake.rt, rw=fake.rw,
             dusun=fake.dusun, desa="Kamal", kecamatan="Kamal", kabupaten="Bangkalan",
             latitude=fake.latitude, longitude=fake.longitude,
         )
         for member in fake.members:
-            _get_or_add(
+            get_or_add(
                 session, Person, {"household_id": household.id, "nik": member.nik}, name=member.name,
                 sex=member.sex, birth_date=member.birth_date, birth_place=member.birth_place,
                 relationship_to_head=member.relationship, occupation=member.occupation,
@@ -60,23 +60,23 @@ def _households(session: Session) -> list[Household]:
 
 def seed_demo(session: Session) -> dict[str, int]:
     """Insert what is missing of the demo data and commit; return counts of what now exists."""
-    organisations = {name: _get_or_add(session, Organisation, {"name": name}, kind=kind)
+    organisations = {name: get_or_add(session, Organisation, {"name": name}, kind=kind)
                      for name, kind in ORGANISATIONS}
     households = _households(session)
     enrolled = 0
     for spec in PROGRAMMES:
-        programme = _get_or_add(
+        programme = get_or_add(
             session, Programme, {"code": spec["code"]}, name=spec["name"], kind=spec["kind"],
             benefit_amount=spec["benefit_amount"], description=spec["description"],
             period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), status="aktif",
         )
         for org_name, role in spec["partners"]:
-            _get_or_add(session, ProgrammePartner, {"programme_id": programme.id,
+            get_or_add(session, ProgrammePartner, {"programme_id": programme.id,
                                                     "organisation_id": organisations[org_name].id, "role": role})
         for index in spec["households"]:
             household = households[index]
             session.refresh(household, ["members"])
-            _get_or_add(session, Enrolment, {"programme_id": programme.id, "household_id": household.id},
+            get_or_add(session, Enrolment, {"programme_id": programme.id, "household_id": household.id},
                         recipient_id=household.head.id if household.head else None, status="aktif",
                         enrolled_on=date(2026, 1, 5))
             enrolled += 1

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.cli.demo.people import PeopleFactory
+from services.registry.cli.demo.seed import get_or_add
 from services.registry.core.areas import default_desa_code, shipped_codes, upsert
 from services.registry.models import Area, Enrolment, Household, Organisation, Person, Programme, ProgrammePartner
 
@@ -40,25 +41,16 @@ def _area(session: Session, code: str) -> Area:
     return area
 
 
-def _get_or_add(session: Session, model, lookup: dict, **values):
-    found = session.execute(select(model).filter_by(**lookup)).scalar_one_or_none()
-    if found is None:
-        found = model(**lookup, **values)
-        session.add(found)
-        session.flush()
-    return found
-
-
 def _programme(session: Session, spec: dict, area: Area) -> Programme:
     values = {k: v for k, v in spec.items() if k != "code"}
-    return _get_or_add(session, Programme, {"code": spec["code"], "area_id": area.id}, **values,
+    return get_or_add(session, Programme, {"code": spec["code"], "area_id": area.id}, **values,
                        period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), status="aktif")
 
 
 def _enrol(session: Session, programme: Programme, households: list[Household]) -> int:
     for household in households:
         session.refresh(household, ["members"])
-        _get_or_add(session, Enrolment, {"programme_id": programme.id, "household_id": household.id},
+        get_or_add(session, Enrolment, {"programme_id": programme.id, "household_id": household.id},
                     recipient_id=household.head.id if household.head else None, status="aktif",
                     enrolled_on=date(2026, 1, 5))
     return len(households)
@@ -69,24 +61,24 @@ def seed_gili_anyar(session: Session) -> dict[str, int]:
     gili, kabupaten = _area(session, GILI_ANYAR), _area(session, KABUPATEN)
     gili.head_title = gili.head_title or "Kepala Desa"
     gili.sms_sender = gili.sms_sender or "DesaGiliAny"
-    organisation = _get_or_add(session, Organisation, {"name": ORGANISATION, "area_id": gili.id}, kind="desa")
+    organisation = get_or_add(session, Organisation, {"name": ORGANISATION, "area_id": gili.id}, kind="desa")
     factory = PeopleFactory(SEED, SERIALS, dusun=DUSUN)
     households = []
     for number in range(1, HOUSEHOLDS + 1):
         fake = factory.household(number)
-        household = _get_or_add(
+        household = get_or_add(
             session, Household, {"no_kk": fake.no_kk}, address=fake.address, rt=fake.rt, rw=fake.rw,
             dusun=fake.dusun, desa="Gili Anyar", kecamatan="Kamal", kabupaten="Bangkalan", area_id=gili.id,
             latitude=fake.latitude, longitude=fake.longitude)
         for member in fake.members:
-            _get_or_add(
+            get_or_add(
                 session, Person, {"household_id": household.id, "nik": member.nik}, name=member.name,
                 sex=member.sex, birth_date=member.birth_date, birth_place=member.birth_place,
                 relationship_to_head=member.relationship, occupation=member.occupation,
                 education=member.education, phone=("+62" + member.phone[1:]) if member.phone else None)
         households.append(household)
     blt = _programme(session, BLT, gili)
-    _get_or_add(session, ProgrammePartner, {"programme_id": blt.id, "organisation_id": organisation.id,
+    get_or_add(session, ProgrammePartner, {"programme_id": blt.id, "organisation_id": organisation.id,
                                             "role": "penyandang_dana"})
     enrolled = _enrol(session, blt, households[:10])
     county = _programme(session, KABUPATEN_PROGRAMME, kabupaten)
