@@ -8,7 +8,7 @@ import re
 from sqlalchemy import func, select
 
 from services.registry.cli.demo.roster import roster_rows, write_roster
-from services.registry.models import ImportJob
+from services.registry.models import Area, ImportJob
 from tests.admin.stack import login, queued_tasks
 from tests.helpers import wait_for
 
@@ -39,6 +39,16 @@ def test_upload_creates_job_then_sends_one_task(client, db, stack, tmp_path):
     assert queued_tasks(stack.broker, stack.var, "registry") == [
         ("registry.import_roster", {"payload": {"import_id": job_id}})
     ]
+    stack.flush_broker()
+
+
+def test_a_village_operators_upload_without_a_code_goes_to_their_own_desa(client, db, stack, tmp_path):
+    stack.flush_broker()
+    roster = write_roster(tmp_path / "gili.csv", roster_rows(3, 0, seed=12))
+    login(client, "operator_gilianyar")
+    job = db.get(ImportJob, job_id_from(upload(client, roster)))
+    gili = db.scalar(select(Area.id).where(Area.code == "35.26.04.2005"))
+    assert gili is not None and job.area_id == gili  # never the install's default desa (Kamal)
     stack.flush_broker()
 
 
