@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 from pathlib import Path
 
@@ -70,6 +71,26 @@ def make_admin_app(url: str, broker: str, *, bootstrap: bool = True, **extra):
             init_security(app.appbuilder)
             create_demo_users(app.appbuilder)
     return app
+
+
+@contextlib.contextmanager
+def demo_admin_app(folder: Path):
+    """The bootstrapped demo admin on SQLite under ``folder``/var, for module-scoped fixtures."""
+    import pytest
+
+    var = folder / "var"
+    var.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BANSOS_VAR", str(var))
+        mp.setenv("BANSOS_DEMO", "1")
+        url = f"sqlite:///{var / 'registry.db'}"
+        prepare_admin_database(url)
+        app = make_admin_app(url, "filesystem://", bootstrap=False)
+        app.config["TEST_VAR"] = var
+        try:
+            yield app
+        finally:
+            app.extensions["database"].engine.dispose()
 
 
 def login(client, username: str, password: str = DEMO_PASSWORD):

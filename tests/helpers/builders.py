@@ -117,3 +117,16 @@ def approved_grants(session: Session, households, source: FundingSource, amount:
     session.add_all(grants)
     session.commit()
     return grants
+
+
+def exported_batch(session: Session, engine, households: int = 4):
+    """A bank cycle with verified accounts, its payment batch created and exported: (cycle, batch, items)."""
+    from services.registry.distribution import batches
+    from services.registry.models import PaymentItem
+
+    cycle = make_cycle(session, households=households, channel="bank", with_accounts=True)
+    batch, _ = batches.create_batch(session, cycle.id, "operator")
+    batches.export_batch(engine, batch.id)
+    items = session.execute(select(PaymentItem).where(PaymentItem.batch_id == batch.id).order_by(PaymentItem.id)
+                            ).scalars().all()
+    return cycle, batch, items

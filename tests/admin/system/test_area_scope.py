@@ -18,7 +18,7 @@ from admin.bootstrap import DEMO_USERS
 from services.registry.core.areas import scope_of
 from services.registry.core.models.areas import VISIBLE_AREAS, InArea
 from services.registry.models import Area, Base, Cycle, Enrolment, Household, Person, Programme
-from tests.admin.stack import login, make_admin_app, prepare_admin_database, queued_tasks
+from tests.admin.stack import demo_admin_app, login, queued_tasks
 from tests.admin.system.test_role_matrix import _endpoint_permissions, _refused, allowed
 
 KAMAL, GILI = "35.26.04.2001", "35.26.04.2005"
@@ -49,15 +49,7 @@ def _scoped(model) -> bool:
 @pytest.fixture(scope="module")
 def villages(tmp_path_factory):
     """The bootstrapped two-village demo plus one cycle per village, so the cycle screens have rows."""
-    var = tmp_path_factory.mktemp("villages") / "var"
-    var.mkdir()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BANSOS_VAR", str(var))
-        mp.setenv("BANSOS_DEMO", "1")
-        url = f"sqlite:///{var / 'registry.db'}"
-        prepare_admin_database(url)
-        app = make_admin_app(url, "filesystem://", bootstrap=False)
-        app.config["TEST_VAR"] = var
+    with demo_admin_app(tmp_path_factory.mktemp("villages")) as app:
         with Session(app.extensions["database"].engine) as session:
             for code in ("BLT-DD-2026", "BLT-DD-GILI-2026", "BANSOS-KAB-2026"):
                 programme = session.scalars(select(Programme).where(Programme.code == code)).one()
@@ -65,7 +57,6 @@ def villages(tmp_path_factory):
                                   period_end=date(2026, 1, 31)))
             session.commit()
         yield app
-        app.extensions["database"].engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from admin.roles import FAB_ROLES
-from tests.admin.stack import login, make_admin_app, prepare_admin_database
+from tests.admin.stack import demo_admin_app, login
 
 USERS = {"Admin": "admin", "Operator Desa": "operator", "Mitra LSM": "mitra_lsm", "Mitra CSR": "mitra_csr",
          "Auditor": "auditor", "Kepala Desa": "kepala_desa", "BPD": "bpd", "Pengawas Pengaduan": "pengawas",
@@ -73,16 +73,8 @@ def _denied(response) -> bool:
 
 @pytest.fixture(scope="module")
 def matrix_app(tmp_path_factory):
-    var = tmp_path_factory.mktemp("matrix") / "var"
-    var.mkdir()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BANSOS_VAR", str(var))
-        mp.setenv("BANSOS_DEMO", "1")
-        url = f"sqlite:///{var / 'registry.db'}"
-        prepare_admin_database(url)
-        app = make_admin_app(url, "filesystem://", bootstrap=False)
+    with demo_admin_app(tmp_path_factory.mktemp("matrix")) as app:
         yield app
-        app.extensions["database"].engine.dispose()
 
 
 def test_every_endpoint_has_a_permission_or_is_declared_public(matrix_app):

@@ -11,18 +11,9 @@ from services.registry.distribution import batches, camt, ledger, statements
 from services.registry.distribution.common import DistributionError
 from services.registry.models import BankStatement, Entitlement, LedgerEntry, PaymentItem
 from tests.fakes.bank_statement import write_camt053, write_result_csv
-from tests.helpers.builders import ents, make_cycle
+from tests.helpers.builders import ents, exported_batch
 
 AMOUNT = Decimal("300000.00")
-
-
-def _batch(session, engine, households=4):
-    cycle = make_cycle(session, households=households, channel="bank", with_accounts=True)
-    batch, _ = batches.create_batch(session, cycle.id, "operator")
-    batches.export_batch(engine, batch.id)
-    items = session.execute(select(PaymentItem).where(PaymentItem.batch_id == batch.id).order_by(PaymentItem.id)
-                            ).scalars().all()
-    return cycle, batch, items
 
 
 def _statuses(session, cycle):
@@ -38,7 +29,7 @@ def _ledger_count(session, event=None):
 
 
 def test_camt053_marks_paid_failed_and_rejects_unknown(session, engine, tmp_path):
-    cycle, batch, items = _batch(session, engine)
+    cycle, batch, items = exported_batch(session, engine)
     path = write_camt053(tmp_path / "stmt.xml", [
         (items[0].end_to_end_id, AMOUNT, "paid", None),
         (items[1].end_to_end_id, AMOUNT, "paid", None),
@@ -58,7 +49,7 @@ def test_camt053_marks_paid_failed_and_rejects_unknown(session, engine, tmp_path
 
 
 def test_same_statement_twice_changes_nothing_twice(session, engine, tmp_path):
-    cycle, batch, items = _batch(session, engine)
+    cycle, batch, items = exported_batch(session, engine)
     path = write_result_csv(tmp_path / "hasil.csv", [(i.end_to_end_id, AMOUNT, "berhasil", None) for i in items])
     first = statements.apply_statement(engine, statements.create_statement(session, path, "hasil.csv", "op").id)
     second = statements.apply_statement(engine, statements.create_statement(session, path, "hasil.csv", "op").id)
@@ -68,7 +59,7 @@ def test_same_statement_twice_changes_nothing_twice(session, engine, tmp_path):
 
 
 def test_returned_after_paid_then_rebatched_and_paid_once(session, engine, tmp_path):
-    cycle, batch, items = _batch(session, engine, households=2)
+    cycle, batch, items = exported_batch(session, engine, households=2)
     paid = write_result_csv(tmp_path / "a.csv", [(i.end_to_end_id, AMOUNT, "paid", None) for i in items])
     statements.apply_statement(engine, statements.create_statement(session, paid, "a.csv", "op").id)
     back = write_camt053(tmp_path / "b.xml", [(items[0].end_to_end_id, AMOUNT, "returned", "AC06")])
@@ -89,7 +80,7 @@ def test_returned_after_paid_then_rebatched_and_paid_once(session, engine, tmp_p
 
 
 def test_failed_payment_rebatched_and_a_paid_one_is_never_paid_twice(session, engine, tmp_path):
-    cycle, batch, items = _batch(session, engine, households=2)
+    cycle, batch, items = exported_batch(session, engine, households=2)
     result = write_result_csv(tmp_path / "r.csv", [(items[0].end_to_end_id, None, "gagal", "AC01"),
                                                    (items[1].end_to_end_id, AMOUNT, "dibayar", None)], ",")
     statements.apply_statement(engine, statements.create_statement(session, result, "r.csv", "op").id)
@@ -103,7 +94,7 @@ def test_failed_payment_rebatched_and_a_paid_one_is_never_paid_twice(session, en
 
 @pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_bad_files_are_refused_with_a_reason(session, engine, tmp_path):
-    _batch(session, engine, households=1)
+    exported_batch(session, engine, households=1)
     no_status = tmp_path / "x.csv"
     no_status.write_text("end_to_end_id,amount\nBSK-1-1,300000\n")
     with pytest.raises(DistributionError, match="kolom end_to_end_id dan status"):
@@ -117,7 +108,7 @@ def test_bad_files_are_refused_with_a_reason(session, engine, tmp_path):
 
 @pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)  # no PostgreSQL-specific behaviour
 def test_wrong_amount_and_unknown_status_are_reported_not_applied(session, engine, tmp_path):
-    cycle, batch, items = _batch(session, engine, households=2)
+    cycle, batch, items = exported_batch(session, engine, households=2)
     path = write_result_csv(tmp_path / "w.csv", [(items[0].end_to_end_id, Decimal("30000"), "paid", None),
                                                  (items[1].end_to_end_id, AMOUNT, "entah", None)])
     done = statements.apply_statement(engine, statements.create_statement(session, path, "w.csv", "op").id)

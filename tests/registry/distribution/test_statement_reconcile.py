@@ -10,24 +10,15 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from services.registry.cli.distribution import import_bank_statement
-from services.registry.distribution import batches, ledger, statements
+from services.registry.distribution import ledger, statements
 from services.registry.distribution.common import DistributionError
 from services.registry.distribution.statement_report import report_lines, summarize
 from services.registry.models import AuditEntry, BankStatement, LedgerEntry, PaymentItem
 from tests.fakes.bank_statement import VERSIONS, Entry, write_camt
-from tests.helpers.builders import make_cycle
+from tests.helpers.builders import exported_batch
 
 AMOUNT = Decimal("300000.00")
 SQLITE = pytest.mark.parametrize("registry_url", ["sqlite"], indirect=True)
-
-
-def _batch(session, engine, households=4):
-    cycle = make_cycle(session, households=households, channel="bank", with_accounts=True)
-    batch, _ = batches.create_batch(session, cycle.id, "operator")
-    batches.export_batch(engine, batch.id)
-    items = session.execute(select(PaymentItem).where(PaymentItem.batch_id == batch.id).order_by(PaymentItem.id)
-                            ).scalars().all()
-    return cycle, batch, items
 
 
 def _items(session, items):
@@ -47,7 +38,7 @@ def _count(session, model):
 @SQLITE
 @pytest.mark.parametrize("version", VERSIONS)
 def test_a_real_shaped_file_of_every_version_reconciles(session, engine, tmp_path, version):
-    cycle, batch, items = _batch(session, engine)
+    cycle, batch, items = exported_batch(session, engine)
     e2e = [i.end_to_end_id for i in items]
     path = write_camt(tmp_path / "m.xml", [
         Entry([(e2e[0], AMOUNT)]),
@@ -75,7 +66,7 @@ def test_a_real_shaped_file_of_every_version_reconciles(session, engine, tmp_pat
 
 
 def test_a_payment_is_never_paid_after_its_return(session, engine, tmp_path):
-    cycle, batch, items = _batch(session, engine, households=2)
+    cycle, batch, items = exported_batch(session, engine, households=2)
     e2e = [i.end_to_end_id for i in items]
     # The return comes first in the file, the debit after it: the bank refused it, it is not paid.
     first = _apply(session, engine, write_camt(tmp_path / "a.xml", [
@@ -99,7 +90,7 @@ def test_a_payment_is_never_paid_after_its_return(session, engine, tmp_path):
 ])
 def test_a_file_for_another_account_or_currency_changes_nothing(session, engine, tmp_path, account, currency,
                                                                    iban, words):
-    cycle, batch, items = _batch(session, engine, households=2)
+    cycle, batch, items = exported_batch(session, engine, households=2)
     path = write_camt(tmp_path / "x.xml", [Entry([(i.end_to_end_id, AMOUNT)]) for i in items], account=account,
                       currency=currency, iban=iban)
     audit_before = _count(session, AuditEntry)
@@ -112,7 +103,7 @@ def test_a_file_for_another_account_or_currency_changes_nothing(session, engine,
 
 @SQLITE
 def test_the_programmes_own_paying_account_is_the_one_checked(session, engine, tmp_path):
-    cycle, batch, items = _batch(session, engine, households=1)
+    cycle, batch, items = exported_batch(session, engine, households=1)
     cycle.programme.paying_account = "1230006789"
     session.commit()
     village_default = write_camt(tmp_path / "a.xml", [Entry([(items[0].end_to_end_id, AMOUNT)])])
@@ -125,14 +116,14 @@ def test_the_programmes_own_paying_account_is_the_one_checked(session, engine, t
 
 @SQLITE
 def test_bom_statement_is_read_as_xml(session, engine, tmp_path):
-    cycle, batch, items = _batch(session, engine, households=1)
+    cycle, batch, items = exported_batch(session, engine, households=1)
     path = write_camt(tmp_path / "bom.xml", [Entry([(items[0].end_to_end_id, AMOUNT)])], bom=True)
     done = _apply(session, engine, path)
     assert (done.file_format, done.message_version, done.paid) == ("camt053", "camt.053.001.08", 1)
 
 
 def test_batch_booking_matched_by_its_pmtinfid(session, engine, tmp_path):
-    cycle, batch, items = _batch(session, engine, households=3)
+    cycle, batch, items = exported_batch(session, engine, households=3)
     path = write_camt(tmp_path / "b.xml", [Entry([], batch=batch.reference, nb_of_txs=3, amount=AMOUNT * 3)],
                       version="camt.053.001.02")
     done = _apply(session, engine, path)
@@ -147,7 +138,7 @@ def test_batch_booking_matched_by_its_pmtinfid(session, engine, tmp_path):
 @SQLITE
 def test_a_batch_booking_that_does_not_add_up_is_held_until_camt054_brings_details(session, engine, tmp_path,
                                                                                    monkeypatch, registry_url):
-    cycle, batch, items = _batch(session, engine, households=3)
+    cycle, batch, items = exported_batch(session, engine, households=3)
     monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_url)
     booking = write_camt(tmp_path / "stmt.xml", [Entry([], batch=batch.reference, nb_of_txs=2, amount=AMOUNT * 2)])
     result = CliRunner().invoke(import_bank_statement, [str(booking), "--batch", str(batch.id)])
@@ -171,7 +162,7 @@ def test_a_batch_booking_that_does_not_add_up_is_held_until_camt054_brings_detai
 
 @SQLITE
 def test_cli_refuses_another_batch_and_a_foreign_file(session, engine, tmp_path, monkeypatch, registry_url):
-    cycle, batch, items = _batch(session, engine, households=1)
+    cycle, batch, items = exported_batch(session, engine, households=1)
     monkeypatch.setenv("REGISTRY_DATABASE_URL", registry_url)
     path = write_camt(tmp_path / "a.xml", [Entry([(items[0].end_to_end_id, AMOUNT)])])
     result = CliRunner().invoke(import_bank_statement, [str(path), "--batch", str(batch.id + 1)])
@@ -186,7 +177,7 @@ def test_cli_refuses_another_batch_and_a_foreign_file(session, engine, tmp_path,
 
 @SQLITE
 def test_report_lines_name_every_refusal(session, engine, tmp_path):
-    cycle, batch, items = _batch(session, engine, households=1)
+    cycle, batch, items = exported_batch(session, engine, households=1)
     done = _apply(session, engine, write_camt(tmp_path / "a.xml", [
         Entry([(items[0].end_to_end_id, Decimal("1000"))]), Entry([("X-1", AMOUNT)], "credit")]))
     text = "\n".join(report_lines(done))
