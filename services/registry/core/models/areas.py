@@ -7,6 +7,7 @@ kecamatan or kabupaten area holds programmes run above the village. The village'
 read them instead of a name fixed in the code."""
 from __future__ import annotations
 
+import functools
 import os
 from contextvars import ContextVar
 from datetime import datetime
@@ -106,6 +107,8 @@ def _criterion(cls, ids: tuple[int, ...], depth: int = 0):
     return getattr(cls, column).in_(select(parent.id).where(_criterion(parent, ids, depth + 1)))
 
 
+# Built once per scope, not on every statement: walking the mappers and their subqueries is the hot path.
+@functools.lru_cache(maxsize=512)
 def _scope_options(registry, ids: tuple[int, ...]):
     options = [with_loader_criteria(InArea, lambda cls: cls.area_id.in_(ids), include_aliases=True)]
     for mapper in registry.mappers:
@@ -126,7 +129,7 @@ def _scope_statement(state) -> None:
         return
     from services.registry.core.base import Base
 
-    state.statement = state.statement.options(*_scope_options(Base.registry, ids))
+    state.statement = state.statement.options(*_scope_options(Base.registry, tuple(ids)))
 
 
 def _assign_areas(session: Session, flush_context, instances) -> None:
